@@ -1,0 +1,81 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One settings list for every target (STYLE §1): imports are internal unless marked `public import`,
+/// and existential types are spelled `any`.
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "RosterSync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rostersync", targets: ["rostersync"]),
+        .executable(name: "RosterBench", targets: ["RosterBench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    ],
+    targets: [
+        // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
+        .target(name: "RosterCore", swiftSettings: settings),
+        // Declarative mapping files: source record -> template row.
+        .target(
+            name: "RosterMapping",
+            dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: settings
+        ),
+        // Declarative connectors; owns the HTTPClient port.
+        .target(
+            name: "RosterConnectors",
+            dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: settings
+        ),
+        // Pipeline, config, runs, reports; owns the UserStore port.
+        .target(
+            name: "RosterEngine",
+            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams")],
+            swiftSettings: settings
+        ),
+        // Adapters at the edge.
+        .target(
+            name: "RosterStoreSQLite",
+            dependencies: ["RosterEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: settings
+        ),
+        .systemLibrary(
+            name: "CCurl",
+            pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]
+        ),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "RosterConnectors"], swiftSettings: settings),
+        // In-memory twins and test helpers; only tests and the benchmark depend on it.
+        .target(name: "RosterTesting", dependencies: ["RosterEngine", "RosterConnectors"], swiftSettings: settings),
+        // Wiring only.
+        .executableTarget(
+            name: "rostersync",
+            dependencies: [
+                "RosterEngine", "RosterStoreSQLite", "CurlHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(name: "RosterBench", dependencies: ["RosterCore"], swiftSettings: settings),
+
+        .testTarget(name: "RosterCoreTests", dependencies: ["RosterCore"], swiftSettings: settings),
+        .testTarget(name: "RosterMappingTests", dependencies: ["RosterMapping"], swiftSettings: settings),
+        .testTarget(name: "RosterConnectorsTests", dependencies: ["RosterConnectors", "RosterTesting"], swiftSettings: settings),
+        .testTarget(name: "RosterEngineTests", dependencies: ["RosterEngine", "RosterTesting"], swiftSettings: settings),
+        .testTarget(
+            name: "RosterStoreSQLiteTests",
+            dependencies: ["RosterStoreSQLite", "RosterTesting"],
+            swiftSettings: settings
+        ),
+        .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "RosterTesting"], swiftSettings: settings),
+        .testTarget(name: "RosterSyncCLITests", dependencies: ["rostersync", "RosterTesting"], swiftSettings: settings),
+    ]
+)

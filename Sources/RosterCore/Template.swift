@@ -1,0 +1,91 @@
+/// The seven columns of the vendor's CSV user-import template, in template order.
+///
+/// Header cells match case-insensitively, with surrounding spaces and a UTF-8 BOM ignored;
+/// `Email` is accepted as an alias of `Email Address` (DESIGN §1).
+public enum TemplateColumn: Int, CaseIterable, Sendable, Hashable, Comparable {
+    case firstName, lastName, license, `extension`, email, role, dataCenter
+
+    /// The header text exactly as the template writes it.
+    public var header: String {
+        switch self {
+        case .firstName: "First Name"
+        case .lastName: "Last Name"
+        case .license: "License"
+        case .extension: "Extension"
+        case .email: "Email Address"
+        case .role: "Role"
+        case .dataCenter: "Data Center"
+        }
+    }
+
+    /// Lower-cased header spellings that name this column.
+    public var acceptedHeaders: [String] {
+        self == .email ? ["email address", "email"] : [header.lowercased()]
+    }
+
+    /// The column whose header is `text` (case-insensitive, trimmed), if any.
+    public init?(header text: String) {
+        let key = text.trimmingSpaces().lowercased()
+        guard let column = TemplateColumn.allCases.first(where: { $0.acceptedHeaders.contains(key) }) else {
+            return nil
+        }
+        self = column
+    }
+
+    public static func < (lhs: TemplateColumn, rhs: TemplateColumn) -> Bool { lhs.rawValue < rhs.rawValue }
+}
+
+/// One row of the user-import template: seven cells, in template order.
+///
+/// Values are kept as written until ``RowValidator`` normalises them (canonical role casing,
+/// upper-case data center, lower-case email key).
+public struct TemplateRow: Sendable, Hashable {
+    public var cells: [String]
+
+    /// A row with every cell empty.
+    public init() { cells = Array(repeating: "", count: TemplateColumn.allCases.count) }
+
+    public init(
+        firstName: String, lastName: String, license: String, extension ext: String,
+        email: String, role: String, dataCenter: String
+    ) {
+        cells = [firstName, lastName, license, ext, email, role, dataCenter]
+    }
+
+    public subscript(column: TemplateColumn) -> String {
+        get { cells[column.rawValue] }
+        set { cells[column.rawValue] = newValue }
+    }
+
+    public var firstName: String { self[.firstName] }
+    public var lastName: String { self[.lastName] }
+    public var license: String { self[.license] }
+    public var `extension`: String { self[.extension] }
+    public var email: String { self[.email] }
+    public var role: String { self[.role] }
+    public var dataCenter: String { self[.dataCenter] }
+}
+
+/// The template as downloaded: header plus the three sample rows of DESIGN §1.
+public enum Template {
+    public static let headers: [String] = TemplateColumn.allCases.map(\.header)
+
+    public static let sampleRows: [TemplateRow] = [
+        TemplateRow(firstName: "Bob", lastName: "Hawkins", license: "Enterprise", extension: "1000",
+                    email: "bob@company.com", role: "Agent", dataCenter: "US"),
+        TemplateRow(firstName: "Andrew", lastName: "Davis", license: "Enterprise", extension: "1001",
+                    email: "drew@company.com", role: "Supervisor", dataCenter: "BR"),
+        TemplateRow(firstName: "Barbara", lastName: "Kingston", license: "Enterprise", extension: "1002",
+                    email: "barb@company.com", role: "Admin", dataCenter: "UK"),
+    ]
+}
+
+extension StringProtocol {
+    /// The text without leading and trailing spaces, tabs and line breaks (no Foundation needed).
+    package func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{FEFF}" || $0 == "\u{A0}" }
+        guard let start = firstIndex(where: { !isSpace($0) }) else { return "" }
+        let end = lastIndex(where: { !isSpace($0) })!
+        return String(self[start...end])
+    }
+}
