@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
@@ -32,7 +33,11 @@ let package = Package(
         // Declarative connectors; owns the HTTPClient port.
         .target(
             name: "RosterConnectors",
-            dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "RosterCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+            ],
             swiftSettings: settings
         ),
         // Pipeline, config, runs, reports; owns the UserStore port.
@@ -64,7 +69,11 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .executableTarget(name: "RosterBench", dependencies: ["RosterCore"], swiftSettings: settings),
+        .executableTarget(
+            name: "RosterBench",
+            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", "RosterEngine", "RosterStoreSQLite", "CurlHTTP", "RosterTesting"],
+            swiftSettings: settings
+        ),
 
         .testTarget(name: "RosterCoreTests", dependencies: ["RosterCore"], swiftSettings: settings),
         .testTarget(name: "RosterMappingTests", dependencies: ["RosterMapping"], swiftSettings: settings),
