@@ -43,7 +43,7 @@ let package = Package(
         // Pipeline, config, runs, reports; owns the UserStore port.
         .target(
             name: "RosterEngine",
-            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams")],
+            dependencies: ["RosterCore", "RosterConnectors", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
         // Adapters at the edge.

@@ -1,0 +1,188 @@
+/// A streaming RFC 4180 reader over any ``ByteSource``.
+///
+/// It reads fixed-size chunks and walks them with a byte state machine; only the cells a caller
+/// asks for become `String`s. Quoted delimiters, doubled quotes and line breaks inside quotes are
+/// kept; CRLF and LF both end a record; blank lines are skipped but still counted in
+/// ``recordNumber`` so that row numbers match what a spreadsheet shows. A leading UTF-8 BOM is dropped.
+///
+/// Cost: one pass over the bytes, one copy of each cell's bytes, memory bounded by the chunk
+/// size plus the longest record.
+public final class CSVReader<Source: ByteSource> {
+    private enum State { case recordStart, fieldStart, unquoted, quoted, quoteInQuoted }
+
+    private var source: Source
+    public let delimiter: UInt8
+    public let encoding: TextEncoding
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var position = 0
+    private var end = 0
+    private var atEndOfInput = false
+    private var skipLineFeed = false
+    private var atFirstByte = true
+    private var isSpecial = [Bool](repeating: false, count: 256)
+
+    private var bytes: [UInt8] = []
+    private var fieldEnds: [Int] = []
+    private var lineBreaks: [Bool] = []
+
+    /// The number of the record just read (1 = the first line), counting skipped blank lines.
+    public private(set) var recordNumber = 0
+    /// True when the record just read ended inside an opening quote that never closed.
+    public private(set) var hasUnterminatedQuote = false
+
+    public init(source: Source, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunkSize: Int = 256 << 10) {
+        self.source = source
+        self.delimiter = delimiter
+        self.encoding = encoding
+        buffer = .allocate(byteCount: max(chunkSize, 16), alignment: 8)
+        for special in [delimiter, UInt8(ascii: "\r"), UInt8(ascii: "\n")] { isSpecial[Int(special)] = true }
+        bytes.reserveCapacity(1024)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// The number of fields in the record just read.
+    public var fieldCount: Int { fieldEnds.count }
+
+    /// Field `index` of the record just read, exactly as written (quotes removed).
+    public func field(_ index: Int) -> String { decode(range(of: index)) }
+
+    /// Field `index` without surrounding spaces and tabs; empty when `index` is past the last field.
+    public func trimmedField(_ index: Int) -> String {
+        guard index < fieldEnds.count else { return "" }
+        var range = range(of: index)
+        while range.lowerBound < range.upperBound, isBlank(bytes[range.lowerBound]) { range = (range.lowerBound + 1)..<range.upperBound }
+        while range.lowerBound < range.upperBound, isBlank(bytes[range.upperBound - 1]) { range = range.lowerBound..<(range.upperBound - 1) }
+        return decode(range)
+    }
+
+    /// Whether field `index` holds a line break (only possible inside quotes).
+    public func fieldHasLineBreak(_ index: Int) -> Bool { index < lineBreaks.count && lineBreaks[index] }
+
+    /// All fields of the record just read, as written.
+    public var fields: [String] { (0..<fieldCount).map(field) }
+
+    /// Reads the next non-blank record.
+    /// - Returns: `false` at the end of the input.
+    /// - Throws: ``ByteSourceError`` when reading fails.
+    public func next() throws -> Bool {
+        bytes.removeAll(keepingCapacity: true)
+        fieldEnds.removeAll(keepingCapacity: true)
+        lineBreaks.removeAll(keepingCapacity: true)
+        hasUnterminatedQuote = false
+        var state = State.recordStart
+        var fieldHasBreak = false
+
+        func endField() {
+            fieldEnds.append(bytes.count)
+            lineBreaks.append(fieldHasBreak)
+            fieldHasBreak = false
+        }
+
+        while true {
+            if position == end {
+                try refill()
+                if position == end {
+                    if state == .recordStart { return false }
+                    hasUnterminatedQuote = state == .quoted
+                    endField()
+                    recordNumber += 1
+                    return true
+                }
+            }
+            let byte = buffer[position]
+            if skipLineFeed {
+                skipLineFeed = false
+                if byte == UInt8(ascii: "\n") { position += 1; continue }
+            }
+            switch state {
+            case .recordStart:
+                if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+                    position += 1
+                    skipLineFeed = byte == UInt8(ascii: "\r")
+                    recordNumber += 1
+                    continue
+                }
+                state = .fieldStart
+            case .fieldStart:
+                if byte == UInt8(ascii: "\"") {
+                    position += 1
+                    state = .quoted
+                } else {
+                    state = .unquoted
+                }
+            case .unquoted:
+                var scan = position
+                while scan < end, !isSpecial[Int(buffer[scan])] { scan += 1 }
+                append(position..<scan)
+                position = scan
+                guard scan < end else { continue }
+                let terminator = buffer[scan]
+                position += 1
+                endField()
+                if terminator == delimiter {
+                    state = .fieldStart
+                } else {
+                    skipLineFeed = terminator == UInt8(ascii: "\r")
+                    recordNumber += 1
+                    return true
+                }
+            case .quoted:
+                var scan = position
+                while scan < end, buffer[scan] != UInt8(ascii: "\"") {
+                    if buffer[scan] == UInt8(ascii: "\n") || buffer[scan] == UInt8(ascii: "\r") { fieldHasBreak = true }
+                    scan += 1
+                }
+                append(position..<scan)
+                position = scan
+                guard scan < end else { continue }
+                position += 1
+                state = .quoteInQuoted
+            case .quoteInQuoted:
+                position += 1
+                if byte == UInt8(ascii: "\"") {
+                    bytes.append(byte)
+                    state = .quoted
+                } else if byte == delimiter {
+                    endField()
+                    state = .fieldStart
+                } else if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
+                    endField()
+                    skipLineFeed = byte == UInt8(ascii: "\r")
+                    recordNumber += 1
+                    return true
+                } else {
+                    // Text after a closing quote (`"ab"c`): keep it, as spreadsheets do.
+                    bytes.append(byte)
+                    state = .unquoted
+                }
+            }
+        }
+    }
+
+    private func refill() throws {
+        guard !atEndOfInput else { return }
+        position = 0
+        end = try source.read(into: buffer)
+        if end == 0 { atEndOfInput = true }
+        if atFirstByte, end > 0 {
+            atFirstByte = false
+            if encoding == .utf8, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+        }
+    }
+
+    private func append(_ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[range]))
+    }
+
+    private func range(of index: Int) -> Range<Int> {
+        (index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]
+    }
+
+    private func decode(_ range: Range<Int>) -> String {
+        bytes.withUnsafeBufferPointer { encoding.decode(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    private func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+}

@@ -1,0 +1,96 @@
+/// Why a whole file was rejected (DESIGN §1, exit code 3): nothing from it is written.
+///
+/// Each reason says what is wrong and what to write instead, e.g.
+/// `header cell 2 "E-mail Address:" has punctuation; write "Email Address"`.
+public struct FileRejection: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file, as the user named it.
+    public var file: String
+    /// The 1-based line the problem is on, when there is one (the header is line 1).
+    public var line: Int?
+    /// Every reason found, each a full sentence with its fix.
+    public var reasons: [String]
+
+    public init(file: String, line: Int? = nil, reasons: [String]) {
+        self.file = file
+        self.line = line
+        self.reasons = reasons
+    }
+
+    public var description: String {
+        let location = line.map { "\(file):\($0)" } ?? file
+        return reasons.map { "\(location): error: \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// What a file looks like before any row is read: its delimiter and encoding.
+public struct CSVFormat: Sendable, Equatable {
+    public var delimiter: UInt8
+    public var encoding: TextEncoding
+
+    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) {
+        self.delimiter = delimiter
+        self.encoding = encoding
+    }
+
+    /// A name for messages: "comma", "semicolon" or "tab".
+    public var delimiterName: String {
+        switch delimiter {
+        case UInt8(ascii: ";"): "semicolon"
+        case UInt8(ascii: "\t"): "tab"
+        default: "comma"
+        }
+    }
+
+    /// Inspects a file: rejects spreadsheets, UTF-16 text and empty files, detects the delimiter
+    /// from the header line and the encoding from a full pass over the bytes (UTF-8 when valid,
+    /// otherwise Windows-1252).
+    ///
+    /// Cost: one extra sequential read of the file; no bytes are kept.
+    /// - Throws: ``FileRejection`` for a workbook, UTF-16 text or an empty file; ``ByteSourceError`` when reading fails.
+    public static func detect<Source: ByteSource>(in source: inout Source, file: String) throws -> CSVFormat {
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 8)
+        defer { chunk.deallocate() }
+        var validator = UTF8Validator()
+        var head: [UInt8] = []
+        while true {
+            let count = try source.read(into: chunk)
+            if count == 0 { break }
+            let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<count])
+            if head.count < 64 << 10 { head.append(contentsOf: bytes.prefix(64 << 10 - head.count)) }
+            validator.feed(bytes)
+        }
+        validator.finish()
+        try rejectNonCSV(head: head, file: file)
+        return CSVFormat(delimiter: delimiter(inFirstLineOf: head), encoding: validator.isValid ? .utf8 : .windows1252)
+    }
+
+    private static func rejectNonCSV(head: [UInt8], file: String) throws {
+        func reject(_ reason: String) -> FileRejection { FileRejection(file: file, reasons: [reason]) }
+        if head.starts(with: [0x50, 0x4B, 0x03, 0x04]) || head.starts(with: [0xD0, 0xCF, 0x11, 0xE0]) {
+            throw reject("this is a spreadsheet, not CSV; in Excel use File > Save As > \"CSV (Comma delimited) (*.csv)\" and import that file")
+        }
+        if head.starts(with: [0xFF, 0xFE]) || head.starts(with: [0xFE, 0xFF]) {
+            throw reject("this file is UTF-16 text (Excel's \"Unicode Text\"); save it as \"CSV UTF-8 (Comma delimited)\" instead")
+        }
+        let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let content = head.starts(with: bom) ? head.dropFirst(3) : head[...]
+        if content.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+            throw reject("the file is empty; start from `rostersync template` and add one row per user under the header")
+        }
+    }
+
+    /// The most frequent of `,` `;` and tab outside quotes on the first line; comma on a tie.
+    private static func delimiter(inFirstLineOf head: [UInt8]) -> UInt8 {
+        var counts: [UInt8: Int] = [:]
+        var inQuotes = false
+        for byte in head {
+            if byte == UInt8(ascii: "\"") { inQuotes.toggle() }
+            if inQuotes { continue }
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { break }
+            if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "\t") { counts[byte, default: 0] += 1 }
+        }
+        let comma = counts[UInt8(ascii: ","), default: 0]
+        guard let best = counts.max(by: { $0.value < $1.value }), best.value > comma else { return UInt8(ascii: ",") }
+        return best.key
+    }
+}

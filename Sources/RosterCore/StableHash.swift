@@ -1,0 +1,38 @@
+/// A deterministic 64-bit hash (FNV-1a, then a murmur3 finaliser for well-spread bits).
+///
+/// Unlike `Hasher`, its values are the same in every process, so they can be stored: the
+/// store keeps each user's email and content hash, and a repeat import compares hashes instead
+/// of loading every stored row. Never 0, so 0 can mean "none".
+public struct StableHash: Sendable {
+    private var state: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    public init() {}
+
+    /// Mixes in the UTF-8 bytes of `text`, then a separator so that ("ab","c") ≠ ("a","bc").
+    public mutating func combine(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
+    }
+
+    public var value: UInt64 {
+        var h = state
+        h ^= h >> 33
+        h &*= 0xff51_afd7_ed55_8ccd
+        h ^= h >> 33
+        h &*= 0xc4ce_b9fe_1a85_ec53
+        h ^= h >> 33
+        return h == 0 ? 1 : h
+    }
+
+    /// The hash of one string.
+    public static func of(_ text: String) -> UInt64 {
+        var hash = StableHash()
+        hash.combine(text)
+        return hash.value
+    }
+}

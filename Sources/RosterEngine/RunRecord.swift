@@ -1,0 +1,77 @@
+public import Foundation
+import RosterCore
+
+/// How a run ended (DESIGN §5 and the run history).
+public enum RunStatus: String, Sendable, Codable, CaseIterable {
+    case running
+    case succeeded
+    case completedWithFailures = "completed with failures"
+    case failed
+    case safeguardTripped = "safeguard tripped"
+    case interrupted
+}
+
+/// What started a run.
+public enum RunTrigger: String, Sendable, Codable {
+    case manual, schedule, api
+}
+
+/// One import or sync in the run history.
+public struct RunRecord: Sendable, Equatable, Codable {
+    public var id: Int64
+    /// `import` or `sync`.
+    public var kind: String
+    /// The file name, or the job name for a sync.
+    public var source: String
+    public var trigger: RunTrigger
+    public var startedAt: Date
+    public var finishedAt: Date?
+    public var status: RunStatus
+    public var rows = 0
+    public var created = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var failed = 0
+    public var deactivated = 0
+    public var pulled = 0
+    /// Where the error report was written, when rows failed.
+    public var reportPath: String?
+    /// A sentence for people: why a run failed or a safeguard tripped.
+    public var message: String?
+
+    public init(id: Int64 = 0, kind: String, source: String, trigger: RunTrigger, startedAt: Date, status: RunStatus = .running) {
+        self.id = id
+        self.kind = kind
+        self.source = source
+        self.trigger = trigger
+        self.startedAt = startedAt
+        self.status = status
+    }
+}
+
+/// One failed row of an error report: the template cells as written, the row number a
+/// spreadsheet shows (header = 1) and every reason.
+public struct ReportRow: Sendable, Equatable, Codable {
+    public var row: Int
+    public var cells: [String]
+    public var errors: [String]
+    /// The source system's id of the record (syncs only).
+    public var externalID: String?
+
+    public init(row: Int, cells: [String], errors: [String], externalID: String? = nil) {
+        self.row = row
+        self.cells = cells
+        self.errors = errors
+        self.externalID = externalID
+    }
+
+    /// The header of an error report CSV.
+    public static func header(withExternalID: Bool) -> [String] {
+        Template.headers + ["Row", "Errors"] + (withExternalID ? ["External ID"] : [])
+    }
+
+    /// This row's CSV cells in ``header(withExternalID:)`` order.
+    public func csvCells(withExternalID: Bool) -> [String] {
+        cells + [String(row), errors.joined(separator: "; ")] + (withExternalID ? [externalID ?? ""] : [])
+    }
+}

@@ -1,0 +1,105 @@
+public import Foundation
+public import RosterCore
+
+/// A user as the roster keeps it: the canonical template row plus custom attributes.
+public struct UserRecord: Sendable, Equatable {
+    /// Canonical cells: license and role in catalog casing, data center upper-case.
+    public var row: TemplateRow
+    /// Custom columns kept with the user (from mapping files), by name.
+    public var attributes: [String: String]
+    /// `false` once a sync deactivated the user; users are never hard-deleted.
+    public var active: Bool
+
+    public init(row: TemplateRow, attributes: [String: String] = [:], active: Bool = true) {
+        self.row = row
+        self.attributes = attributes
+        self.active = active
+    }
+
+    /// The identity key: the email, lower-cased (DESIGN §2).
+    public var emailKey: String { row.email.lowercased() }
+
+    /// Stable hash of everything an import can change (cells and attributes, not `active`).
+    public var contentHash: UInt64 {
+        var hash = StableHash()
+        for cell in row.cells { hash.combine(cell) }
+        for name in attributes.keys.sorted() {
+            hash.combine(name)
+            hash.combine(attributes[name]!)
+        }
+        return hash.value
+    }
+}
+
+/// A stored user with its store identity and history.
+public struct StoredUser: Sendable, Equatable {
+    public var id: Int64
+    public var record: UserRecord
+    public var createdRun: Int64?
+    public var updatedRun: Int64?
+
+    public init(id: Int64, record: UserRecord, createdRun: Int64?, updatedRun: Int64?) {
+        self.id = id
+        self.record = record
+        self.createdRun = createdRun
+        self.updatedRun = updatedRun
+    }
+}
+
+/// One change to the roster, applied in batch order.
+public enum UserWrite: Sendable, Equatable {
+    /// Insert a new user.
+    case create(UserRecord)
+    /// Replace the stored user whose email key is `emailKey` (the key itself may change casing only).
+    case update(emailKey: String, UserRecord)
+}
+
+/// A batch of writes applied in one transaction: all of it lands, or none.
+public struct WriteBatch: Sendable, Equatable {
+    public var runID: Int64?
+    public var writes: [UserWrite]
+    /// Failed rows of this batch, stored with the run for `rostersync report`.
+    public var failures: [ReportRow]
+
+    public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = []) {
+        self.runID = runID
+        self.writes = writes
+        self.failures = failures
+    }
+
+    public var isEmpty: Bool { writes.isEmpty && failures.isEmpty }
+}
+
+/// The storage port of the engine. `SQLiteUserStore` implements it on GRDB; `InMemoryUserStore`
+/// (RosterTesting) is its twin. Both pass the same contract tests.
+public protocol UserStore: Sendable {
+    /// Builds the compact index the planner checks every row against: one entry per stored user.
+    /// - Parameter extraCapacity: rows about to be planned, so the index is sized once.
+    /// Cost: one pass over all users, reading no text but the extension.
+    func loadIndex(catalog: Catalog, extraCapacity: Int) async throws -> RosterIndex
+
+    /// Applies `batch` in one transaction.
+    /// - Throws: when the store refuses (a unique key taken concurrently); nothing of the batch is kept.
+    func apply(_ batch: WriteBatch) async throws
+
+    /// The email of the user holding `extension`, if any.
+    func emailHolding(extension: String) async throws -> String?
+
+    /// Every user, ordered by email key.
+    func users() async throws -> [StoredUser]
+
+    /// Records the start of a run and returns its id.
+    func beginRun(_ run: RunRecord) async throws -> Int64
+
+    /// Stores the final state of run `run.id`.
+    func finishRun(_ run: RunRecord) async throws
+
+    /// Runs, newest first.
+    func runs(limit: Int) async throws -> [RunRecord]
+
+    /// The run with `id`, or `nil`.
+    func run(id: Int64) async throws -> RunRecord?
+
+    /// The failed rows stored with run `id`, in row order.
+    func reportRows(runID: Int64) async throws -> [ReportRow]
+}
