@@ -49,7 +49,10 @@ let package = Package(
         // Adapters at the edge.
         .target(
             name: "RosterStoreSQLite",
-            dependencies: ["RosterEngine", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "RosterEngine", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: settings
         ),
         .systemLibrary(

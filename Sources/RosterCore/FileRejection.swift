@@ -26,10 +26,13 @@ public struct FileRejection: Error, Sendable, Equatable, CustomStringConvertible
 public struct CSVFormat: Sendable, Equatable {
     public var delimiter: UInt8
     public var encoding: TextEncoding
+    /// Line feeds in the file: an upper bound on its rows, used to size indexes once.
+    public var lineCount: Int
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, lineCount: Int = 0) {
         self.delimiter = delimiter
         self.encoding = encoding
+        self.lineCount = lineCount
     }
 
     /// A name for messages: "comma", "semicolon" or "tab".
@@ -52,16 +55,36 @@ public struct CSVFormat: Sendable, Equatable {
         defer { chunk.deallocate() }
         var validator = UTF8Validator()
         var head: [UInt8] = []
+        var lineCount = 0
         while true {
             let count = try source.read(into: chunk)
             if count == 0 { break }
             let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<count])
             if head.count < 64 << 10 { head.append(contentsOf: bytes.prefix(64 << 10 - head.count)) }
             validator.feed(bytes)
+            lineCount += countLineFeeds(bytes)
         }
         validator.finish()
         try rejectNonCSV(head: head, file: file)
-        return CSVFormat(delimiter: delimiter(inFirstLineOf: head), encoding: validator.isValid ? .utf8 : .windows1252)
+        return CSVFormat(delimiter: delimiter(inFirstLineOf: head), encoding: validator.isValid ? .utf8 : .windows1252, lineCount: lineCount)
+    }
+
+    /// Counts `\n` bytes eight at a time with an exact zero-byte test.
+    private static func countLineFeeds(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var count = 0
+        var index = 0
+        let low7: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+        while index + 8 <= bytes.count {
+            let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            let nonZero = ((word & low7) &+ low7) | word
+            count += (~nonZero & 0x8080_8080_8080_8080).nonzeroBitCount
+            index += 8
+        }
+        while index < bytes.count {
+            if bytes[index] == 0x0A { count += 1 }
+            index += 1
+        }
+        return count
     }
 
     private static func rejectNonCSV(head: [UInt8], file: String) throws {

@@ -1,0 +1,141 @@
+public import Foundation
+public import RosterCore
+
+/// Options of one `import`.
+public struct ImportOptions: Sendable {
+    /// Plan and report counts, write nothing to the store and no run record.
+    public var dryRun = false
+    /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry run).
+    public var reportPath: String?
+    public var trigger = RunTrigger.manual
+    /// Rows per store transaction.
+    public var batchSize = 20_000
+
+    public init(dryRun: Bool = false, reportPath: String? = nil, trigger: RunTrigger = .manual) {
+        self.dryRun = dryRun
+        self.reportPath = reportPath
+        self.trigger = trigger
+    }
+}
+
+/// The outcome of an import: the run (id 0 on a dry run) and where the error report went.
+public struct ImportResult: Sendable {
+    public var run: RunRecord
+    public var reportPath: String? { run.reportPath }
+}
+
+/// Progress of a long import, reported every few thousand rows.
+public struct ImportProgress: Sendable {
+    public var rows: Int
+    /// Upper bound on the rows in the file.
+    public var expectedRows: Int
+    public var elapsedSeconds: Double
+}
+
+/// Read → validate → plan → apply for a template CSV, streaming in batches (DESIGN §1, §2).
+///
+/// A file-level problem rejects the file before anything is written. Each batch is one store
+/// transaction, so an interrupted import leaves whole users only and a rerun completes it.
+public struct ImportService: Sendable {
+    public let store: any UserStore
+    public let catalog: Catalog
+    public let clock: any RosterClock
+
+    public init(store: any UserStore, catalog: Catalog, clock: any RosterClock = SystemClock()) {
+        self.store = store
+        self.catalog = catalog
+        self.clock = clock
+    }
+
+    /// Imports the template CSV at `path`.
+    /// - Throws: ``FileRejection`` when the file breaks a file-level rule (nothing written);
+    ///   ``ByteSourceError`` when it cannot be read; store errors as thrown by the store.
+    public func importFile(
+        at path: String, options: ImportOptions = ImportOptions(), progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) async throws -> ImportResult {
+        let file = FileByteSource.displayName(path)
+        var formatSource = try FileByteSource(path: path)
+        let format = try CSVFormat.detect(in: &formatSource, file: file)
+        let reader = try TemplateFileReader(
+            reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
+        let rows = AnyIterator { () -> Result<SourceRow, any Error>? in
+            do {
+                guard let next = try reader.next() else { return nil }
+                let issues = next.hasUnterminatedQuote
+                    ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
+                return .success(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
+            } catch {
+                return .failure(error)
+            }
+        }
+        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
+        return try await run(
+            kind: "import", source: file, rows: rows, expectedRows: format.lineCount, options: options,
+            reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
+    }
+
+    /// Plans and applies `rows` as one run. Shared by imports and syncs.
+    package func run(
+        kind: String, source: String, rows: AnyIterator<Result<SourceRow, any Error>>, expectedRows: Int,
+        options: ImportOptions, reportPath: String?, withExternalID: Bool, progress: (@Sendable (ImportProgress) -> Void)?
+    ) async throws -> ImportResult {
+        let started = clock.now()
+        var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
+        let index = try await store.loadIndex(catalog: catalog, extraCapacity: expectedRows)
+        var planner = ImportPlanner(catalog: catalog, index: index)
+        if !options.dryRun { record.id = try await store.beginRun(record) }
+        let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID) }
+
+        func flush() async throws {
+            try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
+            let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
+            try report?.append(batch.failures)
+            if !options.dryRun, !batch.isEmpty { try await store.apply(batch) }
+        }
+
+        do {
+            for next in rows {
+                planner.plan(try next.get())
+                if planner.counts.rows % options.batchSize == 0 {
+                    try await flush()
+                    progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
+                }
+            }
+            try await flush()
+        } catch {
+            report?.discard()
+            if !options.dryRun {
+                record.apply(planner.counts)
+                record.status = .failed
+                record.message = "stopped after \(planner.counts.rows) rows: \(error)"
+                record.finishedAt = clock.now()
+                try? await store.finishRun(record)
+            }
+            throw error
+        }
+
+        record.apply(planner.counts)
+        record.reportPath = try report?.finish(keep: record.failed > 0)
+        record.finishedAt = clock.now()
+        record.status = record.failed > 0 ? .completedWithFailures : .succeeded
+        if !options.dryRun { try await store.finishRun(record) }
+        return ImportResult(run: record)
+    }
+}
+
+extension RunRecord {
+    mutating func apply(_ counts: RunCounts) {
+        rows = counts.rows
+        created = counts.created
+        updated = counts.updated
+        unchanged = counts.unchanged
+        failed = counts.failed
+    }
+}
+
+extension FileByteSource {
+    /// The last path component, as messages name the file.
+    static func displayName(_ path: String) -> String {
+        path.split(separator: "/").last.map(String.init) ?? path
+    }
+}

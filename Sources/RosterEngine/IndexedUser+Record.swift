@@ -1,0 +1,12 @@
+import RosterCore
+
+extension IndexedUser {
+    /// The index entry of a stored user.
+    public init(_ record: UserRecord) {
+        let license = UInt8(Catalog.licenses.firstIndex(of: record.row.license) ?? Catalog.licenses.count - 1)
+        self.init(
+            emailHash: StableHash.of(record.emailKey), contentHash: record.contentHash,
+            extensionHash: record.row.extension.isEmpty ? 0 : StableHash.of(record.row.extension),
+            license: license, isActive: record.active)
+    }
+}

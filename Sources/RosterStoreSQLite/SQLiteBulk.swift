@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+import RosterCore
+import RosterEngine
+
+/// The bulk paths of the SQLite store, binding straight to SQLite's C API: a million-row import
+/// spends its time here, and GRDB's `StatementArguments` boxing would cost about a second more.
+/// Every function runs inside a GRDB read or write block, on GRDB's own serial queue.
+enum SQLiteBulk {
+    static let cellSeparator = "\u{1F}"
+    static let errorSeparator = "\u{1E}"
+
+    /// SQLite copies bound text before `sqlite3_bind_text` returns (SQLITE_TRANSIENT).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    static func scanIndex(_ db: Database, _ body: (IndexedUser) -> Void) throws {
+        let statement = try db.makeStatement(sql: "SELECT email_hash, content_hash, extension, license, active FROM users")
+        let handle = statement.sqliteStatement
+        let licenses = Catalog.licenses
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else { throw error(db, code) }
+            var extensionHash: UInt64 = 0
+            if let text = sqlite3_column_text(handle, 2) {
+                extensionHash = StableHash.of(String(cString: text))
+            }
+            let license = String(cString: sqlite3_column_text(handle, 3))
+            body(IndexedUser(
+                emailHash: UInt64(bitPattern: sqlite3_column_int64(handle, 0)),
+                contentHash: UInt64(bitPattern: sqlite3_column_int64(handle, 1)),
+                extensionHash: extensionHash,
+                license: UInt8(licenses.firstIndex(of: license) ?? licenses.count - 1),
+                isActive: sqlite3_column_int64(handle, 4) != 0))
+        }
+    }
+
+    static func apply(_ batch: WriteBatch, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO users (first_name, last_name, license, extension, email, role, data_center, attributes, active,
+                               email_hash, content_hash, created_run, updated_run, email_key)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+            """).sqliteStatement
+        let update = try db.cachedStatement(sql: """
+            UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
+                             data_center = ?7, attributes = ?8, active = 1, email_hash = ?9, content_hash = ?10,
+                             updated_run = ?12, email_key = ?13
+            WHERE email_key = ?14
+            """).sqliteStatement
+        for write in batch.writes {
+            switch write {
+            case .create(let record):
+                try bindUser(record, runID: batch.runID, to: insert)
+                try step(insert, db)
+            case .update(let key, let record):
+                try bindUser(record, runID: batch.runID, to: update)
+                sqlite3_bind_text(update, 14, key, -1, transient)
+                try step(update, db)
+                guard sqlite3_changes(db.sqliteConnection) == 1 else {
+                    throw DatabaseError(message: "user to update is no longer stored; run the import again")
+                }
+            }
+        }
+        guard let runID = batch.runID, !batch.failures.isEmpty else { return }
+        let failure = try db.cachedStatement(sql: "INSERT INTO run_failures (run_id, row, cells, errors, external_id) VALUES (?, ?, ?, ?, ?)").sqliteStatement
+        for row in batch.failures {
+            sqlite3_reset(failure)
+            sqlite3_bind_int64(failure, 1, runID)
+            sqlite3_bind_int64(failure, 2, Int64(row.row))
+            sqlite3_bind_text(failure, 3, row.cells.joined(separator: cellSeparator), -1, transient)
+            sqlite3_bind_text(failure, 4, row.errors.joined(separator: errorSeparator), -1, transient)
+            bindOptional(row.externalID, 5, failure)
+            try step(failure, db)
+        }
+    }
+
+    static func split(_ text: String, _ separator: String) -> [String] {
+        text.isEmpty ? [] : text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// Binds parameters 1…13 shared by the insert and the update.
+    private static func bindUser(_ record: UserRecord, runID: Int64?, to statement: SQLiteStatement) throws {
+        sqlite3_reset(statement)
+        let row = record.row
+        for (offset, column) in [TemplateColumn.firstName, .lastName, .license].enumerated() {
+            sqlite3_bind_text(statement, Int32(offset + 1), row[column], -1, transient)
+        }
+        bindOptional(row.extension.isEmpty ? nil : row.extension, 4, statement)
+        sqlite3_bind_text(statement, 5, row.email, -1, transient)
+        sqlite3_bind_text(statement, 6, row.role, -1, transient)
+        sqlite3_bind_text(statement, 7, row.dataCenter, -1, transient)
+        if record.attributes.isEmpty {
+            sqlite3_bind_null(statement, 8)
+        } else {
+            let json = try JSONEncoder.sortedKeys.encode(record.attributes)
+            sqlite3_bind_text(statement, 8, String(decoding: json, as: UTF8.self), -1, transient)
+        }
+        sqlite3_bind_int64(statement, 9, Int64(bitPattern: StableHash.of(record.emailKey)))
+        sqlite3_bind_int64(statement, 10, Int64(bitPattern: record.contentHash))
+        bindOptional(runID, 11, statement)
+        bindOptional(runID, 12, statement)
+        sqlite3_bind_text(statement, 13, record.emailKey, -1, transient)
+    }
+
+    private static func bindOptional(_ value: String?, _ index: Int32, _ statement: SQLiteStatement) {
+        if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    private static func bindOptional(_ value: Int64?, _ index: Int32, _ statement: SQLiteStatement) {
+        if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
+    }
+
+    private static func step(_ statement: SQLiteStatement, _ db: Database) throws {
+        let code = sqlite3_step(statement)
+        guard code == SQLITE_DONE else { throw error(db, code) }
+    }
+
+    private static func error(_ db: Database, _ code: Int32) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(db.sqliteConnection)))
+    }
+}
+
+extension JSONEncoder {
+    /// Sorted keys, so equal attribute sets always store the same text.
+    static var sortedKeys: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return encoder
+    }
+}

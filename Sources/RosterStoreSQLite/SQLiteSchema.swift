@@ -1,0 +1,57 @@
+import GRDB
+
+/// The schema, as GRDB migrations: each step runs once per database file, in order.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: users, runs, run failures") { db in
+            try db.execute(sql: """
+                CREATE TABLE users (
+                    id INTEGER PRIMARY KEY,
+                    email_key TEXT NOT NULL UNIQUE,
+                    first_name TEXT NOT NULL,
+                    last_name TEXT NOT NULL,
+                    license TEXT NOT NULL,
+                    extension TEXT,
+                    email TEXT NOT NULL,
+                    role TEXT NOT NULL,
+                    data_center TEXT NOT NULL,
+                    attributes TEXT,
+                    active INTEGER NOT NULL DEFAULT 1,
+                    email_hash INTEGER NOT NULL,
+                    content_hash INTEGER NOT NULL,
+                    created_run INTEGER,
+                    updated_run INTEGER
+                );
+                CREATE UNIQUE INDEX users_extension ON users(extension) WHERE extension IS NOT NULL;
+                CREATE TABLE runs (
+                    id INTEGER PRIMARY KEY,
+                    kind TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    trigger TEXT NOT NULL,
+                    started_at TEXT NOT NULL,
+                    finished_at TEXT,
+                    status TEXT NOT NULL,
+                    rows INTEGER NOT NULL DEFAULT 0,
+                    created INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    unchanged INTEGER NOT NULL DEFAULT 0,
+                    failed INTEGER NOT NULL DEFAULT 0,
+                    deactivated INTEGER NOT NULL DEFAULT 0,
+                    pulled INTEGER NOT NULL DEFAULT 0,
+                    report_path TEXT,
+                    message TEXT
+                );
+                CREATE TABLE run_failures (
+                    run_id INTEGER NOT NULL REFERENCES runs(id),
+                    row INTEGER NOT NULL,
+                    cells TEXT NOT NULL,
+                    errors TEXT NOT NULL,
+                    external_id TEXT
+                );
+                CREATE INDEX run_failures_run ON run_failures(run_id, row);
+                """)
+        }
+        return migrator
+    }
+}

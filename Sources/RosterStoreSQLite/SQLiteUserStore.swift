@@ -1,0 +1,141 @@
+public import Foundation
+public import GRDB
+public import RosterCore
+public import RosterEngine
+
+/// The embedded default ``UserStore``: one SQLite file through GRDB, in WAL mode.
+///
+/// Each ``apply(_:)`` is one transaction, so a crash mid-import leaves whole batches only; the
+/// unique email key and the partial unique extension index make a duplicate impossible even
+/// when two processes race.
+public final class SQLiteUserStore: UserStore {
+    private let database: DatabaseQueue
+
+    /// Opens (creating and migrating when needed) the database at `path`.
+    /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        database = try DatabaseQueue(path: path, configuration: configuration)
+        try database.writeWithoutTransaction { db in
+            if try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") != "wal" {
+                throw DatabaseError(message: "could not switch \(path) to WAL mode")
+            }
+        }
+        try SQLiteSchema.migrator.migrate(database)
+    }
+
+    /// A private in-memory database, for tests.
+    public init() throws {
+        database = try DatabaseQueue()
+        try SQLiteSchema.migrator.migrate(database)
+    }
+
+    public func loadIndex(catalog: Catalog, extraCapacity: Int) async throws -> RosterIndex {
+        try await database.read { db in
+            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
+            var index = RosterIndex(capacity: count + extraCapacity)
+            try SQLiteBulk.scanIndex(db) { index.addStored($0) }
+            return index
+        }
+    }
+
+    public func apply(_ batch: WriteBatch) async throws {
+        try await database.write { db in
+            try SQLiteBulk.apply(batch, in: db)
+        }
+    }
+
+    public func emailHolding(extension: String) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT email FROM users WHERE extension = ?", arguments: [`extension`])
+        }
+    }
+
+    public func users() async throws -> [StoredUser] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, first_name, last_name, license, extension, email, role, data_center, attributes, active,
+                       created_run, updated_run
+                FROM users ORDER BY email_key
+                """).map(Self.storedUser)
+        }
+    }
+
+    public func beginRun(_ run: RunRecord) async throws -> Int64 {
+        try await database.write { db in
+            try db.execute(
+                sql: "INSERT INTO runs (kind, source, trigger, started_at, status) VALUES (?, ?, ?, ?, ?)",
+                arguments: [run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue])
+            return db.lastInsertedRowID
+        }
+    }
+
+    public func finishRun(_ run: RunRecord) async throws {
+        try await database.write { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET finished_at = ?, status = ?, rows = ?, created = ?, updated = ?, unchanged = ?,
+                        failed = ?, deactivated = ?, pulled = ?, report_path = ?, message = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    run.finishedAt, run.status.rawValue, run.rows, run.created, run.updated, run.unchanged,
+                    run.failed, run.deactivated, run.pulled, run.reportPath, run.message, run.id,
+                ])
+        }
+    }
+
+    public func runs(limit: Int) async throws -> [RunRecord] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Self.runRecord)
+        }
+    }
+
+    public func run(id: Int64) async throws -> RunRecord? {
+        try await database.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]).map(Self.runRecord)
+        }
+    }
+
+    public func reportRows(runID: Int64) async throws -> [ReportRow] {
+        try await database.read { db in
+            try Row.fetchAll(db, sql: "SELECT row, cells, errors, external_id FROM run_failures WHERE run_id = ? ORDER BY row", arguments: [runID])
+                .map { row in
+                    ReportRow(
+                        row: row["row"], cells: SQLiteBulk.split(row["cells"], SQLiteBulk.cellSeparator),
+                        errors: SQLiteBulk.split(row["errors"], SQLiteBulk.errorSeparator), externalID: row["external_id"])
+                }
+        }
+    }
+
+    private static func storedUser(_ row: Row) -> StoredUser {
+        let cells = TemplateRow(
+            firstName: row["first_name"], lastName: row["last_name"], license: row["license"],
+            extension: row["extension"] ?? "", email: row["email"], role: row["role"], dataCenter: row["data_center"])
+        let attributes = (row["attributes"] as String?).flatMap { try? JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
+        return StoredUser(
+            id: row["id"], record: UserRecord(row: cells, attributes: attributes, active: row["active"]),
+            createdRun: row["created_run"], updatedRun: row["updated_run"])
+    }
+
+    private static func runRecord(_ row: Row) -> RunRecord {
+        var run = RunRecord(
+            id: row["id"], kind: row["kind"], source: row["source"],
+            trigger: RunTrigger(rawValue: row["trigger"]) ?? .manual, startedAt: row["started_at"],
+            status: RunStatus(rawValue: row["status"]) ?? .failed)
+        run.finishedAt = row["finished_at"]
+        run.rows = row["rows"]
+        run.created = row["created"]
+        run.updated = row["updated"]
+        run.unchanged = row["unchanged"]
+        run.failed = row["failed"]
+        run.deactivated = row["deactivated"]
+        run.pulled = row["pulled"]
+        run.reportPath = row["report_path"]
+        run.message = row["message"]
+        return run
+    }
+}
