@@ -58,9 +58,14 @@ public struct ImportService: Sendable {
         let format = try CSVFormat.detect(in: &formatSource, file: file)
         let reader = try TemplateFileReader(
             reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
+        guard let first = try reader.next() else {
+            throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
+        }
+        var pending: TemplateFileRow? = first
         let rows = AnyIterator { () -> Result<SourceRow, any Error>? in
             do {
-                guard let next = try reader.next() else { return nil }
+                guard let next = try pending ?? reader.next() else { return nil }
+                pending = nil
                 let issues = next.hasUnterminatedQuote
                     ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
                 return .success(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))

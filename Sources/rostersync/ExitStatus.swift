@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import RosterCore
+import RosterEngine
+
+/// The one place where errors become exit codes and messages (DESIGN §5).
+enum ExitStatus {
+    static let success: Int32 = 0
+    static let rowsFailed: Int32 = 1
+    static let usage: Int32 = 2
+    static let fileRejected: Int32 = 3
+    static let pullFailed: Int32 = 4
+
+    /// The exit code and the message for people of an error that reached the top.
+    static func classify(_ error: any Error) -> (Int32, String) {
+        switch error {
+        case let rejection as FileRejection:
+            return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
+        case let config as ConfigError:
+            return (usage, config.description)
+        case let source as ByteSourceError:
+            return (usage, "error: \(source)")
+        case let usageError as UsageError:
+            return (usage, "error: \(usageError.message)")
+        case let database as DatabaseError:
+            // The description of a GRDB error carries no bound values (user data), only the SQL.
+            return (usage, "error: the store could not be used: \(database.message ?? "\(database.resultCode)")")
+        default:
+            return (usage, "error: \(error)")
+        }
+    }
+}
+
+/// A usage problem found after parsing: a missing run, an unsupported store URL.
+struct UsageError: Error {
+    var message: String
+}

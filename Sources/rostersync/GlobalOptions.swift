@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+import RosterEngine
+import RosterStoreSQLite
+
+/// `--config`, `--db` and `--json`, accepted after every subcommand.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "Config file (default ./rostersync.yaml; optional).")
+    var config: String?
+
+    @Option(help: "Store: a SQLite file path (default ./rostersync.sqlite, or `store:` in the config).")
+    var db: String?
+
+    @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
+    var json = false
+
+    /// Loads the config and opens the store: the wiring every command shares.
+    func makeServices() throws -> Services {
+        let config = try RosterConfig.load(path: self.config ?? "rostersync.yaml", required: self.config != nil)
+        let location = db ?? config.store ?? "rostersync.sqlite"
+        if location.contains("://") {
+            throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
+        }
+        return Services(config: config, store: try SQLiteUserStore(path: location))
+    }
+}
+
+/// What a command needs, built once from the options.
+struct Services {
+    var config: RosterConfig
+    var store: any UserStore
+
+    var importService: ImportService { ImportService(store: store, catalog: config.catalog) }
+}
+
+extension String {
+    /// A store URL without its password, for messages.
+    var redactedStoreURL: String {
+        guard let scheme = range(of: "://"), let at = self[scheme.upperBound...].lastIndex(of: "@") else { return self }
+        return String(self[..<scheme.upperBound]) + "****" + String(self[at...])
+    }
+}

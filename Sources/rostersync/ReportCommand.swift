@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import RosterCore
+import RosterEngine
+
+/// `rostersync report [RUN|latest] [--format table|csv|json]`: the error report of a run.
+struct ReportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report", abstract: "Print the error report of a run.",
+        discussion: "The CSV format is the same file an import writes: fix the rows and import it as it is.")
+
+    @Argument(help: "A run number, or 'latest'.")
+    var run = "latest"
+
+    @Option(help: "table, csv or json.")
+    var format: ListFormat = .table
+
+    @OptionGroup var global: GlobalOptions
+
+    func validate() throws {
+        guard run == "latest" || Int64(run) != nil else {
+            throw ValidationError("RUN must be a run number (see `rostersync runs list`) or 'latest'")
+        }
+    }
+
+    func run() async throws {
+        let store = try global.makeServices().store
+        let record: RunRecord? = if let id = Int64(run) {
+            try await store.run(id: id)
+        } else {
+            try await store.runs(limit: 1).first
+        }
+        guard let record else {
+            throw UsageError(message: run == "latest" ? "no runs yet; import a file first" : "no run \(run); see `rostersync runs list`")
+        }
+        let failures = try await store.reportRows(runID: record.id)
+        let withExternalID = record.kind == "sync"
+        let header = ReportRow.header(withExternalID: withExternalID)
+        let rows = failures.map { $0.csvCells(withExternalID: withExternalID) }
+        switch global.json ? .json : format {
+        case .json:
+            var object = RunJSON.object(record)
+            object["failures"] = failures.map { failure in
+                [
+                    "row": failure.row, "errors": failure.errors, "externalID": Output.nullable(failure.externalID),
+                    "cells": Dictionary(uniqueKeysWithValues: zip(Template.headers, failure.cells)),
+                ] as [String: Any]
+            }
+            Output.json(object)
+        case .csv:
+            FileHandle.standardOutput.write(Data(CSVWriter.document(header: header, rows: rows).utf8))
+        case .table:
+            print("Run \(record.id) (\(record.kind) of \(record.source)): \(record.status.rawValue), \(record.failed) of \(record.rows) rows failed")
+            if !rows.isEmpty { print(Output.table(header: header, rows: rows)) }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import RosterEngine
+
+/// `rostersync runs list [--json]`: the run history, newest first.
+struct RunsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "runs", abstract: "Show the run history.", subcommands: [List.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List imports and syncs, newest first.")
+
+        @Option(help: "How many runs to show.")
+        var limit = 50
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let runs = try await global.makeServices().store.runs(limit: limit)
+            if global.json {
+                Output.json(["runs": runs.map(RunJSON.object)])
+                return
+            }
+            let rows = runs.map { run in
+                [String(run.id), run.kind, run.source, run.trigger.rawValue, Output.timestamp(run.startedAt), run.status.rawValue,
+                 String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed)]
+            }
+            print(Output.table(header: ["Run", "Kind", "Source", "Trigger", "Started", "Status", "Rows", "Created", "Updated", "Unchanged", "Failed"], rows: rows))
+        }
+    }
+}
+
+/// The JSON shape of a run record.
+enum RunJSON {
+    static func object(_ run: RunRecord) -> [String: Any] {
+        [
+            "run": run.id, "kind": run.kind, "source": run.source, "trigger": run.trigger.rawValue,
+            "startedAt": Output.timestamp(run.startedAt), "finishedAt": Output.nullable(run.finishedAt.map(Output.timestamp)),
+            "status": run.status.rawValue, "rows": run.rows, "created": run.created, "updated": run.updated,
+            "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated, "pulled": run.pulled,
+            "report": Output.nullable(run.reportPath), "message": Output.nullable(run.message),
+        ]
+    }
+}
