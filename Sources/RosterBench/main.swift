@@ -1,1 +1,29 @@
-print("placeholder")
+import Foundation
+
+/// RosterBench: measures the bulk paths and prints rows/s and peak RSS. Not a test: numbers
+/// go into issue notes. Run in release: `swift run -c release RosterBench import`.
+let arguments = Array(CommandLine.arguments.dropFirst())
+let usage = """
+    usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
+           RosterBench generate --rows N --out FILE    write the deterministic template CSV only
+    """
+
+func option(_ name: String, default value: String) -> String {
+    guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
+    return arguments[index + 1]
+}
+
+do {
+    switch arguments.first {
+    case "import":
+        try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
+    case "generate":
+        try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
+    default:
+        print(usage)
+        exit(2)
+    }
+} catch {
+    FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
+    exit(1)
+}

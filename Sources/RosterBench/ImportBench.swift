@@ -1,0 +1,63 @@
+import Foundation
+
+/// Times the release `rostersync import` on a generated roster: fresh, repeated unchanged,
+/// and with 1% of rows changed plus 0.5% new. Prints seconds, rows/s and the child's peak RSS.
+struct ImportBench {
+    let rows: Int
+    let directory: String
+
+    func run() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let base = "\(directory)/users-\(rows).csv", changed = "\(directory)/users-\(rows)-changed.csv"
+        let database = "\(directory)/bench.sqlite"
+        let generator = RosterGenerator(rows: rows)
+        try generator.write(to: base)
+        try generator.write(to: changed, changedEvery: 100, extra: rows / 200)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+
+        let binary = Self.rostersyncPath()
+        print("rostersync import, \(rows) rows, binary \(binary)")
+        for (label, file) in [("fresh", base), ("repeated", base), ("1% changed + 0.5% new", changed)] {
+            let result = try ChildProcess.run(binary, ["import", file, "--db", database, "--json"])
+            let total = label.hasPrefix("1%") ? rows + rows / 200 : rows
+            print(String(format: "%-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  %@", label as NSString, result.seconds,
+                         Double(total) / result.seconds, Double(result.maxRSSKiB) / 1024, result.output.trimmingCharacters(in: .whitespacesAndNewlines) as NSString))
+        }
+    }
+
+    /// The `rostersync` binary next to this one (same build configuration).
+    static func rostersyncPath() -> String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("rostersync").path
+    }
+}
+
+/// Runs a child process and reports wall time and its own peak RSS (wait4's rusage).
+enum ChildProcess {
+    struct Result {
+        var seconds: Double
+        var maxRSSKiB: Int
+        var status: Int32
+        var output: String
+    }
+
+    static func run(_ path: String, _ arguments: [String]) throws -> Result {
+        let outputPath = NSTemporaryDirectory() + "rosterbench-\(UUID().uuidString).out"
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let start = Date()
+        let code = posix_spawn(&pid, path, &actions, nil, argv, environ)
+        guard code == 0 else { throw NSError(domain: "spawn", code: Int(code), userInfo: [NSLocalizedDescriptionKey: "cannot run \(path)"]) }
+        var status: Int32 = 0
+        var usage = rusage()
+        wait4(pid, &status, 0, &usage)
+        let seconds = Date().timeIntervalSince(start)
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Result(seconds: seconds, maxRSSKiB: usage.ru_maxrss, status: status, output: output)
+    }
+}
