@@ -164,7 +164,8 @@ private final class TransferState {
     /// Records one raw header line. A status line starts a new response (a redirect hop or an
     /// interim 1xx), so only the final response's headers remain.
     func addHeaderLine(_ raw: String) {
-        let line = raw.trimmingSuffix { $0 == "\r" || $0 == "\n" }
+        // "\r\n" is one Character in Swift, so test isNewline rather than "\r" and "\n".
+        let line = raw.trimmingSuffix { $0.isNewline }
         if line.hasPrefix("HTTP/") {
             headers.removeAll(keepingCapacity: true)
             body.removeAll(keepingCapacity: true)
