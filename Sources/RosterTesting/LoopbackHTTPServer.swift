@@ -58,7 +58,8 @@ public final class LoopbackHTTPServer: Sendable {
     public var baseURL: String { "http://127.0.0.1:\(port)" }
     /// TCP connections accepted so far.
     public var connectionsAccepted: Int { core.state.withLock { $0.connectionsAccepted } }
-    /// Requests answered with a response so far (hung and closed ones are not counted).
+    /// Requests answered with a response so far, counted just before the response is sent
+    /// (hung and closed ones are not counted).
     public var requestsServed: Int { core.state.withLock { $0.requestsServed } }
 
     /// Closes the listener (new connections are refused once this returns) and every open connection.
@@ -147,6 +148,9 @@ private final class ServerCore: Sendable {
                 guard admitted else { close(connection); return }
                 var one: Int32 = 1
                 setsockopt(connection, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+                #if canImport(Darwin)
+                setsockopt(connection, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size))
+                #endif
                 Thread { [self] in serve(connection) }.start()
             }
         }.start()
@@ -171,12 +175,12 @@ private final class ServerCore: Sendable {
             close(connection)
         }
         var reader = RequestReader(connection: connection)
-        while let request = reader.next() {
-            guard let request = request.valid else {
+        while let incoming = reader.next() {
+            guard case .request(let request, let wantsClose) = incoming else {
                 _ = sendAll(connection, encode(HTTPResponse(status: 501), closing: true))
                 return
             }
-            let response = answer(request.request)
+            let response = answer(request)
             switch response.status {
             case HTTPResponse.hangWithoutAnswer.status:
                 while reader.readMore() {}
@@ -184,10 +188,10 @@ private final class ServerCore: Sendable {
             case HTTPResponse.closeWithoutAnswer.status:
                 return
             default:
-                let closing = request.wantsClose || response.header("Connection")?.lowercased() == "close"
-                guard sendAll(connection, encode(response, closing: closing)) else { return }
+                let closing = wantsClose || response.header("Connection")?.lowercased() == "close"
+                // Counted before sending, so a client that has its response always sees the count.
                 state.withLock { $0.requestsServed += 1 }
-                if closing { return }
+                guard sendAll(connection, encode(response, closing: closing)), !closing else { return }
             }
         }
     }
@@ -247,14 +251,10 @@ private func sendAll(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
 
 /// Reads requests off one connection, keeping bytes that arrive early for the next request.
 private struct RequestReader {
-    struct Received {
-        var request: HTTPRequest
-        var wantsClose: Bool
-    }
-
-    /// One parsed request head; `valid` is nil for requests this server cannot handle.
-    struct Parsed {
-        var valid: Received?
+    enum Incoming {
+        case request(HTTPRequest, wantsClose: Bool)
+        /// A method other than GET/POST, a chunked body or a malformed head.
+        case unsupported
     }
 
     let connection: Int32
@@ -275,7 +275,7 @@ private struct RequestReader {
     }
 
     /// The next request, or nil when the connection ended first.
-    mutating func next() -> Parsed? {
+    mutating func next() -> Incoming? {
         var scanned = 0
         var headEnd: Int?
         while headEnd == nil {
@@ -297,7 +297,7 @@ private struct RequestReader {
         let length = Int(header("content-length") ?? "0") ?? -1
         guard requestLine.count == 3, let method = HTTPRequest.Method(rawValue: String(requestLine[0])),
               length >= 0, header("transfer-encoding") == nil
-        else { return Parsed(valid: nil) }
+        else { return .unsupported }
         let bodyStart = headEnd! + 4
         while buffer.count < bodyStart + length {
             guard readMore() else { return nil }
@@ -306,7 +306,7 @@ private struct RequestReader {
         buffer.removeSubrange(..<(bodyStart + length))
         let wantsClose = header("connection") == "close" || (requestLine[2] == "HTTP/1.0" && header("connection") != "keep-alive")
         let request = HTTPRequest(method: method, url: String(requestLine[1]), headers: headers, body: body.isEmpty ? nil : body)
-        return Parsed(valid: Received(request: request, wantsClose: wantsClose))
+        return .request(request, wantsClose: wantsClose)
     }
 
     /// Index of the blank line's "\r\n\r\n", searching from `start`.
