@@ -30,9 +30,11 @@ public final class CurlHTTPClient: HTTPClient {
     /// A successful `file://` or `sftp://` read reports status 200.
     /// - Throws: ``TransportError``: `.disallowedScheme` before any I/O when the URL's scheme is not in
     ///   `request.allowedSchemes` (or later, when a redirect leaves the scheme); `.connectionFailed`,
-    ///   `.timedOut`, `.tls`, `.bodyTooLarge`, `.cancelled`, or `.other`.
+    ///   `.timedOut`, `.tls`, `.bodyTooLarge`, `.cancelled`, or `.other` (also for a header name or
+    ///   value containing a line break, refused before any I/O).
     public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
         let scheme = try Self.checkedScheme(of: request)
+        try Self.checkHeaders(of: request)
         let flag = CancellationFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in
@@ -48,6 +50,15 @@ public final class CurlHTTPClient: HTTPClient {
     public func shutdown() async {
         pool.beginShutdown()
         await pool.waitUntilStopped()
+    }
+
+    /// Refuses header names or values with line breaks, which would smuggle extra header lines.
+    static func checkHeaders(of request: HTTPRequest) throws(TransportError) {
+        for (name, value) in request.headers where (name + value).contains(where: { $0.isNewline }) || name.isEmpty {
+            throw TransportError(
+                kind: .other, redactedURL: request.url.redactedURL,
+                detail: "header \"\(name.filter { !$0.isNewline })\" has an empty name or a line break; send one line per header")
+        }
     }
 
     /// The lowercased scheme of `request.url`, if the request allows it.

@@ -115,6 +115,11 @@ import Testing
         let response = try await client.send(HTTPRequest(url: file.absoluteString, allowedSchemes: ["file"]))
         #expect(response.status == 200)
         #expect(response.text == "id,mail\n1,a@example.com\n")
+
+        let capped = await #expect(throws: TransportError.self) {
+            try await client.send(HTTPRequest(url: file.absoluteString, allowedSchemes: ["file"], maxBodyBytes: 8))
+        }
+        #expect(capped?.kind == .bodyTooLarge)
     }
 
     @Test(arguments: ["ftp://example.com/x", "FILE:///etc/hostname", "example.com/users", "gopher://127.0.0.1/"])

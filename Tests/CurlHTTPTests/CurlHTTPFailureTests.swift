@@ -52,6 +52,28 @@ import Testing
         }
     }
 
+    @Test func cancellingAQueuedRequestEndsItAtOnce() async throws {
+        let (arrivals, arrived) = AsyncStream.makeStream(of: Void.self)
+        let server = try LoopbackHTTPServer(lifetime: .seconds(60)) { _ in
+            arrived.yield()
+            return .hangWithoutAnswer
+        }
+        defer { server.stop() }
+        let client = CurlHTTPClient(maxConcurrentTransfers: 1)
+        let busy = Task { try await client.send(HTTPRequest(url: server.baseURL + "/busy", totalTimeout: 60)) }
+        var iterator = arrivals.makeAsyncIterator()
+        _ = await iterator.next()
+        let queued = Task { try await client.send(HTTPRequest(url: server.baseURL + "/queued", totalTimeout: 60)) }
+        queued.cancel()
+        let error = await #expect(throws: TransportError.self) { try await queued.value }
+        #expect(error?.kind == .cancelled)
+        #expect(server.connectionsAccepted == 1)
+
+        await client.shutdown()  // also aborts the busy request
+        let busyError = await #expect(throws: TransportError.self) { try await busy.value }
+        #expect(busyError?.kind == .cancelled)
+    }
+
     @Test func alreadyCancelledTaskFailsWithoutSending() async throws {
         let log = RequestLog()
         try await withLoopback({ request in
@@ -101,6 +123,21 @@ import Testing
             try await client.send(HTTPRequest(url: "http://127.0.0.1:1/x"))
         }
         #expect(error?.kind == .cancelled)
+    }
+}
+
+@Test(arguments: [("X-Injected", "a\r\nHost: evil"), ("X-Bad\nName", "v"), ("", "v")])
+func headerWithLineBreakIsRefusedBeforeSending(name: String, value: String) async throws {
+    let log = RequestLog()
+    try await withLoopback({ request in
+        await log.record(request)
+        return HTTPResponse(status: 200)
+    }) { server, client in
+        let error = await #expect(throws: TransportError.self) {
+            try await client.send(HTTPRequest(url: server.baseURL + "/x", headers: [(name, value)]))
+        }
+        #expect(error?.kind == .other)
+        #expect(await log.requests.isEmpty)
     }
 }
 
