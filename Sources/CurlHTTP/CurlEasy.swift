@@ -60,6 +60,8 @@ final class CurlEasy {
         _ request: HTTPRequest, scheme: String, allowed: [String],
         headerList: UnsafeMutablePointer<curl_slist>?, context: UnsafeMutableRawPointer
     ) -> CURLcode {
+        // Swift's String-to-C-string arguments live only for each call; curl copies every string
+        // option (since 7.17), and the header list lives until perform's defer frees it.
         var results: [CURLcode] = [
             rs_setopt_string(handle, CURLOPT_URL, request.url),
             rs_setopt_long(handle, CURLOPT_NOSIGNAL, 1),
