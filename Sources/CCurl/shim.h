@@ -13,12 +13,21 @@ static inline CURLcode rs_setopt_string(CURL *handle, CURLoption option, const c
     return curl_easy_setopt(handle, option, value);
 }
 
+static inline CURLcode rs_setopt_off(CURL *handle, CURLoption option, curl_off_t value) {
+    return curl_easy_setopt(handle, option, value);
+}
+
 static inline CURLcode rs_setopt_pointer(CURL *handle, CURLoption option, void *value) {
     return curl_easy_setopt(handle, option, value);
 }
 
 static inline CURLcode rs_setopt_slist(CURL *handle, CURLoption option, struct curl_slist *value) {
     return curl_easy_setopt(handle, option, value);
+}
+
+/// `curl_global_init(CURL_GLOBAL_ALL)`; the flag macro is a composite Swift does not import.
+static inline CURLcode rs_global_init_all(void) {
+    return curl_global_init(CURL_GLOBAL_ALL);
 }
 
 typedef size_t (*rs_write_callback)(char *data, size_t size, size_t count, void *context);
