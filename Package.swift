@@ -10,7 +10,7 @@ let settings: [SwiftSetting] = [
 
 let package = Package(
     name: "RosterSync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rostersync", targets: ["rostersync"]),
         .executable(name: "RosterBench", targets: ["RosterBench"]),
@@ -60,7 +60,7 @@ let package = Package(
             pkgConfig: "libcurl",
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
-        .target(name: "CurlHTTP", dependencies: ["CCurl", "RosterConnectors"], swiftSettings: settings),
+        .target(name: "CurlHTTP", dependencies: ["CCurl", "RosterConnectors"], exclude: ["README.md"], swiftSettings: settings),
         // In-memory twins and test helpers; only tests and the benchmark depend on it.
         .target(name: "RosterTesting", dependencies: ["RosterEngine", "RosterConnectors"], swiftSettings: settings),
         // Wiring only.

@@ -28,7 +28,7 @@ struct RosterGenerator {
     ///   - changedEvery: every Nth row gets a different role (0 = none).
     ///   - extra: rows appended after the last one (new users).
     func write(to path: String, changedEvery: Int = 0, extra: Int = 0) throws {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var chunk = "First Name,Last Name,License,Extension,Email Address,Role,Data Center\r\n"
