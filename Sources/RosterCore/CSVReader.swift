@@ -66,10 +66,27 @@ public final class CSVReader<Source: ByteSource> {
     /// - Returns: `false` at the end of the input.
     /// - Throws: ``ByteSourceError`` when reading fails.
     public func next() throws -> Bool {
+        // The hot loop works on locals: touching class properties per byte would cost a dynamic
+        // exclusivity check each time. They are written back on every exit.
+        var bytes = self.bytes, fieldEnds = self.fieldEnds, lineBreaks = self.lineBreaks
+        self.bytes = []
+        self.fieldEnds = []
+        self.lineBreaks = []
         bytes.removeAll(keepingCapacity: true)
         fieldEnds.removeAll(keepingCapacity: true)
         lineBreaks.removeAll(keepingCapacity: true)
+        var position = self.position, end = self.end, skipLineFeed = self.skipLineFeed, recordNumber = self.recordNumber
+        defer {
+            self.bytes = bytes
+            self.fieldEnds = fieldEnds
+            self.lineBreaks = lineBreaks
+            self.position = position
+            self.end = end
+            self.skipLineFeed = skipLineFeed
+            self.recordNumber = recordNumber
+        }
         hasUnterminatedQuote = false
+        let buffer = self.buffer, delimiter = self.delimiter, isSpecial = self.isSpecial
         var state = State.recordStart
         var fieldHasBreak = false
 
@@ -81,7 +98,7 @@ public final class CSVReader<Source: ByteSource> {
 
         while true {
             if position == end {
-                try refill()
+                (position, end) = try refill()
                 if position == end {
                     if state == .recordStart { return false }
                     hasUnterminatedQuote = state == .quoted
@@ -114,7 +131,7 @@ public final class CSVReader<Source: ByteSource> {
             case .unquoted:
                 var scan = position
                 while scan < end, !isSpecial[Int(buffer[scan])] { scan += 1 }
-                append(position..<scan)
+                if scan > position { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position..<scan])) }
                 position = scan
                 guard scan < end else { continue }
                 let terminator = buffer[scan]
@@ -133,7 +150,7 @@ public final class CSVReader<Source: ByteSource> {
                     if buffer[scan] == UInt8(ascii: "\n") || buffer[scan] == UInt8(ascii: "\r") { fieldHasBreak = true }
                     scan += 1
                 }
-                append(position..<scan)
+                if scan > position { bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[position..<scan])) }
                 position = scan
                 guard scan < end else { continue }
                 position += 1
@@ -160,20 +177,16 @@ public final class CSVReader<Source: ByteSource> {
         }
     }
 
-    private func refill() throws {
-        guard !atEndOfInput else { return }
-        position = 0
-        end = try source.read(into: buffer)
+    /// Reads the next chunk and returns the new (position, end); equal at the end of the input.
+    private func refill() throws -> (Int, Int) {
+        guard !atEndOfInput else { return (0, 0) }
+        let end = try source.read(into: buffer)
         if end == 0 { atEndOfInput = true }
         if atFirstByte, end > 0 {
             atFirstByte = false
-            if encoding == .utf8, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+            if encoding == .utf8, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { return (3, end) }
         }
-    }
-
-    private func append(_ range: Range<Int>) {
-        guard !range.isEmpty else { return }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[range]))
+        return (0, end)
     }
 
     private func range(of index: Int) -> Range<Int> {

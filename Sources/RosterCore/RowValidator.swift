@@ -18,8 +18,30 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
 /// other users) belong to the engine's planner. Every failing rule is reported, not only the first.
 public struct RowValidator: Sendable {
     public let catalog: Catalog
+    /// Canonical spelling by exact and lower-cased spelling, so the common case allocates nothing.
+    private let roles: [String: String]
+    private let licenses: [String: String]
+    private let roleList: String
 
-    public init(catalog: Catalog) { self.catalog = catalog }
+    public init(catalog: Catalog) {
+        self.catalog = catalog
+        roles = Self.lookup(catalog.roles)
+        licenses = Self.lookup(Catalog.licenses).merging(["": "Unassigned"]) { $1 }
+        roleList = catalog.roles.joined(separator: ", ")
+    }
+
+    private static func lookup(_ names: [String]) -> [String: String] {
+        var table: [String: String] = [:]
+        for name in names {
+            table[name] = name
+            table[name.lowercased()] = name
+        }
+        return table
+    }
+
+    private func canonical(_ value: String, in table: [String: String]) -> String? {
+        table[value] ?? table[value.lowercased()]
+    }
 
     /// Validates `row` (cells already trimmed) and returns it normalised: canonical license and
     /// role casing, empty license as `Unassigned`, upper-case data center.
@@ -33,7 +55,7 @@ public struct RowValidator: Sendable {
         if row.firstName.isEmpty { issues.append(RowIssue(.firstName, "required; write the user's first name")) }
         if row.lastName.isEmpty { issues.append(RowIssue(.lastName, "required; write the user's last name")) }
 
-        if let license = catalog.canonicalLicense(row.license) {
+        if let license = canonical(row.license, in: licenses) {
             row[.license] = license
         } else {
             let hint = Suggestions.closest(to: row.license, in: Catalog.licenses).map { "did you mean \"\($0)\"? " } ?? ""
@@ -49,15 +71,15 @@ public struct RowValidator: Sendable {
         }
 
         if row.role.isEmpty {
-            issues.append(RowIssue(.role, "required; write one of: \(catalog.roles.joined(separator: ", "))"))
-        } else if let role = catalog.canonicalRole(row.role) {
+            issues.append(RowIssue(.role, "required; write one of: \(roleList)"))
+        } else if let role = canonical(row.role, in: roles) {
             row[.role] = role
         } else {
             let hint = Suggestions.closest(to: row.role, in: catalog.roles).map { "did you mean \"\($0)\"? " } ?? ""
-            issues.append(RowIssue(.role, "\"\(row.role)\" is not a role; \(hint)write one of: \(catalog.roles.joined(separator: ", ")) (add custom roles under catalog.roles in rostersync.yaml)"))
+            issues.append(RowIssue(.role, "\"\(row.role)\" is not a role; \(hint)write one of: \(roleList) (add custom roles under catalog.roles in rostersync.yaml)"))
         }
 
-        let center = row.dataCenter.uppercased()
+        let center = catalog.dataCenters[row.dataCenter] != nil ? row.dataCenter : row.dataCenter.uppercased()
         if row.dataCenter.isEmpty {
             issues.append(RowIssue(.dataCenter, "required; write a two-letter code: \(catalog.dataCenterList)"))
         } else if catalog.dataCenters[center] != nil {
@@ -84,40 +106,59 @@ public struct RowValidator: Sendable {
     }
 }
 
-/// The address rule: `local@domain.tld`, ASCII, no spaces.
+/// The address rule: `local@domain.tld`, ASCII, no spaces; checked in one pass over the bytes.
 package enum EmailAddress {
-    private static let localSpecials = Set("!#$%&'*+/=?^_`{|}~.-".utf8)
+    private static let allowedInLocalPart: [Bool] = {
+        var table = [Bool](repeating: false, count: 256)
+        for byte in "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+/=?^_`{|}~.-".utf8 { table[Int(byte)] = true }
+        return table
+    }()
 
     /// Why `email` is not a valid address, with the fix; `nil` when it is valid.
     package static func problem(_ email: String) -> String? {
-        let fix = "write an address like jane.doe@company.com"
-        let bytes = Array(email.utf8)
-        if bytes.contains(where: { $0 >= 0x80 }) { return "\"\(email)\" has non-ASCII characters; \(fix)" }
-        if bytes.contains(UInt8(ascii: " ")) { return "\"\(email)\" contains a space; \(fix)" }
-        let parts = bytes.split(separator: UInt8(ascii: "@"), omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return "\"\(email)\" must contain exactly one @; \(fix)" }
-        let local = parts[0], domain = parts[1]
+        var text = email
+        let verdict = text.withUTF8 { check($0) }
+        guard let verdict else { return nil }
+        return "\"\(email)\" \(verdict); write an address like jane.doe@company.com"
+    }
+
+    private static func check(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return "has no @" }
+        if bytes.contains(where: { $0 >= 0x80 }) { return "has non-ASCII characters" }
+        if bytes.contains(UInt8(ascii: " ")) { return "contains a space" }
+        let local = bytes[..<at], domain = bytes[(at + 1)...]
+        if domain.contains(UInt8(ascii: "@")) { return "must contain exactly one @" }
         let localOK = !local.isEmpty && local.count <= 64 && local.first != UInt8(ascii: ".") && local.last != UInt8(ascii: ".")
-            && !containsDoubleDot(local)
-            && local.allSatisfy { isAlphanumeric($0) || localSpecials.contains($0) }
-        guard localOK else { return "\"\(email)\" has an invalid part before the @; \(fix)" }
-        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-        let domainOK = labels.count >= 2 && bytes.count <= 254
-            && labels.allSatisfy { label in
-                !label.isEmpty && label.count <= 63 && label.first != UInt8(ascii: "-") && label.last != UInt8(ascii: "-")
-                    && label.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") }
-            }
-            && labels.last!.count >= 2 && labels.last!.allSatisfy { isAlphanumeric($0) && $0 > UInt8(ascii: "9") }
-        guard domainOK else { return "\"\(email)\" has an invalid domain after the @; \(fix)" }
+            && local.allSatisfy { allowedInLocalPart[Int($0)] } && !hasDoubleDot(local)
+        guard localOK else { return "has an invalid part before the @" }
+        guard bytes.count <= 254, isValidDomain(domain) else { return "has an invalid domain after the @" }
         return nil
     }
 
-    private static func isAlphanumeric(_ byte: UInt8) -> Bool {
-        (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z"))
-            || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+    /// Dot-separated labels of letters, digits and inner hyphens; at least two labels; a TLD of 2+ letters.
+    private static func isValidDomain(_ domain: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        var labels = 0, labelLength = 0, tldLetters = true
+        var previous: UInt8 = UInt8(ascii: ".")
+        for byte in domain {
+            if byte == UInt8(ascii: ".") {
+                guard labelLength > 0, previous != UInt8(ascii: "-") else { return false }
+                labels += 1
+                labelLength = 0
+                tldLetters = true
+            } else {
+                let isLetter = (byte | 0x20) >= UInt8(ascii: "a") && (byte | 0x20) <= UInt8(ascii: "z")
+                let isDigit = byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9")
+                guard isLetter || isDigit || (byte == UInt8(ascii: "-") && labelLength > 0) else { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+                if !isLetter { tldLetters = false }
+            }
+            previous = byte
+        }
+        return labels >= 1 && labelLength >= 2 && tldLetters && previous != UInt8(ascii: "-")
     }
 
-    private static func containsDoubleDot(_ bytes: ArraySlice<UInt8>) -> Bool {
+    private static func hasDoubleDot(_ bytes: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
         zip(bytes, bytes.dropFirst()).contains { $0 == UInt8(ascii: ".") && $1 == UInt8(ascii: ".") }
     }
 }

@@ -19,6 +19,19 @@ public struct StableHash: Sendable {
         state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
     }
 
+    /// Mixes in `text` with ASCII letters lower-cased, without allocating a lower-cased copy:
+    /// the same value as `combine(text.lowercased())` for ASCII text (valid emails are ASCII).
+    public mutating func combineLowercased(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            for byte in bytes {
+                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+                state = (state ^ UInt64(lowered)) &* 0x0000_0100_0000_01B3
+            }
+        }
+        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
+    }
+
     public var value: UInt64 {
         var h = state
         h ^= h >> 33
@@ -27,6 +40,13 @@ public struct StableHash: Sendable {
         h &*= 0xc4ce_b9fe_1a85_ec53
         h ^= h >> 33
         return h == 0 ? 1 : h
+    }
+
+    /// The hash of `text` lower-cased (ASCII letters), as the email identity key is hashed.
+    public static func ofLowercased(_ text: String) -> UInt64 {
+        var hash = StableHash()
+        hash.combineLowercased(text)
+        return hash.value
     }
 
     /// The hash of one string.

@@ -61,7 +61,7 @@ public struct ImportPlanner: Sendable {
         issues = source.issues + issues
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
-        let emailHash = StableHash.of(row.email.lowercased())
+        let emailHash = StableHash.ofLowercased(row.email)
         var existing = emailIsValid ? index.user(emailHash: emailHash) : nil
 
         if let first = existing?.firstRow, first != 0 {

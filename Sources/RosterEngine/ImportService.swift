@@ -9,7 +9,7 @@ public struct ImportOptions: Sendable {
     public var reportPath: String?
     public var trigger = RunTrigger.manual
     /// Rows per store transaction.
-    public var batchSize = 20_000
+    public var batchSize = 50_000
 
     public init(dryRun: Bool = false, reportPath: String? = nil, trigger: RunTrigger = .manual) {
         self.dryRun = dryRun
@@ -86,7 +86,7 @@ public struct ImportService: Sendable {
     ) async throws -> ImportResult {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
-        let index = try await store.loadIndex(catalog: catalog, extraCapacity: expectedRows)
+        let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
         var planner = ImportPlanner(catalog: catalog, index: index)
         if !options.dryRun { record.id = try await store.beginRun(record) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID) }

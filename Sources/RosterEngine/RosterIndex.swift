@@ -29,6 +29,7 @@ public struct IndexedUser: Sendable, Equatable {
 /// Who holds an extension: the owner's email hash (0 once released) and the run's row that
 /// claimed it (0 when the holder is a stored user the run has not touched).
 public struct ExtensionHolder: Sendable, Equatable {
+    public var extensionHash: UInt64
     public var ownerEmailHash: UInt64
     public var row: Int32
 }
@@ -48,14 +49,22 @@ public struct RosterIndex: Sendable {
     /// An empty index able to hold `capacity` users without growing.
     public init(capacity: Int) {
         users = OpenTable(capacity: capacity, filler: IndexedUser(emailHash: 0, contentHash: 0, extensionHash: 0, license: 0, isActive: false))
-        extensions = OpenTable(capacity: capacity, filler: ExtensionHolder(ownerEmailHash: 0, row: 0))
+        extensions = OpenTable(capacity: capacity, filler: ExtensionHolder(extensionHash: 0, ownerEmailHash: 0, row: 0))
         seatsUsed = Array(repeating: 0, count: Catalog.licenses.count)
+    }
+
+    /// The capacity to reserve for `stored` users plus a file of at most `incomingRows` rows.
+    /// Most rows of a repeat import are users already stored, so an eighth of the file is
+    /// reserved beyond them (at least the whole file when the store is small); the index grows
+    /// by doubling if a file brings more new users than that.
+    public static func capacity(stored: Int, incomingRows: Int) -> Int {
+        max(stored + incomingRows / 8, incomingRows)
     }
 
     /// Adds a stored user (used while loading from a store).
     public mutating func addStored(_ user: IndexedUser) {
-        users.upsert(user.emailHash, user)
-        if user.extensionHash != 0 { extensions.upsert(user.extensionHash, ExtensionHolder(ownerEmailHash: user.emailHash, row: 0)) }
+        users.upsert(user)
+        if user.extensionHash != 0 { extensions.upsert(ExtensionHolder(extensionHash: user.extensionHash, ownerEmailHash: user.emailHash, row: 0)) }
         if user.isActive { seatsUsed[Int(user.license)] += 1 }
     }
 
@@ -63,7 +72,7 @@ public struct RosterIndex: Sendable {
     public func user(emailHash: UInt64) -> IndexedUser? { users.find(emailHash) }
 
     /// Records `user` as it is after the current row.
-    public mutating func setUser(_ user: IndexedUser) { users.upsert(user.emailHash, user) }
+    public mutating func setUser(_ user: IndexedUser) { users.upsert(user) }
 
     /// The holder of the extension hashing to `extensionHash`, if it is held.
     public func holder(extensionHash: UInt64) -> ExtensionHolder? {
@@ -74,8 +83,8 @@ public struct RosterIndex: Sendable {
     /// Moves `owner`'s extension from `old` to `new` (either may be 0 for none).
     public mutating func moveExtension(owner: UInt64, from old: UInt64, to new: UInt64, row: Int32) {
         guard old != new else { return }
-        if old != 0 { extensions.upsert(old, ExtensionHolder(ownerEmailHash: 0, row: 0)) }
-        if new != 0 { extensions.upsert(new, ExtensionHolder(ownerEmailHash: owner, row: row)) }
+        if old != 0 { extensions.upsert(ExtensionHolder(extensionHash: old, ownerEmailHash: 0, row: 0)) }
+        if new != 0 { extensions.upsert(ExtensionHolder(extensionHash: new, ownerEmailHash: owner, row: row)) }
     }
 
     /// Moves one active seat from license position `old` (nil for a new user) to `new`.
@@ -88,57 +97,67 @@ public struct RosterIndex: Sendable {
     public var count: Int { users.count }
 }
 
-/// Linear-probing hash table keyed by non-zero 64-bit hashes; grows by doubling past 80% load.
-struct OpenTable<Value: Sendable>: Sendable {
-    private var keys: [UInt64]
-    /// Non-optional so a slot costs exactly the value's stride; `filler` marks unused slots.
-    private var values: [Value]
+/// A value that carries its own non-zero 64-bit hash key; 0 marks an empty slot.
+protocol HashKeyed: Sendable {
+    var hashKey: UInt64 { get }
+}
+
+extension IndexedUser: HashKeyed {
+    var hashKey: UInt64 { emailHash }
+}
+
+extension ExtensionHolder: HashKeyed {
+    var hashKey: UInt64 { extensionHash }
+}
+
+/// Linear-probing hash table of values that carry their key, so a slot costs exactly the
+/// value's stride; grows by doubling past 80% load.
+struct OpenTable<Value: HashKeyed>: Sendable {
+    private var slots: [Value]
     private let filler: Value
     private(set) var count = 0
 
     init(capacity: Int, filler: Value) {
-        let slots = max(16, capacity + capacity / 4 + 1)
         self.filler = filler
-        keys = Array(repeating: 0, count: slots)
-        values = Array(repeating: filler, count: slots)
+        slots = Array(repeating: filler, count: max(16, capacity + capacity / 4 + 1))
     }
 
-    private func slot(for key: UInt64) -> Int {
+    private func home(for key: UInt64) -> Int {
         // Multiply-high maps the hash onto any table size without a modulo.
-        Int(key.multipliedFullWidth(by: UInt64(keys.count)).high)
+        Int(key.multipliedFullWidth(by: UInt64(slots.count)).high)
     }
 
     func find(_ key: UInt64) -> Value? {
-        var index = slot(for: key)
-        while true {
-            let stored = keys[index]
-            if stored == key { return values[index] }
-            if stored == 0 { return nil }
-            index = index + 1 == keys.count ? 0 : index + 1
+        slots.withUnsafeBufferPointer { slots in
+            var index = home(for: key)
+            while true {
+                let stored = slots[index].hashKey
+                if stored == key { return slots[index] }
+                if stored == 0 { return nil }
+                index = index + 1 == slots.count ? 0 : index + 1
+            }
         }
     }
 
-    mutating func upsert(_ key: UInt64, _ value: Value) {
-        if (count + 1) * 5 > keys.count * 4 { grow() }
-        var index = slot(for: key)
-        while true {
-            let stored = keys[index]
-            if stored == key { values[index] = value; return }
-            if stored == 0 {
-                keys[index] = key
-                values[index] = value
-                count += 1
-                return
+    mutating func upsert(_ value: Value) {
+        if (count + 1) * 5 > slots.count * 4 { grow() }
+        let key = value.hashKey
+        var index = home(for: key)
+        let inserted = slots.withUnsafeMutableBufferPointer { slots in
+            while true {
+                let stored = slots[index].hashKey
+                if stored == key { slots[index] = value; return false }
+                if stored == 0 { slots[index] = value; return true }
+                index = index + 1 == slots.count ? 0 : index + 1
             }
-            index = index + 1 == keys.count ? 0 : index + 1
         }
+        if inserted { count += 1 }
     }
 
     private mutating func grow() {
-        let oldKeys = keys, oldValues = values
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: filler, count: oldKeys.count * 2)
+        let old = slots
+        slots = Array(repeating: filler, count: old.count * 2)
         count = 0
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 { upsert(key, value) }
+        for value in old where value.hashKey != 0 { upsert(value) }
     }
 }

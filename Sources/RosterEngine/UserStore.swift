@@ -74,9 +74,9 @@ public struct WriteBatch: Sendable, Equatable {
 /// (RosterTesting) is its twin. Both pass the same contract tests.
 public protocol UserStore: Sendable {
     /// Builds the compact index the planner checks every row against: one entry per stored user.
-    /// - Parameter extraCapacity: rows about to be planned, so the index is sized once.
+    /// - Parameter incomingRows: rows about to be planned (an upper bound), for ``RosterIndex/capacity(stored:incomingRows:)``.
     /// Cost: one pass over all users, reading no text but the extension.
-    func loadIndex(catalog: Catalog, extraCapacity: Int) async throws -> RosterIndex
+    func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex
 
     /// Applies `batch` in one transaction.
     /// - Throws: when the store refuses (a unique key taken concurrently); nothing of the batch is kept.

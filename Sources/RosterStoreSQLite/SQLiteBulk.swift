@@ -46,7 +46,7 @@ enum SQLiteBulk {
             UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
                              data_center = ?7, attributes = ?8, active = 1, email_hash = ?9, content_hash = ?10,
                              updated_run = ?12, email_key = ?13
-            WHERE email_key = ?14
+            WHERE email_hash = ?15 AND email_key = ?14
             """).sqliteStatement
         for write in batch.writes {
             switch write {
@@ -56,6 +56,7 @@ enum SQLiteBulk {
             case .update(let key, let record):
                 try bindUser(record, runID: batch.runID, to: update)
                 sqlite3_bind_text(update, 14, key, -1, transient)
+                sqlite3_bind_int64(update, 15, Int64(bitPattern: StableHash.ofLowercased(key)))
                 try step(update, db)
                 guard sqlite3_changes(db.sqliteConnection) == 1 else {
                     throw DatabaseError(message: "user to update is no longer stored; run the import again")
@@ -96,7 +97,7 @@ enum SQLiteBulk {
             let json = try JSONEncoder.sortedKeys.encode(record.attributes)
             sqlite3_bind_text(statement, 8, String(decoding: json, as: UTF8.self), -1, transient)
         }
-        sqlite3_bind_int64(statement, 9, Int64(bitPattern: StableHash.of(record.emailKey)))
+        sqlite3_bind_int64(statement, 9, Int64(bitPattern: StableHash.ofLowercased(record.row.email)))
         sqlite3_bind_int64(statement, 10, Int64(bitPattern: record.contentHash))
         bindOptional(runID, 11, statement)
         bindOptional(runID, 12, statement)

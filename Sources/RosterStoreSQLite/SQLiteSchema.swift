@@ -2,13 +2,19 @@ import GRDB
 
 /// The schema, as GRDB migrations: each step runs once per database file, in order.
 enum SQLiteSchema {
+    /// Identity is unique through `email_hash`, the ``StableHash`` of the lower-cased email: the
+    /// same email always has the same hash, so no email can be stored twice, and an 8-byte key
+    /// keeps the index small enough to stay in cache during a million-row import (a unique
+    /// index on the email text made each commit rewrite most of a 50 MB index). Two different
+    /// emails sharing a hash (odds ~1e-8 at a million users) would make the batch fail loudly,
+    /// never merge users.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: users, runs, run failures") { db in
             try db.execute(sql: """
                 CREATE TABLE users (
                     id INTEGER PRIMARY KEY,
-                    email_key TEXT NOT NULL UNIQUE,
+                    email_key TEXT NOT NULL,
                     first_name TEXT NOT NULL,
                     last_name TEXT NOT NULL,
                     license TEXT NOT NULL,
@@ -18,7 +24,7 @@ enum SQLiteSchema {
                     data_center TEXT NOT NULL,
                     attributes TEXT,
                     active INTEGER NOT NULL DEFAULT 1,
-                    email_hash INTEGER NOT NULL,
+                    email_hash INTEGER NOT NULL UNIQUE,
                     content_hash INTEGER NOT NULL,
                     created_run INTEGER,
                     updated_run INTEGER

@@ -17,6 +17,9 @@ public final class SQLiteUserStore: UserStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 32 MB of page cache holds the identity and extension indexes of a million users,
+            // so a batch commit writes each touched page once instead of spilling mid-batch.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
         }
         database = try DatabaseQueue(path: path, configuration: configuration)
         try database.writeWithoutTransaction { db in
@@ -33,10 +36,10 @@ public final class SQLiteUserStore: UserStore {
         try SQLiteSchema.migrator.migrate(database)
     }
 
-    public func loadIndex(catalog: Catalog, extraCapacity: Int) async throws -> RosterIndex {
+    public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         try await database.read { db in
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0
-            var index = RosterIndex(capacity: count + extraCapacity)
+            var index = RosterIndex(capacity: RosterIndex.capacity(stored: count, incomingRows: incomingRows))
             try SQLiteBulk.scanIndex(db) { index.addStored($0) }
             return index
         }

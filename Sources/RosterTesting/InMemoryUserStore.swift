@@ -13,8 +13,8 @@ public actor InMemoryUserStore: UserStore {
 
     public init() {}
 
-    public func loadIndex(catalog: Catalog, extraCapacity: Int) async throws -> RosterIndex {
-        var index = RosterIndex(capacity: usersByKey.count + extraCapacity)
+    public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
+        var index = RosterIndex(capacity: RosterIndex.capacity(stored: usersByKey.count, incomingRows: incomingRows))
         for user in usersByKey.values { index.addStored(IndexedUser(user.record)) }
         return index
     }
