@@ -11,7 +11,7 @@ public enum ConnectorFile {
     public static func load(path: String) throws(ConnectorFileError) -> ConnectorSpec {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
-                location: SourceLocation(path: path, line: 1, column: 1), keyPath: "",
+                location: FileLocation(path: path, line: 1, column: 1), keyPath: "",
                 message: "connector file not found or not UTF-8 at \(path); ensure the file exists")])
         }
         return try parse(yaml: text, path: path)
@@ -25,7 +25,7 @@ public enum ConnectorFile {
         do {
             guard let node = try Yams.compose(yaml: yaml) else {
                 throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
-                    location: SourceLocation(path: path, line: 1, column: 1), keyPath: "", message: "connector file is empty; start with 'name:'")])
+                    location: FileLocation(path: path, line: 1, column: 1), keyPath: "", message: "connector file is empty; start with 'name:'")])
             }
             root = node
         } catch let error as ConnectorFileError {
@@ -47,7 +47,7 @@ public enum ConnectorFile {
             default: break
             }
         }
-        return ConnectorDiagnostic(location: SourceLocation(path: path, line: line, column: column), keyPath: "",
+        return ConnectorDiagnostic(location: FileLocation(path: path, line: line, column: column), keyPath: "",
                                    message: "invalid YAML: \(problem)")
     }
 

@@ -113,7 +113,7 @@ public struct StreamSpec: Sendable {
     /// `paginator:`, the stream's own or the connector's.
     public var paginator: PaginatorSpec
     /// Where the stream is declared.
-    public var location: SourceLocation
+    public var location: FileLocation
 }
 
 /// How a stream pulls only changes.

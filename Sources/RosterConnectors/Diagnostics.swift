@@ -1,5 +1,5 @@
 /// A position in a connector file, as `path:line:column` (1-based, libYAML columns).
-public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
+public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     /// The connector file path as given to the loader.
     public var path: String
     /// 1-based line.
@@ -22,14 +22,14 @@ public struct SourceLocation: Sendable, Hashable, CustomStringConvertible {
 /// Prints as `connectors/x.yaml:12:5: error: unknown key 'pagnator'; did you mean 'paginator'?`.
 public struct ConnectorDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Where the problem is.
-    public var location: SourceLocation
+    public var location: FileLocation
     /// Dotted key path, e.g. `streams[0].paginator.type`.
     public var keyPath: String
     /// What is wrong and the fix. Never contains a secret value.
     public var message: String
 
     /// Creates a diagnostic.
-    public init(location: SourceLocation, keyPath: String, message: String) {
+    public init(location: FileLocation, keyPath: String, message: String) {
         self.location = location
         self.keyPath = keyPath
         self.message = message
@@ -54,6 +54,9 @@ enum Suggestion {
     /// `; did you mean 'x'?` for the closest candidate, else `; use one of: a, b, c`.
     static func hint(for word: String, among candidates: [String]) -> String {
         let lowered = word.lowercased()
+        if lowered.count >= 3, let extended = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) {
+            return "; did you mean '\(extended)'?"
+        }
         let ranked = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }.min { $0.1 < $1.1 }
         if let (best, distance) = ranked, distance <= max(2, best.count / 3) {
             return "; did you mean '\(best)'?"

@@ -12,10 +12,10 @@ public struct TemplateString: Sendable, Hashable, CustomStringConvertible {
     /// The parts in order.
     public var parts: [Part]
     /// Where the string is written.
-    public var location: SourceLocation
+    public var location: FileLocation
 
     /// A template with no placeholders.
-    public init(literal: String, location: SourceLocation) {
+    public init(literal: String, location: FileLocation) {
         self.parts = literal.isEmpty ? [] : [.literal(literal)]
         self.location = location
     }
@@ -38,7 +38,7 @@ public struct TemplateString: Sendable, Hashable, CustomStringConvertible {
 
     /// Parses `text` written at `location`.
     /// - Throws: a message (without location) for an unterminated `{{` or an unknown namespace.
-    static func parse(_ text: String, location: SourceLocation) throws(TemplateSyntaxError) -> TemplateString {
+    static func parse(_ text: String, location: FileLocation) throws(TemplateSyntaxError) -> TemplateString {
         var parts: [Part] = []
         var rest = Substring(text)
         while let open = rest.range(of: "{{") {
@@ -65,7 +65,7 @@ public struct TemplateString: Sendable, Hashable, CustomStringConvertible {
         return TemplateString(parts: parts, location: location)
     }
 
-    private init(parts: [Part], location: SourceLocation) {
+    private init(parts: [Part], location: FileLocation) {
         self.parts = parts
         self.location = location
     }

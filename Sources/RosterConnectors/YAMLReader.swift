@@ -8,15 +8,15 @@ struct YAMLReader {
 
     init(path: String) { self.path = path }
 
-    func location(of node: Node) -> SourceLocation {
-        SourceLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    func location(of node: Node) -> FileLocation {
+        FileLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
     mutating func report(_ message: String, at node: Node, keyPath: String) {
         diagnostics.append(ConnectorDiagnostic(location: location(of: node), keyPath: keyPath, message: message))
     }
 
-    mutating func report(_ message: String, at location: SourceLocation, keyPath: String) {
+    mutating func report(_ message: String, at location: FileLocation, keyPath: String) {
         diagnostics.append(ConnectorDiagnostic(location: location, keyPath: keyPath, message: message))
     }
 

@@ -14,7 +14,7 @@ struct VendorCase: Sendable, CustomTestStringConvertible {
     let file: String
     let stream: String
     let config: [String: String]
-    let secrets: [String: Secret]
+    var secrets: [String: Secret]
     /// Path appended to the mock origin for `base_url`.
     let basePath: String
     /// Path appended to the mock origin for `token_url`, when the vendor uses tokens.
