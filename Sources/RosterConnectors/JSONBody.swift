@@ -1,31 +1,11 @@
 import Foundation
 package import RosterCore
 
-/// Parses response bodies into ``JSONValue`` with `JSONSerialization`, which decodes a page of
-/// records several times faster than `JSONDecoder` walking `JSONValue`'s `Codable` conformance.
+/// JSON body helpers: parsing (via ``JSONByteParser``), encoding, vendor error messages.
 package enum JSONBody {
     /// The parsed body, or `nil` when it is not JSON.
     package static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        guard !bytes.isEmpty,
-              let object = try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]) else { return nil }
-        return convert(object)
-    }
-
-    private static func convert(_ object: Any) -> JSONValue {
-        switch object {
-        case let text as String:
-            return .string(text)
-        case let number as NSNumber:
-            // Booleans arrive as NSNumber too; only their type encoding tells them apart.
-            if String(cString: number.objCType) == "c" { return .bool(number.boolValue) }
-            return .number(number.doubleValue)
-        case let items as [Any]:
-            return .array(items.map(convert))
-        case let members as [String: Any]:
-            return .object(members.mapValues(convert))
-        default:
-            return .null
-        }
+        JSONByteParser.parse(bytes)
     }
 
     /// Encodes `value` as compact JSON bytes (used by mocks and tests).

@@ -103,3 +103,32 @@ import Testing
         #expect(!dumped.contains(MockCredentials.clientSecret))
     }
 }
+
+@Suite struct JSONParserTests {
+    @Test(arguments: [
+        (#"{"a":[1,-2.5e3,true,false,null],"b":{"c":"d"}}"#,
+         JSONValue.object(["a": .array([.number(1), .number(-2500), .bool(true), .bool(false), .null]), "b": .object(["c": .string("d")])])),
+        (#"  [ ]  "#, .array([])),
+        (#""tab\tquote\" slash\/ \u00e9 \ud83d\ude00""#, .string("tab\tquote\" slash/ é 😀")),
+        (#""Zoë Ångström""#, .string("Zoë Ångström")),
+        (#"{}"#, .object([:])),
+    ])
+    func parsesJSON(text: String, expected: JSONValue) {
+        #expect(JSONBody.parse(Array(text.utf8)) == expected)
+    }
+
+    @Test(arguments: ["", "<html>", "{\"a\":1", "[1,]", "{\"a\" 1}", "tru", "\"unterminated", "[1] x", "{'a':1}", "[\"\u{01}\"]"])
+    func rejectsWhatIsNotJSON(text: String) {
+        #expect(JSONBody.parse(Array(text.utf8)) == nil)
+    }
+
+    @Test func agreesWithJSONDecoderOnAMockPage() throws {
+        let handler = MockVendors.graph(MockVendorOptions(users: 50, pageSize: 50))
+        let http = handler(HTTPRequest(method: .post, url: "https://mock.test/t/oauth2/v2.0/token",
+                                       headers: [("Content-Type", "application/x-www-form-urlencoded")],
+                                       body: Array("grant_type=client_credentials&client_id=\(MockCredentials.clientID)&client_secret=\(MockCredentials.clientSecret)&scope=https://graph.microsoft.com/.default".utf8)))
+        let token = try #require(JSONBody.parse(http.body)?["access_token"]?.scalarText)
+        let page = handler(HTTPRequest(url: "https://mock.test/v1.0/users", headers: [("Authorization", "Bearer \(token)")]))
+        #expect(JSONBody.parse(page.body) == (try JSONDecoder().decode(JSONValue.self, from: Data(page.body))))
+    }
+}
