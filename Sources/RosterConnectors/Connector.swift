@@ -92,7 +92,7 @@ public struct ResolvedStream: Sendable {
 
 /// Change-pull settings with the delta path filled.
 public enum ResolvedIncremental: Sendable {
-    case deltaLink(path: String, link: BodyPath, removedMarker: String)
+    case deltaLink(path: String, query: [(name: String, value: String)]?, link: BodyPath, removedMarker: String)
     case updatedSince(param: String, field: BodyPath?)
 }
 
@@ -118,12 +118,14 @@ extension ConnectorSpec {
         let streams = self.streams.map { stream in
             ResolvedStream(
                 name: stream.name, kind: stream.kind, path: resolver.plain(stream.path, key: "path"),
-                query: stream.query.flatMap { param in param.values.map { (param.name, resolver.plain($0, key: "query.\(param.name)")) } },
+                query: resolver.query(stream.query, key: "query"),
                 headers: stream.headers.map { ($0.name, resolver.plain($0.value, key: "headers.\($0.name)")) },
                 records: stream.records, recordsOptional: stream.recordsOptional, idField: stream.idField,
                 incremental: stream.incremental.map { incremental in
                     switch incremental {
-                    case .deltaLink(let path, let link, let marker): .deltaLink(path: resolver.plain(path, key: "incremental.path"), link: link, removedMarker: marker)
+                    case .deltaLink(let path, let query, let link, let marker):
+                        .deltaLink(path: resolver.plain(path, key: "incremental.path"),
+                                   query: query.map { resolver.query($0, key: "incremental.query") }, link: link, removedMarker: marker)
                     case .updatedSince(let param, let field): .updatedSince(param: param, field: field)
                     }
                 },

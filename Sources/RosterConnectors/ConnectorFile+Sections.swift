@@ -119,16 +119,7 @@ extension ConnectorFile {
             }
         }
         let path = reader.template(map, "path", keyPath: keyPath, owner: node) ?? TemplateString(literal: "", location: reader.location(of: node))
-        var query: [(name: String, values: [TemplateString])] = []
-        if let queryNode = map["query"], let queryMap = reader.mapping(queryNode, keyPath: "\(keyPath).query") {
-            for (key, value) in queryMap {
-                let param = key.string ?? ""
-                let values = reader.items(value).compactMap { item in
-                    reader.template(item.string ?? "", at: item, keyPath: "\(keyPath).query.\(param)")
-                }
-                query.append((param, values))
-            }
-        }
+        let query = map["query"].map { parseQuery($0, keyPath: "\(keyPath).query", reader: &reader) } ?? []
         let records = reader.string(map, "records", keyPath: keyPath, required: kind == .json, owner: node) ?? ""
         let id = reader.string(map, "id", keyPath: keyPath, required: kind == .json, owner: node) ?? "id"
         let streamPaginator = map["paginator"].flatMap { parsePaginator($0, keyPath: "\(keyPath).paginator", reader: &reader) } ?? paginator
@@ -142,14 +133,22 @@ extension ConnectorFile {
             location: reader.location(of: node))
     }
 
+    static func parseQuery(_ node: Node, keyPath: String, reader: inout YAMLReader) -> [(name: String, values: [TemplateString])] {
+        guard let map = reader.mapping(node, keyPath: keyPath) else { return [] }
+        return map.map { key, value in
+            let param = key.string ?? ""
+            return (param, reader.items(value).compactMap { item in reader.template(item.string ?? "", at: item, keyPath: "\(keyPath).\(param)") })
+        }
+    }
+
     static func parseIncremental(_ node: Node, keyPath: String, reader: inout YAMLReader) -> IncrementalSpec? {
         guard let map = reader.mapping(node, keyPath: keyPath),
               let type = reader.string(map, "type", keyPath: keyPath, required: true, owner: node) else { return nil }
         switch type {
         case "delta_link":
-            reader.checkKeys(map, allowed: ["type", "path", "link", "removed_marker"], keyPath: keyPath)
+            reader.checkKeys(map, allowed: ["type", "path", "query", "link", "removed_marker"], keyPath: keyPath)
             guard let path = reader.template(map, "path", keyPath: keyPath, required: true, owner: node) else { return nil }
-            return .deltaLink(path: path, link: BodyPath(reader.string(map, "link", keyPath: keyPath, owner: node) ?? "@odata.deltaLink"),
+            return .deltaLink(path: path, query: map["query"].map { parseQuery($0, keyPath: "\(keyPath).query", reader: &reader) }, link: BodyPath(reader.string(map, "link", keyPath: keyPath, owner: node) ?? "@odata.deltaLink"),
                               removedMarker: reader.string(map, "removed_marker", keyPath: keyPath, owner: node) ?? "@removed")
         case "updated_since":
             reader.checkKeys(map, allowed: ["type", "param", "field"], keyPath: keyPath)

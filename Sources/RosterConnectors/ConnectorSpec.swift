@@ -118,9 +118,10 @@ public struct StreamSpec: Sendable {
 
 /// How a stream pulls only changes.
 public enum IncrementalSpec: Sendable {
-    /// Graph delta: full pull via `path`, the last page's `link` is the state; later pulls start
-    /// from it; records carrying `removedMarker` are removals; 410 means start over.
-    case deltaLink(path: TemplateString, link: BodyPath, removedMarker: String)
+    /// Graph delta: full pull via `path` (with `query` instead of the stream's, when given), the
+    /// last page's `link` is the state; later pulls start from it; records carrying
+    /// `removedMarker` are removals; 410 means start over.
+    case deltaLink(path: TemplateString, query: [(name: String, values: [TemplateString])]?, link: BodyPath, removedMarker: String)
     /// A query parameter filled from the stored cursor; the new cursor is the max of `field`
     /// over the records, else the pull start time (ISO 8601, UTC).
     case updatedSince(param: String, field: BodyPath?)

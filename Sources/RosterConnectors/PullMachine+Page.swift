@@ -29,7 +29,7 @@ extension PullMachine {
         var records: [SourceRecord] = []
         var removed: [String] = []
         records.reserveCapacity(items.count)
-        let removedMarker: String? = if case .deltaLink(_, _, let marker) = stream.incremental { marker } else { nil }
+        let removedMarker: String? = if case .deltaLink(_, _, _, let marker) = stream.incremental { marker } else { nil }
         for (index, item) in items.enumerated() {
             guard let id = stream.idField.lookup(in: item)?.scalarText, !id.isEmpty else {
                 return fail(.parse(number), status: response.status, retryable: false,
@@ -51,7 +51,7 @@ extension PullMachine {
         case .failure(let failure):
             return fail(.parse(number), status: response.status, retryable: false, failure.message)
         }
-        if pendingNextURL == nil, case .deltaLink(_, let link, _) = stream.incremental {
+        if pendingNextURL == nil, case .deltaLink(_, _, let link, _) = stream.incremental {
             deltaLink = link.lookup(in: body)?.scalarText
         }
         return deliver(PullPage(number: number, records: records, removedIDs: removed))

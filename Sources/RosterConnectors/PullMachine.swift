@@ -57,7 +57,6 @@ package struct PullMachine: Sendable {
     var cursorMax: String?
     var offset = 0
     var pageIndex = 0
-    var finished = false
 
     package init(identity: Identity, stream: ResolvedStream, baseURL: String, retry: RetrySettings, state: IncrementalState?, startTime: Double) {
         self.identity = identity
@@ -157,7 +156,9 @@ package struct PullMachine: Sendable {
         var path = stream.path
         var query = stream.query
         switch stream.incremental {
-        case .deltaLink(let deltaPath, _, _): path = deltaPath
+        case .deltaLink(let deltaPath, let deltaQuery, _, _):
+            path = deltaPath
+            query = deltaQuery ?? query
         case .updatedSince(let param, _): if let cursor = previousState?.cursor { query.append((param, cursor)) }
         case nil: break
         }
@@ -177,7 +178,6 @@ package struct PullMachine: Sendable {
     }
 
     mutating func fail(_ stage: PullError.Stage, status: Int?, retryable: Bool, _ message: String) -> Action {
-        finished = true
         return .failed(PullError(job: identity.job, connector: identity.connector, stream: stream.name, stage: stage, status: status,
                                  retryable: retryable, redactedURL: currentURL.redactedURL, message: message, pagesDelivered: pagesDelivered))
     }

@@ -14,6 +14,11 @@ struct TemplateResolver {
         fill(template, key: key, allowSecrets: false)
     }
 
+    /// Query parameters, a list value repeating its name.
+    mutating func query(_ items: [(name: String, values: [TemplateString])], key: String) -> [(name: String, value: String)] {
+        items.flatMap { item in item.values.map { (item.name, plain($0, key: "\(key).\(item.name)")) } }
+    }
+
     /// A credential value, wrapped so it never prints.
     mutating func secret(_ template: TemplateString, key: String) -> Secret {
         Secret(fill(template, key: key, allowSecrets: true))

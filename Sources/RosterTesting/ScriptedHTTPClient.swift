@@ -24,11 +24,6 @@ public actor ScriptedHTTPClient: HTTPClient {
         requests.append(request)
         return try await handler(request)
     }
-
-    /// Requests whose URL (without query) ends with `suffix`.
-    public func requests(endingWith suffix: String) -> [HTTPRequest] {
-        requests.filter { $0.url.redactedURL.hasSuffix(suffix) }
-    }
 }
 
 /// A ``Sleeper`` that records each requested wait and advances an optional ``ManualClock``

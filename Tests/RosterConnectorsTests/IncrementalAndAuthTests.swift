@@ -16,7 +16,9 @@ import Testing
         #expect(first.isFullPull && first.records == 25 && first.pages == 3)
         let link = try #require(first.newState?.deltaLink)
         #expect(link.hasPrefix(mockOrigin + "/v1.0/users/delta?$deltatoken="))
-        #expect(full.requests.filter { $0.method == .get }.allSatisfy { $0.url.redactedURL.hasSuffix("/users/delta") })
+        let gets = full.requests.filter { $0.method == .get }
+        #expect(gets.allSatisfy { $0.url.redactedURL.hasSuffix("/users/delta") })
+        #expect(gets[0].url.contains("$select=id,givenName") && !gets[0].url.contains("$top"), "delta uses its own query")
 
         let changes = try await runPull(try graph.connector(), stream: "users", state: first.newState) { handler($0) }
         let second = try #require(changes.outcome)
