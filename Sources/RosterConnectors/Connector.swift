@@ -42,11 +42,17 @@ public struct Connector: Sendable {
 
 /// Credentials with secrets wrapped.
 public enum ResolvedAuth: Sendable {
+    /// No credentials.
     case none
+    /// Client-credentials grant against the connector's token URL.
     case oauth2ClientCredentials(clientID: String, clientSecret: Secret, scope: String?, instanceURLField: String?)
+    /// Google service-account JWT exchanged for a token.
     case jwtBearer(ResolvedJWT)
+    /// HTTP basic.
     case basic(username: Secret, password: Secret)
+    /// A static bearer token.
     case bearer(token: Secret)
+    /// A key in a named header.
     case apiKeyHeader(header: String, value: Secret)
 }
 
@@ -92,7 +98,9 @@ public struct ResolvedStream: Sendable {
 
 /// Change-pull settings with the delta path filled.
 public enum ResolvedIncremental: Sendable {
+    /// See ``IncrementalSpec/deltaLink(path:query:link:removedMarker:)``.
     case deltaLink(path: String, query: [(name: String, value: String)]?, link: BodyPath, removedMarker: String)
+    /// See ``IncrementalSpec/updatedSince(param:field:)``.
     case updatedSince(param: String, field: BodyPath?)
 }
 

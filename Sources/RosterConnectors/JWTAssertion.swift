@@ -6,6 +6,7 @@ import _CryptoExtras
 package enum JWTAssertion {
     /// Why an assertion could not be made; never carries key material.
     package struct Failure: Error {
+        /// What to fix, without key material.
         package var message: String
     }
 

@@ -22,13 +22,18 @@ package struct PullMachine: Sendable {
         case failed(PullError)
     }
 
+    /// Who is pulling, for errors, and what the driver can do about a 401.
     package struct Identity: Sendable {
+        /// Job name, if any.
         package var job: String?
+        /// Connector name.
         package var connector: String
+        /// True when a 401 may be answered with one token refresh.
         package var canRefreshToken: Bool
         /// Secret values to scrub from vendor messages; wrapped so `dump` never shows them.
         package var secrets: [Secret]
 
+        /// Creates an identity.
         package init(job: String?, connector: String, canRefreshToken: Bool, secrets: [Secret]) {
             self.job = job
             self.connector = connector
@@ -58,6 +63,8 @@ package struct PullMachine: Sendable {
     var offset = 0
     var pageIndex = 0
 
+    /// A machine for one pull of `stream` from `baseURL`, resuming from `state` when given;
+    /// `startTime` (Unix seconds) becomes the cursor of an `updated_since` stream without a field.
     package init(identity: Identity, stream: ResolvedStream, baseURL: String, retry: RetrySettings, state: IncrementalState?, startTime: Double) {
         self.identity = identity
         self.stream = stream

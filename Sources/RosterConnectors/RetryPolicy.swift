@@ -12,8 +12,10 @@ package struct RetryPolicy: Sendable {
         case giveUp(reason: String, retryable: Bool)
     }
 
+    /// The connector's `rate_limit:` settings.
     package let settings: RetrySettings
 
+    /// A policy for `settings`.
     package init(settings: RetrySettings) { self.settings = settings }
 
     /// True for statuses that mean "slow down" (429/502/503/504 by default, and vendor 403 throttles).

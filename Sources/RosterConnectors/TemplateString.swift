@@ -4,8 +4,11 @@ import Foundation
 public struct TemplateString: Sendable, Hashable, CustomStringConvertible {
     /// A literal run or a placeholder.
     public enum Part: Sendable, Hashable {
+        /// Text taken as written.
         case literal(String)
+        /// `{{ config.KEY }}`.
         case config(String)
+        /// `{{ secrets.KEY }}`.
         case secret(String)
     }
 

@@ -51,11 +51,17 @@ public struct MockVendorOptions: Sendable {
 
 /// The credentials mocks accept; tests pass the same values as job secrets.
 public enum MockCredentials {
+    /// OAuth2 client id.
     public static let clientID = "mock-client-id"
+    /// OAuth2 client secret (also the ServiceNow password).
     public static let clientSecret = "s3cr3t-client-value-XYZ"
+    /// Static API token (HubSpot, Zendesk, Freshdesk).
     public static let apiToken = "tok-static-9f8e7d6c5b4a"
+    /// Zendesk agent e-mail.
     public static let email = "admin@example.test"
+    /// Google service-account e-mail (JWT `iss`).
     public static let serviceAccountEmail = "sync@roster-test.iam.gserviceaccount.com"
+    /// Google admin to impersonate (JWT `sub`).
     public static let adminEmail = "admin@example.test"
 }
 
