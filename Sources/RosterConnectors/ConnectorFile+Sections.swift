@@ -99,8 +99,14 @@ extension ConnectorFile {
         if let stopNode = map["stop_when"], let stopMap = reader.mapping(stopNode, keyPath: "\(keyPath).stop_when") {
             stopWhen = stopMap.map { key, value in (BodyPath(key.string ?? ""), reader.jsonValue(value)) }
         }
+        // Link and cursor schemes say "last page" by omitting the link; an empty page with a link
+        // (Graph delta does this) must be followed, or the pull would end early.
+        let countsPages: Bool = switch kind {
+        case .offset, .pageNumber, .none: true
+        default: false
+        }
         return PaginatorSpec(kind: kind, stopWhen: stopWhen,
-                             stopOnEmptyPage: reader.bool(map, "stop_on_empty_page", keyPath: keyPath) ?? true)
+                             stopOnEmptyPage: reader.bool(map, "stop_on_empty_page", keyPath: keyPath) ?? countsPages)
     }
 
     static let streamKeys = ["name", "kind", "path", "query", "headers", "records", "records_optional", "id", "incremental", "paginator"]

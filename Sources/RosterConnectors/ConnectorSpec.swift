@@ -152,7 +152,8 @@ public struct PaginatorSpec: Sendable {
     public var kind: Kind
     /// `stop_when:` body values that mark the last page (e.g. `done: true`, `meta.has_more: false`).
     public var stopWhen: [(path: BodyPath, value: JSONValue)]
-    /// `stop_on_empty_page:` (default true): a page with no records is the last.
+    /// `stop_on_empty_page:` a page with no records is the last (default: true for `offset`,
+    /// `page_number`; false for link and cursor schemes, which end by omitting the link).
     public var stopOnEmptyPage: Bool
 
     /// The `type:` spellings.

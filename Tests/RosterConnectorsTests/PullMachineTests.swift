@@ -153,3 +153,16 @@ import Testing
         #expect(!error.retryable)
     }
 }
+
+extension PullMachineTests {
+    @Test func anEmptyPageWithANextLinkIsFollowed() throws {
+        var machine = try machine()
+        _ = machine.start()
+        guard case .deliver(let empty) = machine.received(page([], next: "/v1/people?after=x"), now: 0, jitter: 0) else {
+            Issue.record("no page")
+            return
+        }
+        #expect(empty.records.isEmpty)
+        #expect(machine.delivered() == .send(url: "https://api.example.test/v1/people?after=x"))
+    }
+}
