@@ -91,13 +91,22 @@ public struct ConnectorClient: Sendable {
         }
     }
 
-    private func authenticate(stream: String, forceRefresh: Bool, pages: Int) async throws(PullError) -> AuthSession {
-        do {
-            return try await tokens.session(forceRefresh: forceRefresh)
-        } catch {
-            throw PullError(job: connector.jobName, connector: connector.name, stream: stream, stage: .auth, status: error.status,
-                            retryable: error.retryable, redactedURL: connector.tokenURL?.redactedURL, message: error.message,
-                            pagesDelivered: pages)
+    /// A session, retrying a throttled or unreachable token endpoint with the connector's backoff.
+    private func authenticate(stream: String, forceRefresh: Bool, pages: Int) async throws -> AuthSession {
+        let policy = RetryPolicy(settings: connector.retry)
+        var attempt = 1
+        while true {
+            do {
+                return try await tokens.session(forceRefresh: forceRefresh)
+            } catch {
+                guard error.retryable, attempt < connector.retry.maxAttempts else {
+                    throw PullError(job: connector.jobName, connector: connector.name, stream: stream, stage: .auth, status: error.status,
+                                    retryable: error.retryable, redactedURL: connector.tokenURL?.redactedURL, message: error.message,
+                                    pagesDelivered: pages)
+                }
+                try await sleeper.sleep(seconds: policy.backoff(attempt: attempt, jitter: random()))
+                attempt += 1
+            }
         }
     }
 

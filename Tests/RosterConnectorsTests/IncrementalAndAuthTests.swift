@@ -120,3 +120,30 @@ import Testing
     }
 }
 
+
+extension IncrementalAndAuthTests {
+    @Test func anUnavailableTokenEndpointIsRetriedWithBackoff() async throws {
+        let graphMock = MockVendors.graph(MockVendorOptions(users: 5, pageSize: 10, origin: mockOrigin))
+        let tokenCalls = Locked(0)
+        let run = try await runPull(try graph.connector(), stream: "users", jitter: 1) { request in
+            if request.method == .post, tokenCalls.withLock({ calls in
+                calls += 1
+                return calls == 1
+            }) {
+                return HTTPResponse(status: 503)
+            }
+            return graphMock(request)
+        }
+        #expect(run.outcome?.records == 5)
+        #expect(run.sleeps == [2], "initial backoff 2 s from microsoft-graph.yaml, full jitter draw")
+        #expect(run.tokenRequests == 2)
+    }
+
+    @Test func aRefusedTokenRequestIsNotRetried() async throws {
+        var vendor = graph
+        vendor.secrets["client_secret"] = Secret("wrong")
+        let handler = MockVendors.graph(MockVendorOptions(users: 5, pageSize: 10, origin: mockOrigin))
+        let run = try await runPull(try vendor.connector(), stream: "users") { handler($0) }
+        #expect(run.error?.stage == .auth && run.sleeps.isEmpty && run.tokenRequests == 1)
+    }
+}
