@@ -57,7 +57,6 @@ package struct PullMachine: Sendable {
     var recordsDelivered = 0
     var removedDelivered = 0
     var fullPullForced = false
-    var usingStoredDelta = false
     var deltaLink: String?
     var cursorMax: String?
     var offset = 0
@@ -76,10 +75,7 @@ package struct PullMachine: Sendable {
 
     /// The first request.
     package mutating func start() -> Action {
-        if case .deltaLink = stream.incremental, let stored = previousState?.deltaLink {
-            usingStoredDelta = true
-            return send(stored)
-        }
+        if case .deltaLink = stream.incremental, let stored = previousState?.deltaLink { return send(stored) }
         return send(firstURL(extra: []))
     }
 
@@ -121,7 +117,6 @@ package struct PullMachine: Sendable {
         if status == 401, identity.canRefreshToken, !refreshedThisRequest { return .refreshToken }
         if status == 410, case .deltaLink = stream.incremental, !fullPullForced {
             // The stored delta token expired: start over with a full pull, once.
-            usingStoredDelta = false
             fullPullForced = true
             return send(firstURL(extra: []))
         }
