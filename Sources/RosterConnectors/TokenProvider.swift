@@ -1,0 +1,118 @@
+import Foundation
+import RosterCore
+
+/// Credentials ready for a request: the header to add and, for Salesforce, the instance URL.
+struct AuthSession: Sendable {
+    var header: (name: String, value: Secret)?
+    var instanceURL: String?
+}
+
+/// Why no token could be had. The message never contains a secret or token.
+struct TokenFailure: Error {
+    var status: Int?
+    var retryable: Bool
+    var message: String
+}
+
+/// Gets and caches access tokens (OAuth2 client credentials, JWT bearer) until `expires_in`
+/// minus a margin on the injected clock; static kinds (basic, bearer, API key) need no requests.
+actor TokenProvider {
+    private let connector: Connector
+    private let http: any HTTPClient
+    private let now: @Sendable () -> Double
+    private var cached: (session: AuthSession, expiresAt: Double)?
+
+    init(connector: Connector, http: any HTTPClient, now: @escaping @Sendable () -> Double) {
+        self.connector = connector
+        self.http = http
+        self.now = now
+    }
+
+    /// True when a 401 can be cured by fetching a new token.
+    nonisolated var canRefresh: Bool {
+        switch connector.auth {
+        case .oauth2ClientCredentials, .jwtBearer: true
+        default: false
+        }
+    }
+
+    /// The session to use now; `forceRefresh` drops the cached token first (after a 401).
+    func session(forceRefresh: Bool = false) async throws(TokenFailure) -> AuthSession {
+        switch connector.auth {
+        case .none:
+            return AuthSession()
+        case .basic(let username, let password):
+            let pair = Array("\(username.revealForTransport()):\(password.revealForTransport())".utf8)
+            return AuthSession(header: ("Authorization", Secret("Basic " + Data(pair).base64EncodedString())))
+        case .bearer(let token):
+            return AuthSession(header: ("Authorization", Secret("Bearer " + token.revealForTransport())))
+        case .apiKeyHeader(let header, let value):
+            return AuthSession(header: (header, value))
+        case .oauth2ClientCredentials, .jwtBearer:
+            if !forceRefresh, let cached, now() < cached.expiresAt { return cached.session }
+            cached = nil
+            let fetched = try await fetchToken()
+            cached = fetched
+            return fetched.session
+        }
+    }
+
+    private func fetchToken() async throws(TokenFailure) -> (session: AuthSession, expiresAt: Double) {
+        guard let tokenURL = connector.tokenURL else {
+            throw TokenFailure(status: nil, retryable: false, message: "no token_url configured")
+        }
+        var form: [(name: String, value: String)]
+        var instanceField: String?
+        switch connector.auth {
+        case .oauth2ClientCredentials(let clientID, let clientSecret, let scope, let field):
+            form = [("grant_type", "client_credentials"), ("client_id", clientID), ("client_secret", clientSecret.revealForTransport())]
+            if let scope, !scope.isEmpty { form.append(("scope", scope)) }
+            instanceField = field
+        case .jwtBearer(let jwt):
+            do {
+                form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", try JWTAssertion.make(jwt, now: now()))]
+            } catch {
+                throw TokenFailure(status: nil, retryable: false, message: error.message)
+            }
+        default:
+            return (AuthSession(), .infinity)
+        }
+        let request = HTTPRequest(
+            method: .post, url: tokenURL,
+            headers: [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")],
+            body: Array(URLText.query(form).utf8), connectTimeout: connector.timeouts.connectSeconds,
+            totalTimeout: connector.timeouts.totalSeconds, allowedSchemes: ["http", "https"])
+        let requestedAt = now()
+        let response: HTTPResponse
+        do {
+            response = try await http.send(request)
+        } catch let error as TransportError {
+            throw TokenFailure(status: nil, retryable: error.kind == .connectionFailed || error.kind == .timedOut,
+                               message: "token endpoint unreachable: \(error.detail); check token_url")
+        } catch {
+            throw TokenFailure(status: nil, retryable: true, message: "token request cancelled")
+        }
+        guard (200..<300).contains(response.status) else {
+            let vendor = JSONBody.vendorMessage(response.body).map { scrub($0) }.map { " (\($0))" } ?? ""
+            let fix = response.status == 400 || response.status == 401 ? "; check client id, secret, key and scope" : ""
+            throw TokenFailure(status: response.status, retryable: response.status == 429 || response.status >= 500,
+                               message: "token endpoint refused the request\(vendor)\(fix)")
+        }
+        guard let body = JSONBody.parse(response.body), let token = body["access_token"]?.scalarText, !token.isEmpty else {
+            throw TokenFailure(status: response.status, retryable: false, message: "token response has no access_token")
+        }
+        let lifetime = body["expires_in"].flatMap { $0.scalarText }.flatMap(Double.init) ?? 3600
+        var session = AuthSession(header: ("Authorization", Secret("Bearer " + token)))
+        if let instanceField {
+            guard let instance = body[instanceField]?.scalarText, instance.contains("://") else {
+                throw TokenFailure(status: response.status, retryable: false, message: "token response has no '\(instanceField)' URL")
+            }
+            session.instanceURL = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
+        }
+        return (session, requestedAt + lifetime - connector.retry.tokenExpiryMarginSeconds)
+    }
+
+    private func scrub(_ text: String) -> String {
+        connector.secretValues.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
+    }
+}
