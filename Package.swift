@@ -38,6 +38,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
+            exclude: ["README.md"],
             swiftSettings: settings
         ),
         // Pipeline, config, runs, reports; owns the UserStore port.
@@ -62,7 +63,11 @@ let package = Package(
         ),
         .target(name: "CurlHTTP", dependencies: ["CCurl", "RosterConnectors"], exclude: ["README.md"], swiftSettings: settings),
         // In-memory twins and test helpers; only tests and the benchmark depend on it.
-        .target(name: "RosterTesting", dependencies: ["RosterEngine", "RosterConnectors"], swiftSettings: settings),
+        .target(
+            name: "RosterTesting",
+            dependencies: ["RosterEngine", "RosterConnectors", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
         // Wiring only.
         .executableTarget(
             name: "rostersync",

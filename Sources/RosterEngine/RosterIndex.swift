@@ -1,4 +1,4 @@
-public import RosterCore
+import RosterCore
 
 /// What the planner needs to know about one user, without a single string: hashes of the email
 /// key, the content and the extension, the license and whether the user is active.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 public import RosterCore
 
 /// A user as the roster keeps it: the canonical template row plus custom attributes.
