@@ -50,6 +50,8 @@ struct MappingLoader {
     var diagnostics: [MappingDiagnostic] = []
 
     static let topLevelKeys = ["source", "description", "id", "filter", "columns", "attributes", "tests"]
+    /// Template headers plus the `Email` alias, for did-you-mean on column names.
+    static let columnNames = Template.headers + ["Email"]
 
     init(file: String) { self.file = file }
 
@@ -126,7 +128,7 @@ struct MappingLoader {
         var rules: [TemplateColumn: (rule: FieldRule?, line: Int, key: String)] = [:]
         for entry in entries {
             guard let column = TemplateColumn(header: entry.key) else {
-                error(entry.keyNode, "unknown template column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Template.headers)) template columns: \(Template.headers.joined(separator: ", ")); put other fields under attributes:")
+                error(entry.keyNode, "unknown template column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", ")); put other fields under attributes:")
                 continue
             }
             if let earlier = rules[column] {

@@ -61,7 +61,7 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
                 var end = position
                 while end < scalars.count, scalars[end] != "." { end += 1 }
                 let raw = String(String.UnicodeScalarView(scalars[position..<end]))
-                try checkUnquoted(raw, in: text)
+                try checkUnquoted(raw, rest: String(String.UnicodeScalarView(scalars[position...])), in: text)
                 if raw.unicodeScalars.allSatisfy({ $0.properties.numericType == .decimal && $0.isASCII }),
                    let index = Int(raw) {
                     segments.append(.indexOrKey(index, raw))
@@ -105,16 +105,18 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
         throw PathSyntaxError("path '\(text)' has an unterminated quote; close the key with '\"'")
     }
 
-    private static func checkUnquoted(_ raw: String, in text: String) throws(PathSyntaxError) {
+    /// `rest` is the path from this segment on, offered quoted when it may be one dotted key.
+    private static func checkUnquoted(_ raw: String, rest: String, in text: String) throws(PathSyntaxError) {
+        if raw.contains("@") {
+            let alternative = rest.contains(".") ? " (or \"\(rest)\" if that is one key with dots)" : ""
+            throw PathSyntaxError("path '\(text)' has '@' in the key '\(raw)'; quote the key: \"\(raw)\"\(alternative)")
+        }
         if raw.isEmpty {
             throw PathSyntaxError(
                 "path '\(text)' has an empty key (two dots, or a leading dot); separate keys with one '.', e.g. name.givenName")
         }
         if raw.contains("\"") {
             throw PathSyntaxError("path '\(text)' has a quote inside the key '\(raw)'; quote the whole key: \"\(raw)\"")
-        }
-        if raw.contains("@") {
-            throw PathSyntaxError("path '\(text)' has '@' in the key '\(raw)'; quote the key: \"\(raw)\"")
         }
     }
 }

@@ -34,7 +34,7 @@ extension MappingLoader {
         var expectedRow: [(column: TemplateColumn, value: String)] = []
         for entry in value("row").flatMap({ pairs($0.value, "\(what) row") }) ?? [] {
             guard let column = TemplateColumn(header: entry.key) else {
-                error(entry.keyNode, "\(what) row names unknown column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Template.headers)) template columns: \(Template.headers.joined(separator: ", "))")
+                error(entry.keyNode, "\(what) row names unknown column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", "))")
                 continue
             }
             if let text = expectedText(entry.value, "\(what) row '\(entry.key)'") { expectedRow.append((column, text)) }
