@@ -1,9 +1,11 @@
-public import RosterCore
+import RosterCore
 
 /// How one template column or custom attribute gets its value from a record, compiled at load time.
 ///
 /// Evaluation order: source → `transforms` in order → `map` (case-insensitive) → `default`.
-struct FieldRule: Sendable {
+/// A final class rather than a struct so the per-record loop retains one reference per rule
+/// instead of copying every field.
+final class FieldRule: Sendable {
     /// Where the raw value comes from.
     enum Source: Sendable {
         case path(SourcePath)
@@ -19,19 +21,36 @@ struct FieldRule: Sendable {
         case path(SourcePath)
     }
 
-    var source: Source
-    var transforms: [Transform] = []
+    /// The column header or attribute name, for issues.
+    let name: String
+    let source: Source
+    let transforms: [Transform]
     /// Lower-cased, trimmed keys → replacement; `nil` when the rule has no `map:`.
-    var valueMap: [String: String]?
+    let valueMap: [String: String]?
+    /// The same entries under their keys exactly as written in the file.
+    let exactMap: [String: String]?
     /// Used when the value is empty, or when `map:` is set and has no entry for the value.
-    var defaultValue: String?
+    let defaultValue: String?
+
+    /// A rule; `valueMap` holds `map:` keys as written (compared ignoring case and surrounding spaces).
+    init(name: String, source: Source, transforms: [Transform], valueMap: [String: String]?, defaultValue: String?) {
+        self.name = name
+        self.source = source
+        self.transforms = transforms
+        self.exactMap = valueMap
+        self.valueMap = valueMap.map { entries in
+            Dictionary(entries.map { (FieldRule.mapKey($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+        }
+        self.defaultValue = defaultValue
+    }
 
     /// The mapped text for `record`; a path that holds an array or object adds a reason to `problem`.
     func evaluate(_ record: JSONValue, problem: inout String?) -> String {
         var value = rawValue(record, problem: &problem)
-        for transform in transforms { value = transform.apply(value) }
+        for index in transforms.indices { value = transforms[index].apply(value) }
         if let valueMap {
-            if let mapped = valueMap[FieldRule.mapKey(value)] { return mapped }
+            // Values usually match a key as written; only a miss pays for trimming and lower-casing.
+            if let mapped = exactMap?[value] ?? valueMap[FieldRule.mapKey(value)] { return mapped }
             return defaultValue ?? value
         }
         if value.isEmpty, let defaultValue { return defaultValue }
@@ -39,7 +58,26 @@ struct FieldRule: Sendable {
     }
 
     /// The key a value is looked up under in `map:` (and stored under at load): trimmed, lower-cased.
-    static func mapKey(_ text: String) -> String { text.trimmingSpaces().lowercased() }
+    static func mapKey(_ text: String) -> String {
+        let trimmed = needsTrimming(text) ? text.trimmingSpaces() : text
+        return Transform.lowercased(trimmed)
+    }
+
+    /// Whether `text` is empty or only spaces, tabs, line breaks, NBSP or BOM; allocates nothing.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(isSpace)
+    }
+
+    /// Whether `text` may start or end with a space character; checks the first and last UTF-8
+    /// bytes only (NBSP ends in 0xA0, BOM in 0xBF), so a `true` may be a false alarm, never a miss.
+    static func needsTrimming(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        return first <= 0x20 || first == 0xC2 || first == 0xEF || last <= 0x20 || last == 0xA0 || last == 0xBF
+    }
+
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
+    }
 
     private func rawValue(_ record: JSONValue, problem: inout String?) -> String {
         switch source {
@@ -50,7 +88,7 @@ struct FieldRule: Sendable {
         case .firstOf(let paths):
             for path in paths {
                 let text = FieldRule.text(at: path, in: record, problem: &problem)
-                if !text.trimmingSpaces().isEmpty { return text }
+                if !FieldRule.isBlank(text) { return text }
             }
             return ""
         case .template(let pieces):
@@ -96,7 +134,7 @@ struct RecordFilter: Sendable {
             case .exists(let wanted):
                 return RecordFilter.isPresent(value) == wanted
             case .equals(let expected):
-                return value?.mappedText.map { $0.lowercased() == expected } ?? false
+                return value?.mappedText.map { RecordFilter.equalsIgnoringCase($0, lowercased: expected) } ?? false
             case .oneOf(let expected):
                 return value?.mappedText.map { expected.contains($0.lowercased()) } ?? false
             case .regex(let regex):
@@ -112,12 +150,23 @@ struct RecordFilter: Sendable {
         include.allSatisfy { $0.holds(for: record) } && !exclude.contains { $0.holds(for: record) }
     }
 
+    /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
+    static func equalsIgnoringCase(_ text: String, lowercased expected: String) -> Bool {
+        guard text.utf8.count == expected.utf8.count else { return text.lowercased() == expected }
+        var expectedBytes = expected.utf8.makeIterator()
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.lowercased() == expected }
+            if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != expectedBytes.next() { return false }
+        }
+        return true
+    }
+
     static func isPresent(_ value: JSONValue?) -> Bool {
         switch value {
         case nil, .null?: return false
         case .array(let items)?: return !items.isEmpty
         case .object(let members)?: return !members.isEmpty
-        case let scalar?: return !(scalar.mappedText ?? "").trimmingSpaces().isEmpty
+        case let scalar?: return !FieldRule.isBlank(scalar.mappedText ?? "")
         }
     }
 }

@@ -16,9 +16,10 @@ public struct Mapping: Sendable {
 
     let idPath: SourcePath?
     let filter: RecordFilter
-    /// One rule per template column, in template order.
+    /// One rule per template column, in template order (exactly seven), each named by its header.
     let columns: [FieldRule]
-    let attributeRules: [(name: String, rule: FieldRule)]
+    /// Custom attribute rules in file order, each named by its attribute.
+    let attributeRules: [FieldRule]
 
     /// Names of the custom attributes, in file order.
     public var attributeNames: [String] { attributeRules.map(\.name) }
@@ -34,20 +35,25 @@ public struct Mapping: Sendable {
         guard filter.admits(record) else {
             return MappedRecord(row: TemplateRow(), attributes: [], issues: [], isFilteredOut: true, externalID: externalID)
         }
-        var row = TemplateRow()
         var issues: [MappingIssue] = []
-        for column in TemplateColumn.allCases {
+        // Seven evaluations into locals, then one array: `TemplateColumn.allCases` and `TemplateRow()`
+        // would each allocate per record.
+        let cells = columns.map { rule -> String in
             var problem: String?
-            row[column] = columns[column.rawValue].evaluate(record, problem: &problem)
-            if let problem { issues.append(MappingIssue(column: column.header, reason: problem)) }
+            let value = rule.evaluate(record, problem: &problem)
+            if let problem { issues.append(MappingIssue(column: rule.name, reason: problem)) }
+            return value
         }
+        let row = TemplateRow(
+            firstName: cells[0], lastName: cells[1], license: cells[2], extension: cells[3],
+            email: cells[4], role: cells[5], dataCenter: cells[6])
         var attributes: [MappedAttribute] = []
         if !attributeRules.isEmpty {
             attributes.reserveCapacity(attributeRules.count)
-            for (name, rule) in attributeRules {
+            for rule in attributeRules {
                 var problem: String?
-                attributes.append(MappedAttribute(name: name, value: rule.evaluate(record, problem: &problem)))
-                if let problem { issues.append(MappingIssue(column: name, reason: problem)) }
+                attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(record, problem: &problem)))
+                if let problem { issues.append(MappingIssue(column: rule.name, reason: problem)) }
             }
         }
         return MappedRecord(row: row, attributes: attributes, issues: issues, isFilteredOut: false, externalID: externalID)

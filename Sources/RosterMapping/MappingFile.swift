@@ -1,5 +1,5 @@
 import Foundation
-public import RosterCore
+import RosterCore
 import Yams
 
 /// Loads mapping files (`mappings/*.yaml`, documented in `mappings/README.md`) into compiled
@@ -84,12 +84,13 @@ struct MappingLoader {
         }
     }
 
+    /// The text of a scalar; a plain `~`, `null` or nothing reads as empty text.
     mutating func scalarText(_ node: Node, _ what: String) -> String? {
         guard case .scalar(let scalar) = node else {
             error(node, "\(what) must be a single value, not a list or mapping")
             return nil
         }
-        return scalar.string
+        return node.tag.rawValue == Tag.Name.null.rawValue ? "" : scalar.string
     }
 
     mutating func sourcePath(_ node: Node, _ what: String) -> SourcePath? {
@@ -135,7 +136,8 @@ struct MappingLoader {
                 error(entry.keyNode, "column '\(column.header)' is mapped twice ('\(earlier.key)' at line \(earlier.line) and '\(entry.key)'); keep one of them")
                 continue
             }
-            rules[column] = (loadRule(entry.value, "column '\(column.header)'"), entry.keyNode.mark?.line ?? 1, entry.key)
+            let rule = loadRule(entry.value, name: column.header, "column '\(column.header)'")
+            rules[column] = (rule, entry.keyNode.mark?.line ?? 1, entry.key)
         }
         for column in TemplateColumn.allCases where rules[column] == nil {
             error(keyNode, "template column '\(column.header)' is not mapped; add it under columns:, e.g. '\(column.header): {path: fieldName}' or '\(column.header): {constant: \"\"}' when the source has no such value")
@@ -144,14 +146,14 @@ struct MappingLoader {
         return compiled.count == TemplateColumn.allCases.count ? compiled : nil
     }
 
-    private mutating func loadAttributes(_ node: Node) -> [(name: String, rule: FieldRule)] {
+    private mutating func loadAttributes(_ node: Node) -> [FieldRule] {
         guard let entries = pairs(node, "attributes:") else { return [] }
-        var result: [(name: String, rule: FieldRule)] = []
+        var result: [FieldRule] = []
         for entry in entries {
             if entry.key.trimmingSpaces().isEmpty {
                 error(entry.keyNode, "attribute name is empty; write a name such as 'Cost Center:'")
-            } else if let rule = loadRule(entry.value, "attribute '\(entry.key)'") {
-                result.append((entry.key, rule))
+            } else if let rule = loadRule(entry.value, name: entry.key, "attribute '\(entry.key)'") {
+                result.append(rule)
             }
         }
         return result

@@ -7,7 +7,8 @@ extension MappingLoader {
     static let filterKeys = ["include", "exclude"]
     static let filterRuleKeys = ["path", "equals", "in", "exists", "regex"]
 
-    mutating func loadRule(_ node: Node, _ what: String) -> FieldRule? {
+    /// Compiles the rule for the column or attribute `name`; `what` names it in messages.
+    mutating func loadRule(_ node: Node, name: String, _ what: String) -> FieldRule? {
         guard case .mapping = node else {
             let text = node.scalar?.string ?? "fieldName"
             error(node, "\(what) needs a rule, not a bare value; write {path: \(text)} to read a source field or {constant: \(text)} for fixed text")
@@ -24,30 +25,34 @@ extension MappingLoader {
             error(sources[1].keyNode, "\(what) has both \(sources[0].key): and \(sources[1].key):; keep one source")
         }
         var valid = true
-        var rule = FieldRule(source: .constant(""))
+        var source = FieldRule.Source.constant("")
         switch sourceEntry.key {
         case "path":
-            if let path = sourcePath(sourceEntry.value, "\(what) path") { rule.source = .path(path) } else { valid = false }
+            if let path = sourcePath(sourceEntry.value, "\(what) path") { source = .path(path) } else { valid = false }
         case "constant":
-            if let text = scalarText(sourceEntry.value, "\(what) constant") { rule.source = .constant(text) } else { valid = false }
+            if let text = scalarText(sourceEntry.value, "\(what) constant") { source = .constant(text) } else { valid = false }
         case "first_of":
-            if let paths = loadFirstOf(sourceEntry.value, what) { rule.source = .firstOf(paths) } else { valid = false }
+            if let paths = loadFirstOf(sourceEntry.value, what) { source = .firstOf(paths) } else { valid = false }
         default:
-            if let pieces = loadTemplate(sourceEntry.value, what) { rule.source = .template(pieces) } else { valid = false }
+            if let pieces = loadTemplate(sourceEntry.value, what) { source = .template(pieces) } else { valid = false }
         }
+        var transforms: [Transform] = []
+        var valueMap: [String: String]?
+        var defaultValue: String?
         for entry in entries {
             switch entry.key {
             case "transforms":
-                if let transforms = loadTransforms(entry.value, what) { rule.transforms = transforms } else { valid = false }
+                if let loaded = loadTransforms(entry.value, what) { transforms = loaded } else { valid = false }
             case "map":
-                if let valueMap = loadValueMap(entry.value, what) { rule.valueMap = valueMap } else { valid = false }
+                if let loaded = loadValueMap(entry.value, what) { valueMap = loaded } else { valid = false }
             case "default":
-                if let text = scalarText(entry.value, "\(what) default") { rule.defaultValue = text } else { valid = false }
+                if let text = scalarText(entry.value, "\(what) default") { defaultValue = text } else { valid = false }
             default:
                 break
             }
         }
-        return valid ? rule : nil
+        guard valid else { return nil }
+        return FieldRule(name: name, source: source, transforms: transforms, valueMap: valueMap, defaultValue: defaultValue)
     }
 
     private mutating func loadFirstOf(_ node: Node, _ what: String) -> [SourcePath]? {
@@ -87,6 +92,7 @@ extension MappingLoader {
         return pieces
     }
 
+    /// `map:` entries under their keys as written; duplicates ignoring case are reported.
     private mutating func loadValueMap(_ node: Node, _ what: String) -> [String: String]? {
         guard let entries = pairs(node, "\(what) map") else { return nil }
         var result: [String: String] = [:]
@@ -99,7 +105,7 @@ extension MappingLoader {
             }
             guard let value = scalarText(entry.value, "\(what) map value for '\(entry.key)'") else { continue }
             firstSpelling[key] = entry.key
-            result[key] = value
+            result[entry.key] = value
         }
         return result
     }

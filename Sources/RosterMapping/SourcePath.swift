@@ -29,14 +29,24 @@ public struct SourcePath: Sendable, Hashable, CustomStringConvertible {
 
     /// The value at this path in `record`, or `nil` when any step is missing or of the wrong kind.
     public func resolve(in record: JSONValue) -> JSONValue? {
+        // Most paths are one plain key (`givenName`); skip the loop's copies for them.
+        if segments.count == 1, case .key(let key) = segments[0] {
+            guard case .object(let members) = record else { return nil }
+            return members[key]
+        }
         var current = record
         for segment in segments {
-            switch (segment, current) {
-            case (.key(let key), .object(let members)), (.indexOrKey(_, let key), .object(let members)):
+            switch current {
+            case .object(let members):
+                let key: String
+                switch segment {
+                case .key(let name): key = name
+                case .indexOrKey(_, let name): key = name
+                }
                 guard let next = members[key] else { return nil }
                 current = next
-            case (.indexOrKey(let index, _), .array(let items)):
-                guard items.indices.contains(index) else { return nil }
+            case .array(let items):
+                guard case .indexOrKey(let index, _) = segment, items.indices.contains(index) else { return nil }
                 current = items[index]
             default:
                 return nil

@@ -37,7 +37,7 @@ extension MappingLoader {
                 error(entry.keyNode, "\(what) row names unknown column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", "))")
                 continue
             }
-            if let text = expectedText(entry.value, "\(what) row '\(entry.key)'") { expectedRow.append((column, text)) }
+            if let text = scalarText(entry.value, "\(what) row '\(entry.key)'") { expectedRow.append((column, text)) }
         }
         var expectedAttributes: [MappedAttribute] = []
         for entry in value("attributes").flatMap({ pairs($0.value, "\(what) attributes") }) ?? [] {
@@ -46,22 +46,18 @@ extension MappingLoader {
                 error(entry.keyNode, "\(what) expects unknown attribute '\(entry.key)';\(Spelling.didYouMean(entry.key, in: attributeNames)) \(declared)")
                 continue
             }
-            if let text = expectedText(entry.value, "\(what) attribute '\(entry.key)'") {
+            if let text = scalarText(entry.value, "\(what) attribute '\(entry.key)'") {
                 expectedAttributes.append(MappedAttribute(name: entry.key, value: text))
             }
         }
-        let expectedID = value("id").flatMap { expectedText($0.value, "\(what) id") }
+        let expectedID = value("id").flatMap { scalarText($0.value, "\(what) id") }
         return MappingTest(
             name: name, line: node.mark?.line ?? 1, record: json(recordEntry.value),
             expectedRow: expectedRow.sorted { $0.column < $1.column }, expectedAttributes: expectedAttributes,
             expectFilteredOut: filtered, expectedID: expectedID)
     }
 
-    /// Expected cells are compared as text; YAML `null` or `~` means empty.
-    private mutating func expectedText(_ node: Node, _ what: String) -> String? {
-        guard let text = scalarText(node, what) else { return nil }
-        return node.tag.rawValue == Tag.Name.null.rawValue ? "" : text
-    }
+
 
     /// A YAML node as the JSON value a connector would deliver: plain scalars resolve to
     /// null, booleans and numbers as YAML 1.1 reads them; quoted scalars stay strings.

@@ -23,8 +23,8 @@ enum Transform: Sendable {
 
     func apply(_ text: String) -> String {
         switch self {
-        case .trim: return text.trimmingSpaces()
-        case .lower: return text.lowercased()
+        case .trim: return FieldRule.needsTrimming(text) ? text.trimmingSpaces() : text
+        case .lower: return Transform.lowercased(text)
         case .upper: return text.uppercased()
         case .title: return Transform.titleCased(text)
         case .digits: return Transform.digitsOnly(text)
@@ -38,11 +38,37 @@ enum Transform: Sendable {
         }
     }
 
+    /// `text.lowercased()`; ASCII text (the common case) takes a byte loop, and is returned as it
+    /// is when it has no capitals.
+    static func lowercased(_ text: String) -> String {
+        var capitals = false
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.lowercased() }
+            if byte >= 0x41 && byte <= 0x5A { capitals = true }
+        }
+        guard capitals else { return text }
+        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            var position = 0
+            for byte in text.utf8 {
+                buffer[position] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
+                position += 1
+            }
+            return position
+        }
+    }
+
+    /// Written straight into the result's storage: no intermediate byte array per value.
     static func digitsOnly(_ text: String) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(text.utf8.count)
-        for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 { bytes.append(byte) }
-        return String(decoding: bytes, as: UTF8.self)
+        let count = text.utf8.count(where: { $0 >= 0x30 && $0 <= 0x39 })
+        if count == text.utf8.count { return text }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var position = 0
+            for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 {
+                buffer[position] = byte
+                position += 1
+            }
+            return position
+        }
     }
 
     /// Characters, not bytes, so `first`/`last` never cut a letter in half; ASCII text skips grapheme breaking.
