@@ -24,8 +24,17 @@ public struct MappingTestResult: Sendable, Hashable {
     public struct Mismatch: Sendable, Hashable, CustomStringConvertible {
         /// Template column header, attribute name, `id` or `filtered`.
         public var column: String
+        /// The value the test expects (`true`/`false` for `filtered`).
         public var expected: String
+        /// The value the mapping gave.
         public var got: String
+
+        /// A mismatch on `column`.
+        public init(column: String, expected: String, got: String) {
+            self.column = column
+            self.expected = expected
+            self.got = got
+        }
 
         /// `Column: expected 'x', got 'y'`.
         public var description: String { "\(column): expected '\(expected)', got '\(got)'" }
