@@ -25,10 +25,8 @@ final class FieldRule: Sendable {
     let name: String
     let source: Source
     let transforms: [Transform]
-    /// Lower-cased, trimmed keys → replacement; `nil` when the rule has no `map:`.
-    let valueMap: [String: String]?
-    /// The same entries under their keys exactly as written in the file.
-    let exactMap: [String: String]?
+    /// The `map:` entries; `nil` when the rule has no `map:`.
+    let valueMap: ValueMap?
     /// Used when the value is empty, or when `map:` is set and has no entry for the value.
     let defaultValue: String?
 
@@ -37,10 +35,7 @@ final class FieldRule: Sendable {
         self.name = name
         self.source = source
         self.transforms = transforms
-        self.exactMap = valueMap
-        self.valueMap = valueMap.map { entries in
-            Dictionary(entries.map { (FieldRule.mapKey($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
-        }
+        self.valueMap = valueMap.map(ValueMap.init)
         self.defaultValue = defaultValue
     }
 
@@ -49,8 +44,7 @@ final class FieldRule: Sendable {
         var value = rawValue(record, problem: &problem)
         for index in transforms.indices { value = transforms[index].apply(value) }
         if let valueMap {
-            // Values usually match a key as written; only a miss pays for trimming and lower-casing.
-            if let mapped = exactMap?[value] ?? valueMap[FieldRule.mapKey(value)] { return mapped }
+            if let mapped = valueMap.lookup(value) { return mapped }
             return defaultValue ?? value
         }
         if value.isEmpty, let defaultValue { return defaultValue }
@@ -109,6 +103,35 @@ final class FieldRule: Sendable {
         let kind = if case .array = value { "a list; index it, e.g. \(path).0" } else { "an object; name a key inside it, e.g. \(path).name" }
         problem = "path '\(path)' holds \(kind)"
         return ""
+    }
+}
+
+/// A `map:` table, compared ignoring case and surrounding spaces.
+///
+/// Values usually match a key exactly as written, so that is tried first and only a miss pays
+/// for trimming and lower-casing. Small tables (the usual 2–10 entries) are scanned instead of
+/// hashed: comparing a few short strings is cheaper than hashing one.
+struct ValueMap: Sendable {
+    private static let scanLimit = 12
+    private let entries: [(written: String, folded: String, value: String)]
+    private let exact: [String: String]
+    private let folded: [String: String]
+
+    init(_ written: [String: String]) {
+        entries = written.map { ($0.key, FieldRule.mapKey($0.key), $0.value) }
+        let small = entries.count <= Self.scanLimit
+        exact = small ? [:] : written
+        folded = small ? [:] : Dictionary(entries.map { ($0.folded, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func lookup(_ value: String) -> String? {
+        if entries.count <= Self.scanLimit {
+            for entry in entries where entry.written == value { return entry.value }
+            let key = FieldRule.mapKey(value)
+            for entry in entries where entry.folded == key { return entry.value }
+            return nil
+        }
+        return exact[value] ?? folded[FieldRule.mapKey(value)]
     }
 }
 

@@ -38,23 +38,10 @@ enum Transform: Sendable {
         }
     }
 
-    /// `text.lowercased()`; ASCII text (the common case) takes a byte loop, and is returned as it
-    /// is when it has no capitals.
+    /// `text.lowercased()`, returning the text itself when it is ASCII without capitals (the common
+    /// case for emails and map keys), which saves building a copy.
     static func lowercased(_ text: String) -> String {
-        var capitals = false
-        for byte in text.utf8 {
-            if byte >= 0x80 { return text.lowercased() }
-            if byte >= 0x41 && byte <= 0x5A { capitals = true }
-        }
-        guard capitals else { return text }
-        return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
-            var position = 0
-            for byte in text.utf8 {
-                buffer[position] = byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte
-                position += 1
-            }
-            return position
-        }
+        text.utf8.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } ? text.lowercased() : text
     }
 
     /// Written straight into the result's storage: no intermediate byte array per value.
