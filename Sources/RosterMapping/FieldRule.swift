@@ -1,0 +1,195 @@
+import RosterCore
+
+/// How one template column or custom attribute gets its value from a record, compiled at load time.
+///
+/// Evaluation order: source → `transforms` in order → `map` (case-insensitive) → `default`.
+/// A final class rather than a struct so the per-record loop retains one reference per rule
+/// instead of copying every field.
+final class FieldRule: Sendable {
+    /// Where the raw value comes from.
+    enum Source: Sendable {
+        case path(SourcePath)
+        case constant(String)
+        /// The first path whose value is not blank.
+        case firstOf([SourcePath])
+        /// Literal text with `{{path}}` placeholders.
+        case template([TemplatePiece])
+    }
+
+    enum TemplatePiece: Sendable {
+        case literal(String)
+        case path(SourcePath)
+    }
+
+    /// The column header or attribute name, for issues.
+    let name: String
+    let source: Source
+    let transforms: [Transform]
+    /// The `map:` entries; `nil` when the rule has no `map:`.
+    let valueMap: ValueMap?
+    /// Used when the value is empty, or when `map:` is set and has no entry for the value.
+    let defaultValue: String?
+
+    /// A rule; `valueMap` holds `map:` keys as written (compared ignoring case and surrounding spaces).
+    init(name: String, source: Source, transforms: [Transform], valueMap: [String: String]?, defaultValue: String?) {
+        self.name = name
+        self.source = source
+        self.transforms = transforms
+        self.valueMap = valueMap.map(ValueMap.init)
+        self.defaultValue = defaultValue
+    }
+
+    /// The mapped text for `record`; a path that holds an array or object adds a reason to `problem`.
+    func evaluate(_ record: JSONValue, problem: inout String?) -> String {
+        var value = rawValue(record, problem: &problem)
+        for index in transforms.indices { value = transforms[index].apply(value) }
+        if let valueMap {
+            if let mapped = valueMap.lookup(value) { return mapped }
+            return defaultValue ?? value
+        }
+        if value.isEmpty, let defaultValue { return defaultValue }
+        return value
+    }
+
+    /// The key a value is looked up under in `map:` (and stored under at load): trimmed, lower-cased.
+    static func mapKey(_ text: String) -> String {
+        let trimmed = needsTrimming(text) ? text.trimmingSpaces() : text
+        return Transform.lowercased(trimmed)
+    }
+
+    /// Whether `text` is empty or only spaces, tabs, line breaks, NBSP or BOM; allocates nothing.
+    static func isBlank(_ text: String) -> Bool {
+        text.unicodeScalars.allSatisfy(isSpace)
+    }
+
+    /// Whether `text` may start or end with a space character; checks the first and last UTF-8
+    /// bytes only (NBSP ends in 0xA0, BOM in 0xBF), so a `true` may be a false alarm, never a miss.
+    static func needsTrimming(_ text: String) -> Bool {
+        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        return first <= 0x20 || first == 0xC2 || first == 0xEF || last <= 0x20 || last == 0xA0 || last == 0xBF
+    }
+
+    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
+    }
+
+    private func rawValue(_ record: JSONValue, problem: inout String?) -> String {
+        switch source {
+        case .constant(let text):
+            return text
+        case .path(let path):
+            return FieldRule.text(at: path, in: record, problem: &problem)
+        case .firstOf(let paths):
+            for path in paths {
+                let text = FieldRule.text(at: path, in: record, problem: &problem)
+                if !FieldRule.isBlank(text) { return text }
+            }
+            return ""
+        case .template(let pieces):
+            var text = ""
+            for piece in pieces {
+                switch piece {
+                case .literal(let literal): text += literal
+                case .path(let path): text += FieldRule.text(at: path, in: record, problem: &problem)
+                }
+            }
+            return text
+        }
+    }
+
+    private static func text(at path: SourcePath, in record: JSONValue, problem: inout String?) -> String {
+        guard let value = path.resolve(in: record) else { return "" }
+        if let text = value.mappedText { return text }
+        let kind = if case .array = value { "a list; index it, e.g. \(path).0" } else { "an object; name a key inside it, e.g. \(path).name" }
+        problem = "path '\(path)' holds \(kind)"
+        return ""
+    }
+}
+
+/// A `map:` table, compared ignoring case and surrounding spaces.
+///
+/// Values usually match a key exactly as written, so that is tried first and only a miss pays
+/// for trimming and lower-casing. Small tables (the usual 2–10 entries) are scanned instead of
+/// hashed: comparing a few short strings is cheaper than hashing one.
+struct ValueMap: Sendable {
+    private static let scanLimit = 12
+    private let entries: [(written: String, folded: String, value: String)]
+    private let exact: [String: String]
+    private let folded: [String: String]
+
+    init(_ written: [String: String]) {
+        entries = written.map { ($0.key, FieldRule.mapKey($0.key), $0.value) }
+        let small = entries.count <= Self.scanLimit
+        exact = small ? [:] : written
+        folded = small ? [:] : Dictionary(entries.map { ($0.folded, $0.value) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    func lookup(_ value: String) -> String? {
+        if entries.count <= Self.scanLimit {
+            for entry in entries where entry.written == value { return entry.value }
+            let key = FieldRule.mapKey(value)
+            for entry in entries where entry.folded == key { return entry.value }
+            return nil
+        }
+        return exact[value] ?? folded[FieldRule.mapKey(value)]
+    }
+}
+
+/// Which records a mapping keeps: every `include` rule must hold and no `exclude` rule may.
+struct RecordFilter: Sendable {
+    struct Rule: Sendable {
+        enum Test: Sendable {
+            /// Case-insensitive equality with a lower-cased text.
+            case equals(String)
+            /// Case-insensitive membership in lower-cased texts.
+            case oneOf(Set<String>)
+            /// Whether the value is present and not blank (`true`), or missing/blank (`false`).
+            case exists(Bool)
+            case regex(CompiledRegex)
+        }
+
+        var path: SourcePath
+        var test: Test
+
+        func holds(for record: JSONValue) -> Bool {
+            let value = path.resolve(in: record)
+            switch test {
+            case .exists(let wanted):
+                return RecordFilter.isPresent(value) == wanted
+            case .equals(let expected):
+                return value?.mappedText.map { RecordFilter.equalsIgnoringCase($0, lowercased: expected) } ?? false
+            case .oneOf(let expected):
+                return value?.mappedText.map { expected.contains($0.lowercased()) } ?? false
+            case .regex(let regex):
+                return value?.mappedText.map(regex.matches) ?? false
+            }
+        }
+    }
+
+    var include: [Rule] = []
+    var exclude: [Rule] = []
+
+    func admits(_ record: JSONValue) -> Bool {
+        include.allSatisfy { $0.holds(for: record) } && !exclude.contains { $0.holds(for: record) }
+    }
+
+    /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
+    static func equalsIgnoringCase(_ text: String, lowercased expected: String) -> Bool {
+        guard text.utf8.count == expected.utf8.count else { return text.lowercased() == expected }
+        var expectedBytes = expected.utf8.makeIterator()
+        for byte in text.utf8 {
+            if byte >= 0x80 { return text.lowercased() == expected }
+            if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != expectedBytes.next() { return false }
+        }
+        return true
+    }
+
+    static func isPresent(_ value: JSONValue?) -> Bool {
+        switch value {
+        case nil, .null?: return false
+        case .array(let items)?: return !items.isEmpty
+        case .object(let members)?: return !members.isEmpty
+        case let scalar?: return !FieldRule.isBlank(scalar.mappedText ?? "")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import RosterCore
+
+/// One step of a value's transform pipeline, compiled at load time.
+///
+/// Every transform maps text to text and never fails: a regex without a match, a split index
+/// out of range or `first`/`last` of empty text give empty text, and the validator then decides.
+enum Transform: Sendable {
+    case trim, lower, upper, title, digits
+    case first(Int), last(Int)
+    /// Capture `group` of the first match; `nil` means group 1 when the pattern has groups, else the whole match.
+    case capture(CompiledRegex, group: Int?)
+    case replace(from: String, to: String)
+    case split(separator: String, index: Int, rest: Bool)
+    case prefix(String), suffix(String)
+
+    /// Names accepted in `transforms:`, for messages and did-you-mean.
+    static let names = [
+        "trim", "lower", "upper", "title", "digits", "first", "last", "regex", "replace", "split", "prefix", "suffix",
+    ]
+    /// Transforms written as a bare word (no argument).
+    static let bareNames = ["trim", "lower", "upper", "title", "digits"]
+
+    func apply(_ text: String) -> String {
+        switch self {
+        case .trim: return FieldRule.needsTrimming(text) ? text.trimmingSpaces() : text
+        case .lower: return Transform.lowercased(text)
+        case .upper: return text.uppercased()
+        case .title: return Transform.titleCased(text)
+        case .digits: return Transform.digitsOnly(text)
+        case .first(let count): return Transform.prefixCharacters(text, count)
+        case .last(let count): return Transform.suffixCharacters(text, count)
+        case .capture(let regex, let group): return regex.capture(group, in: text)
+        case .replace(let from, let to): return text.replacing(from, with: to)
+        case .split(let separator, let index, let rest): return Transform.piece(of: text, separator, index, rest)
+        case .prefix(let affix): return text.isEmpty ? text : affix + text
+        case .suffix(let affix): return text.isEmpty ? text : text + affix
+        }
+    }
+
+    /// `text.lowercased()`, returning the text itself when it is ASCII without capitals (the common
+    /// case for emails and map keys), which saves building a copy.
+    static func lowercased(_ text: String) -> String {
+        text.utf8.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } ? text.lowercased() : text
+    }
+
+    /// Written straight into the result's storage: no intermediate byte array per value.
+    static func digitsOnly(_ text: String) -> String {
+        let count = text.utf8.count(where: { $0 >= 0x30 && $0 <= 0x39 })
+        if count == text.utf8.count { return text }
+        return String(unsafeUninitializedCapacity: count) { buffer in
+            var position = 0
+            for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 {
+                buffer[position] = byte
+                position += 1
+            }
+            return position
+        }
+    }
+
+    /// Characters, not bytes, so `first`/`last` never cut a letter in half; ASCII text skips grapheme breaking.
+    static func prefixCharacters(_ text: String, _ count: Int) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.prefix(count), as: UTF8.self)
+        }
+        return String(text.prefix(count))
+    }
+
+    static func suffixCharacters(_ text: String, _ count: Int) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return String(decoding: text.utf8.suffix(count), as: UTF8.self)
+        }
+        return String(text.suffix(count))
+    }
+
+    /// Upper-cases the first letter of every word and lower-cases the rest; a word starts after
+    /// anything that is not a letter, so `o'neil-SMITH` becomes `O'Neil-Smith`.
+    static func titleCased(_ text: String) -> String {
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        var startOfWord = true
+        for character in text {
+            if character.isLetter {
+                result += startOfWord ? character.uppercased() : character.lowercased()
+                startOfWord = false
+            } else {
+                result.append(character)
+                startOfWord = true
+            }
+        }
+        return result
+    }
+
+    /// The `index`-th non-empty piece of `text` split at `separator` (negative counts from the end);
+    /// with `rest`, that piece and all after it, joined by `separator`.
+    static func piece(of text: String, _ separator: String, _ index: Int, _ rest: Bool) -> String {
+        let pieces = text.split(separator: separator, omittingEmptySubsequences: true)
+        let position = index < 0 ? pieces.count + index : index
+        guard pieces.indices.contains(position) else { return "" }
+        return rest ? pieces[position...].joined(separator: separator) : String(pieces[position])
+    }
+}
+
+/// A regular expression compiled once at load time and shared by every record.
+///
+/// `NSRegularExpression` rather than Swift `Regex`: `Regex<AnyRegexOutput>` is not `Sendable`,
+/// cannot report its group count before matching, and measured slower on short fields
+/// (about 2.0 µs against 1.2 µs per capture of `(\d{4})$`, release build).
+struct CompiledRegex: Sendable {
+    let pattern: String
+    private let regex: NSRegularExpression
+
+    /// Compiles `pattern` (ICU syntax).
+    init(_ pattern: String) throws {
+        self.pattern = pattern
+        regex = try NSRegularExpression(pattern: pattern)
+    }
+
+    /// Number of capture groups in the pattern.
+    var groupCount: Int { regex.numberOfCaptureGroups }
+
+    /// Whether the pattern matches anywhere in `text`.
+    func matches(_ text: String) -> Bool {
+        regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil
+    }
+
+    /// Capture `group` of the first match (0 = the whole match; `nil` = group 1 if the pattern
+    /// has groups, else the whole match), or empty text without a match or when the group took no part.
+    func capture(_ group: Int?, in text: String) -> String {
+        guard let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) else { return "" }
+        let index = group ?? (regex.numberOfCaptureGroups > 0 ? 1 : 0)
+        guard index < match.numberOfRanges, let range = Range(match.range(at: index), in: text) else { return "" }
+        return String(text[range])
+    }
+}
