@@ -28,6 +28,7 @@ let package = Package(
         .target(
             name: "RosterMapping",
             dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
+            exclude: ["README.md"],
             swiftSettings: settings
         ),
         // Declarative connectors; owns the HTTPClient port.
@@ -44,7 +45,7 @@ let package = Package(
         // Pipeline, config, runs, reports; owns the UserStore port.
         .target(
             name: "RosterEngine",
-            dependencies: ["RosterCore", "RosterConnectors", .product(name: "Yams", package: "Yams")],
+            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams")],
             swiftSettings: settings
         ),
         // Adapters at the edge.
