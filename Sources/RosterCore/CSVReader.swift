@@ -48,12 +48,21 @@ public final class CSVReader<Source: ByteSource> {
     public func field(_ index: Int) -> String { decode(range(of: index)) }
 
     /// Field `index` without surrounding spaces and tabs; empty when `index` is past the last field.
-    public func trimmedField(_ index: Int) -> String {
-        guard index < fieldEnds.count else { return "" }
+    public func trimmedField(_ index: Int) -> String { decode(trimmedRange(index)) }
+
+    /// Calls `body` with the bytes of field `index` without surrounding spaces and tabs (empty past
+    /// the last field): lets callers hash cells without making Strings.
+    public func withTrimmedFieldBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        let range = trimmedRange(index)
+        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    private func trimmedRange(_ index: Int) -> Range<Int> {
+        guard index < fieldEnds.count else { return 0..<0 }
         var range = range(of: index)
         while range.lowerBound < range.upperBound, isBlank(bytes[range.lowerBound]) { range = (range.lowerBound + 1)..<range.upperBound }
         while range.lowerBound < range.upperBound, isBlank(bytes[range.upperBound - 1]) { range = range.lowerBound..<(range.upperBound - 1) }
-        return decode(range)
+        return range
     }
 
     /// Whether field `index` holds a line break (only possible inside quotes).

@@ -11,25 +11,33 @@ public struct StableHash: Sendable {
     /// Mixes in the UTF-8 bytes of `text`, then a separator so that ("ab","c") ≠ ("a","bc").
     public mutating func combine(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            for byte in bytes {
-                state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
-            }
+        text.withUTF8 { combine(bytes: $0) }
+    }
+
+    /// Mixes in `bytes` as ``combine(_:)`` mixes in a String with those UTF-8 bytes.
+    public mutating func combine(bytes: UnsafeBufferPointer<UInt8>) {
+        var state = self.state
+        for byte in bytes {
+            state = (state ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
-        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
+        self.state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
     }
 
     /// Mixes in `text` with ASCII letters lower-cased, without allocating a lower-cased copy:
     /// the same value as `combine(text.lowercased())` for ASCII text (valid emails are ASCII).
     public mutating func combineLowercased(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            for byte in bytes {
-                let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-                state = (state ^ UInt64(lowered)) &* 0x0000_0100_0000_01B3
-            }
+        text.withUTF8 { combineLowercased(bytes: $0) }
+    }
+
+    /// Mixes in `bytes` with ASCII letters lower-cased.
+    public mutating func combineLowercased(bytes: UnsafeBufferPointer<UInt8>) {
+        var state = self.state
+        for byte in bytes {
+            let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+            state = (state ^ UInt64(lowered)) &* 0x0000_0100_0000_01B3
         }
-        state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
+        self.state = (state ^ 0x1F) &* 0x0000_0100_0000_01B3
     }
 
     public var value: UInt64 {

@@ -10,6 +10,21 @@ public struct TemplateFileRow: Sendable {
     public var hasUnterminatedQuote: Bool
 }
 
+/// Hashes of a row's raw cells, computed from the file's bytes without making Strings: enough
+/// for the planner to recognise a row identical to what is stored (``RowFingerprint/contentHash``
+/// equals the stored canonical row's ``StableHash``) and skip everything else.
+public struct RowFingerprint: Sendable, Equatable {
+    /// The row number a spreadsheet shows.
+    public var number: Int
+    /// ``StableHash/ofLowercased(_:)`` of the email cell.
+    public var emailHash: UInt64
+    /// ``StableHash`` of the seven cells in template order, as stored rows are hashed.
+    public var contentHash: UInt64
+    /// ``StableHash/of(_:)`` of the role and data center cells, to check them against the catalog.
+    public var roleHash: UInt64
+    public var dataCenterHash: UInt64
+}
+
 /// Reads a CSV in the user-import template: detects format, checks the header, then yields rows.
 ///
 /// Rows whose every cell is empty (blank lines, `,,,,,,` lines from spreadsheets) are skipped.
@@ -36,23 +51,52 @@ public final class TemplateFileReader<Source: ByteSource> {
         }
     }
 
+    /// Moves to the next non-blank data row.
+    /// - Returns: `false` at the end of the file.
+    /// - Throws: ``ByteSourceError`` when reading fails.
+    public func advance() throws -> Bool {
+        while try reader.next() {
+            if reader.hasUnterminatedQuote { return true }
+            for field in header.fieldIndex where reader.withTrimmedFieldBytes(field, { !$0.isEmpty }) { return true }
+        }
+        return false
+    }
+
+    /// The fingerprint of the current row, or `nil` when it cannot stand for the row's Strings:
+    /// a Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote.
+    public func fingerprint() -> RowFingerprint? {
+        guard format.encoding == .utf8, !reader.hasUnterminatedQuote else { return nil }
+        var content = StableHash(), email = StableHash(), role = StableHash(), center = StableHash()
+        for (column, field) in zip(TemplateColumn.allCases, header.fieldIndex) {
+            if reader.fieldHasLineBreak(field) { return nil }
+            reader.withTrimmedFieldBytes(field) { bytes in
+                content.combine(bytes: bytes)
+                switch column {
+                case .email: email.combineLowercased(bytes: bytes)
+                case .role: role.combine(bytes: bytes)
+                case .dataCenter: center.combine(bytes: bytes)
+                default: break
+                }
+            }
+        }
+        return RowFingerprint(number: reader.recordNumber, emailHash: email.value, contentHash: content.value, roleHash: role.value, dataCenterHash: center.value)
+    }
+
+    /// The current row as Strings.
+    public func row() -> TemplateFileRow {
+        var row = TemplateRow()
+        var lineBreaks: Set<TemplateColumn> = []
+        for column in TemplateColumn.allCases {
+            let field = header.fieldIndex[column.rawValue]
+            row[column] = reader.trimmedField(field)
+            if reader.fieldHasLineBreak(field) { lineBreaks.insert(column) }
+        }
+        return TemplateFileRow(number: reader.recordNumber, row: row, lineBreaks: lineBreaks, hasUnterminatedQuote: reader.hasUnterminatedQuote)
+    }
+
     /// The next non-blank data row, or `nil` at the end of the file.
     /// - Throws: ``ByteSourceError`` when reading fails.
     public func next() throws -> TemplateFileRow? {
-        while try reader.next() {
-            var row = TemplateRow()
-            var lineBreaks: Set<TemplateColumn> = []
-            var isBlank = true
-            for column in TemplateColumn.allCases {
-                let field = header.fieldIndex[column.rawValue]
-                let cell = reader.trimmedField(field)
-                if !cell.isEmpty { isBlank = false }
-                row[column] = cell
-                if reader.fieldHasLineBreak(field) { lineBreaks.insert(column) }
-            }
-            if isBlank && !reader.hasUnterminatedQuote { continue }
-            return TemplateFileRow(number: reader.recordNumber, row: row, lineBreaks: lineBreaks, hasUnterminatedQuote: reader.hasUnterminatedQuote)
-        }
-        return nil
+        try advance() ? row() : nil
     }
 }

@@ -43,14 +43,38 @@ public struct ImportPlanner: Sendable {
     private let validator: RowValidator
     private var index: RosterIndex
     public private(set) var counts = RunCounts()
+    /// Whether a fingerprint can find anything: false for a first import into an empty store.
+    public var canPlanUnchanged: Bool { index.hasStoredUsers }
     private var writes: [UserWrite] = []
     private var failures: [ReportRow] = []
     /// Failures whose extension is held by a stored user, to be named by ``nameExtensionHolders(_:)``.
     private var storeHeldExtensions: [(failure: Int, issue: Int, extension: String)] = []
 
+    /// Hashes of the canonical roles and data center codes, for ``planUnchanged(_:)``.
+    private let roleHashes: Set<UInt64>
+    private let dataCenterHashes: Set<UInt64>
+
     public init(catalog: Catalog, index: RosterIndex) {
         validator = RowValidator(catalog: catalog)
         self.index = index
+        roleHashes = Set(catalog.roles.map(StableHash.of))
+        dataCenterHashes = Set(catalog.dataCenters.keys.map(StableHash.of))
+    }
+
+    /// Plans a row from its fingerprint alone when it is byte for byte the stored user's canonical
+    /// row: then every rule that depends only on the row held when it was stored, the role and
+    /// data center are checked against today's catalog by hash, the user keeps their license
+    /// (no seat needed) and their own extension. Returns `false`, planning nothing, otherwise.
+    public mutating func planUnchanged(_ fingerprint: RowFingerprint) -> Bool {
+        guard var stored = index.user(emailHash: fingerprint.emailHash), stored.isStored, stored.isActive, stored.firstRow == 0,
+              stored.contentHash == fingerprint.contentHash,
+              roleHashes.contains(fingerprint.roleHash), dataCenterHashes.contains(fingerprint.dataCenterHash)
+        else { return false }
+        stored.firstRow = Int32(clamping: fingerprint.number)
+        index.setUser(stored)
+        counts.rows += 1
+        counts.unchanged += 1
+        return true
     }
 
     /// Plans one row and returns what will happen to it.
@@ -105,12 +129,12 @@ public struct ImportPlanner: Sendable {
                 action = .unchanged
             } else {
                 action = .update
-                writes.append(.update(emailKey: record.emailKey, record))
+                writes.append(UserWrite(.update(emailHash: stored.emailHash), record, emailHash: emailHash, contentHash: contentHash))
                 index.moveSeat(from: stored.isActive ? stored.license : nil, to: license)
             }
         } else {
             action = .create
-            writes.append(.create(record))
+            writes.append(UserWrite(.create, record, emailHash: emailHash, contentHash: contentHash))
             index.moveSeat(from: nil, to: license)
         }
         index.moveExtension(owner: emailHash, from: existing?.extensionHash ?? 0, to: extensionHash, row: number)

@@ -9,7 +9,7 @@ public struct ImportOptions: Sendable {
     public var reportPath: String?
     public var trigger = RunTrigger.manual
     /// Rows per store transaction.
-    public var batchSize = 50_000
+    public var batchSize = 20_000
 
     public init(dryRun: Bool = false, reportPath: String? = nil, trigger: RunTrigger = .manual) {
         self.dryRun = dryRun
@@ -34,8 +34,8 @@ public struct ImportProgress: Sendable {
 
 /// Read → validate → plan → apply for a template CSV, streaming in batches (DESIGN §1, §2).
 ///
-/// A file-level problem rejects the file before anything is written. Each batch is one store
-/// transaction, so an interrupted import leaves whole users only and a rerun completes it.
+/// A file-level problem rejects the file before anything is written. A run's writes are one
+/// store transaction, so an interrupted import leaves nothing half-done and a rerun completes it.
 public struct ImportService: Sendable {
     public let store: any UserStore
     public let catalog: Catalog
@@ -58,30 +58,18 @@ public struct ImportService: Sendable {
         let format = try CSVFormat.detect(in: &formatSource, file: file)
         let reader = try TemplateFileReader(
             reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
-        guard let first = try reader.next() else {
+        guard try reader.advance() else {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
-        }
-        var pending: TemplateFileRow? = first
-        let rows = AnyIterator { () -> Result<SourceRow, any Error>? in
-            do {
-                guard let next = try pending ?? reader.next() else { return nil }
-                pending = nil
-                let issues = next.hasUnterminatedQuote
-                    ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
-                return .success(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
-            } catch {
-                return .failure(error)
-            }
         }
         let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         return try await run(
-            kind: "import", source: file, rows: rows, expectedRows: format.lineCount, options: options,
-            reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
+            kind: "import", source: file, feed: TemplateFileFeed(reader: reader, hasCurrentRow: true), expectedRows: format.lineCount,
+            options: options, reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
     }
 
     /// Plans and applies `rows` as one run. Shared by imports and syncs.
     package func run(
-        kind: String, source: String, rows: AnyIterator<Result<SourceRow, any Error>>, expectedRows: Int,
+        kind: String, source: String, feed: some RowFeed, expectedRows: Int,
         options: ImportOptions, reportPath: String?, withExternalID: Bool, progress: (@Sendable (ImportProgress) -> Void)?
     ) async throws -> ImportResult {
         let started = clock.now()
@@ -91,23 +79,39 @@ public struct ImportService: Sendable {
         if !options.dryRun { record.id = try await store.beginRun(record) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID) }
 
-        func flush() async throws {
-            try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
-            let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
-            try report?.append(batch.failures)
-            if !options.dryRun, !batch.isEmpty { try await store.apply(batch) }
-        }
-
+        var writesOpen = false
         do {
-            for next in rows {
-                planner.plan(try next.get())
-                if planner.counts.rows % options.batchSize == 0 {
-                    try await flush()
-                    progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
-                }
+            if !options.dryRun {
+                try await store.beginWrites()
+                writesOpen = true
             }
-            try await flush()
+            // Batch N is written by a child task while batch N+1 is planned: planning never reads
+            // the store, so the two overlap and use both cores. At most one write is in flight.
+            try await withThrowingTaskGroup(of: Void.self) { writes in
+                func flush() async throws {
+                    try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
+                    let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
+                    try report?.append(batch.failures)
+                    guard !options.dryRun, !batch.isEmpty else { return }
+                    try await writes.next()
+                    writes.addTask { try await store.apply(batch) }
+                }
+                var feed = feed
+                while try feed.planNext(into: &planner) {
+                    if planner.counts.rows % options.batchSize == 0 {
+                        try await flush()
+                        progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
+                    }
+                }
+                try await flush()
+                try await writes.waitForAll()
+            }
+            if writesOpen {
+                writesOpen = false
+                try await store.commitWrites()
+            }
         } catch {
+            if writesOpen { await store.rollbackWrites() }
             report?.discard()
             if !options.dryRun {
                 record.apply(planner.counts)
@@ -125,6 +129,35 @@ public struct ImportService: Sendable {
         record.status = record.failed > 0 ? .completedWithFailures : .succeeded
         if !options.dryRun { try await store.finishRun(record) }
         return ImportResult(run: record)
+    }
+}
+
+/// Hands rows to the planner one at a time; the seam between a source (a template file, a
+/// mapped file, a pull) and the shared run.
+package protocol RowFeed {
+    /// Plans the next row. - Returns: `false` when there are no more rows.
+    mutating func planNext(into planner: inout ImportPlanner) throws -> Bool
+}
+
+/// Rows of a template CSV. A row whose raw cells hash to the stored user's content is
+/// recognised from its fingerprint alone, so a repeat import makes no Strings for it.
+struct TemplateFileFeed<Source: ByteSource>: RowFeed {
+    let reader: TemplateFileReader<Source>
+    /// The reader already stands on a row that was not planned yet.
+    var hasCurrentRow: Bool
+
+    mutating func planNext(into planner: inout ImportPlanner) throws -> Bool {
+        if hasCurrentRow {
+            hasCurrentRow = false
+        } else if try !reader.advance() {
+            return false
+        }
+        if planner.canPlanUnchanged, let fingerprint = reader.fingerprint(), planner.planUnchanged(fingerprint) { return true }
+        let next = reader.row()
+        let issues = next.hasUnterminatedQuote
+            ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
+        planner.plan(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
+        return true
     }
 }
 

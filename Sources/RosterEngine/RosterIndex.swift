@@ -61,8 +61,12 @@ public struct RosterIndex: Sendable {
         max(stored + incomingRows / 8, incomingRows)
     }
 
+    /// Whether any user was stored before the run: without one, no row can be unchanged.
+    public private(set) var hasStoredUsers = false
+
     /// Adds a stored user (used while loading from a store).
     public mutating func addStored(_ user: IndexedUser) {
+        hasStoredUsers = true
         users.upsert(user)
         if user.extensionHash != 0 { extensions.upsert(ExtensionHolder(extensionHash: user.extensionHash, ownerEmailHash: user.emailHash, row: 0)) }
         if user.isActive { seatsUsed[Int(user.license)] += 1 }
@@ -110,54 +114,56 @@ extension ExtensionHolder: HashKeyed {
     var hashKey: UInt64 { extensionHash }
 }
 
-/// Linear-probing hash table of values that carry their key, so a slot costs exactly the
-/// value's stride; grows by doubling past 80% load.
+/// Linear-probing hash table; grows by doubling past 80% load.
+///
+/// Keys live in their own array: a probe sequence then walks 8 keys per cache line instead of
+/// whole values, which keeps misses (every new user of a fresh import) cheap at high load.
 struct OpenTable<Value: HashKeyed>: Sendable {
-    private var slots: [Value]
+    private var keys: [UInt64]
+    private var values: [Value]
     private let filler: Value
     private(set) var count = 0
 
     init(capacity: Int, filler: Value) {
+        let slots = max(16, capacity + capacity / 4 + 1)
         self.filler = filler
-        slots = Array(repeating: filler, count: max(16, capacity + capacity / 4 + 1))
+        keys = Array(repeating: 0, count: slots)
+        values = Array(repeating: filler, count: slots)
     }
 
-    private func home(for key: UInt64) -> Int {
-        // Multiply-high maps the hash onto any table size without a modulo.
-        Int(key.multipliedFullWidth(by: UInt64(slots.count)).high)
+    /// The slot holding `key`, or the empty slot where it would go.
+    private func slot(of key: UInt64) -> Int {
+        keys.withUnsafeBufferPointer { keys in
+            // Multiply-high maps the hash onto any table size without a modulo.
+            var index = Int(key.multipliedFullWidth(by: UInt64(keys.count)).high)
+            while keys[index] != key && keys[index] != 0 {
+                index = index + 1 == keys.count ? 0 : index + 1
+            }
+            return index
+        }
     }
 
     func find(_ key: UInt64) -> Value? {
-        slots.withUnsafeBufferPointer { slots in
-            var index = home(for: key)
-            while true {
-                let stored = slots[index].hashKey
-                if stored == key { return slots[index] }
-                if stored == 0 { return nil }
-                index = index + 1 == slots.count ? 0 : index + 1
-            }
-        }
+        let index = slot(of: key)
+        return keys[index] == key ? values[index] : nil
     }
 
     mutating func upsert(_ value: Value) {
-        if (count + 1) * 5 > slots.count * 4 { grow() }
+        if (count + 1) * 5 > keys.count * 4 { grow() }
         let key = value.hashKey
-        var index = home(for: key)
-        let inserted = slots.withUnsafeMutableBufferPointer { slots in
-            while true {
-                let stored = slots[index].hashKey
-                if stored == key { slots[index] = value; return false }
-                if stored == 0 { slots[index] = value; return true }
-                index = index + 1 == slots.count ? 0 : index + 1
-            }
+        let index = slot(of: key)
+        if keys[index] == 0 {
+            keys[index] = key
+            count += 1
         }
-        if inserted { count += 1 }
+        values[index] = value
     }
 
     private mutating func grow() {
-        let old = slots
-        slots = Array(repeating: filler, count: old.count * 2)
+        let oldValues = values, oldKeys = keys
+        keys = Array(repeating: 0, count: oldKeys.count * 2)
+        values = Array(repeating: filler, count: oldKeys.count * 2)
         count = 0
-        for value in old where value.hashKey != 0 { upsert(value) }
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 { upsert(value) }
     }
 }

@@ -46,15 +46,33 @@ public struct StoredUser: Sendable, Equatable {
     }
 }
 
-/// One change to the roster, applied in batch order.
-public enum UserWrite: Sendable, Equatable {
-    /// Insert a new user.
-    case create(UserRecord)
-    /// Replace the stored user whose email key is `emailKey` (the key itself may change casing only).
-    case update(emailKey: String, UserRecord)
+/// One change to the roster, applied in batch order, with the hashes the planner already
+/// computed so that no store recomputes them.
+public struct UserWrite: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        /// Insert a new user.
+        case create
+        /// Replace the stored user whose identity hash (``StableHash/ofLowercased(_:)`` of its
+        /// email) is `emailHash`; the new record may change the email's casing.
+        case update(emailHash: UInt64)
+    }
+
+    public var kind: Kind
+    public var record: UserRecord
+    /// ``StableHash/ofLowercased(_:)`` of the record's email: the store's unique identity key.
+    public var emailHash: UInt64
+    /// The record's ``UserRecord/contentHash``.
+    public var contentHash: UInt64
+
+    public init(_ kind: Kind, _ record: UserRecord, emailHash: UInt64? = nil, contentHash: UInt64? = nil) {
+        self.kind = kind
+        self.record = record
+        self.emailHash = emailHash ?? StableHash.ofLowercased(record.row.email)
+        self.contentHash = contentHash ?? record.contentHash
+    }
 }
 
-/// A batch of writes applied in one transaction: all of it lands, or none.
+/// A batch of writes, applied inside the run's write transaction.
 public struct WriteBatch: Sendable, Equatable {
     public var runID: Int64?
     public var writes: [UserWrite]
@@ -78,9 +96,22 @@ public protocol UserStore: Sendable {
     /// Cost: one pass over all users, reading no text but the extension.
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex
 
-    /// Applies `batch` in one transaction.
-    /// - Throws: when the store refuses (a unique key taken concurrently); nothing of the batch is kept.
+    /// Opens the one write transaction that all batches of a run go into: a run lands whole or
+    /// not at all, so an interrupted import leaves no half-written user and a rerun completes it.
+    /// A store may also prepare for bulk work here (SQLite builds its indexes after loading an
+    /// empty table, which is several times faster than maintaining them row by row).
+    func beginWrites() async throws
+
+    /// Applies `batch` inside the open write transaction; batches arrive in plan order.
+    /// - Throws: when the store refuses (a unique key taken concurrently); the run must roll back.
     func apply(_ batch: WriteBatch) async throws
+
+    /// Commits the run's writes.
+    /// - Throws: when the commit fails; nothing of the run is kept.
+    func commitWrites() async throws
+
+    /// Discards the run's writes (after a failure).
+    func rollbackWrites() async
 
     /// The email of the user holding `extension`, if any.
     func emailHolding(extension: String) async throws -> String?

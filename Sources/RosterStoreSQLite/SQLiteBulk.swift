@@ -39,24 +39,23 @@ enum SQLiteBulk {
     static func apply(_ batch: WriteBatch, in db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO users (first_name, last_name, license, extension, email, role, data_center, attributes, active,
-                               email_hash, content_hash, created_run, updated_run, email_key)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?, ?)
+                               email_hash, content_hash, created_run, updated_run)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
             """).sqliteStatement
         let update = try db.cachedStatement(sql: """
             UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
                              data_center = ?7, attributes = ?8, active = 1, email_hash = ?9, content_hash = ?10,
-                             updated_run = ?12, email_key = ?13
-            WHERE email_hash = ?15 AND email_key = ?14
+                             updated_run = ?12
+            WHERE email_hash = ?13
             """).sqliteStatement
         for write in batch.writes {
-            switch write {
-            case .create(let record):
-                try bindUser(record, runID: batch.runID, to: insert)
+            switch write.kind {
+            case .create:
+                try bindUser(write, runID: batch.runID, to: insert)
                 try step(insert, db)
-            case .update(let key, let record):
-                try bindUser(record, runID: batch.runID, to: update)
-                sqlite3_bind_text(update, 14, key, -1, transient)
-                sqlite3_bind_int64(update, 15, Int64(bitPattern: StableHash.ofLowercased(key)))
+            case .update(let target):
+                try bindUser(write, runID: batch.runID, to: update)
+                sqlite3_bind_int64(update, 13, Int64(bitPattern: target))
                 try step(update, db)
                 guard sqlite3_changes(db.sqliteConnection) == 1 else {
                     throw DatabaseError(message: "user to update is no longer stored; run the import again")
@@ -80,10 +79,10 @@ enum SQLiteBulk {
         text.isEmpty ? [] : text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
     }
 
-    /// Binds parameters 1…13 shared by the insert and the update.
-    private static func bindUser(_ record: UserRecord, runID: Int64?, to statement: SQLiteStatement) throws {
+    /// Binds parameters 1…12 shared by the insert and the update.
+    private static func bindUser(_ write: UserWrite, runID: Int64?, to statement: SQLiteStatement) throws {
         sqlite3_reset(statement)
-        let row = record.row
+        let record = write.record, row = record.row
         for (offset, column) in [TemplateColumn.firstName, .lastName, .license].enumerated() {
             sqlite3_bind_text(statement, Int32(offset + 1), row[column], -1, transient)
         }
@@ -97,11 +96,10 @@ enum SQLiteBulk {
             let json = try JSONEncoder.sortedKeys.encode(record.attributes)
             sqlite3_bind_text(statement, 8, String(decoding: json, as: UTF8.self), -1, transient)
         }
-        sqlite3_bind_int64(statement, 9, Int64(bitPattern: StableHash.ofLowercased(record.row.email)))
-        sqlite3_bind_int64(statement, 10, Int64(bitPattern: record.contentHash))
+        sqlite3_bind_int64(statement, 9, Int64(bitPattern: write.emailHash))
+        sqlite3_bind_int64(statement, 10, Int64(bitPattern: write.contentHash))
         bindOptional(runID, 11, statement)
         bindOptional(runID, 12, statement)
-        sqlite3_bind_text(statement, 13, record.emailKey, -1, transient)
     }
 
     private static func bindOptional(_ value: String?, _ index: Int32, _ statement: SQLiteStatement) {

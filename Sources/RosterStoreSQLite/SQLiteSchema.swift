@@ -8,13 +8,20 @@ enum SQLiteSchema {
     /// index on the email text made each commit rewrite most of a 50 MB index). Two different
     /// emails sharing a hash (odds ~1e-8 at a million users) would make the batch fail loudly,
     /// never merge users.
+    /// The unique indexes that guarantee one user per email and per extension. They are dropped
+    /// while an empty table is bulk-loaded inside one transaction and built again before commit.
+    static let uniqueIndexes = """
+        CREATE UNIQUE INDEX IF NOT EXISTS users_email_hash ON users(email_hash);
+        CREATE UNIQUE INDEX IF NOT EXISTS users_extension ON users(extension) WHERE extension IS NOT NULL;
+        """
+    static let dropUniqueIndexes = "DROP INDEX users_email_hash; DROP INDEX users_extension;"
+
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: users, runs, run failures") { db in
             try db.execute(sql: """
                 CREATE TABLE users (
                     id INTEGER PRIMARY KEY,
-                    email_key TEXT NOT NULL,
                     first_name TEXT NOT NULL,
                     last_name TEXT NOT NULL,
                     license TEXT NOT NULL,
@@ -24,12 +31,12 @@ enum SQLiteSchema {
                     data_center TEXT NOT NULL,
                     attributes TEXT,
                     active INTEGER NOT NULL DEFAULT 1,
-                    email_hash INTEGER NOT NULL UNIQUE,
+                    email_hash INTEGER NOT NULL,
                     content_hash INTEGER NOT NULL,
                     created_run INTEGER,
                     updated_run INTEGER
                 );
-                CREATE UNIQUE INDEX users_extension ON users(extension) WHERE extension IS NOT NULL;
+                \(uniqueIndexes)
                 CREATE TABLE runs (
                     id INTEGER PRIMARY KEY,
                     kind TEXT NOT NULL,

@@ -5,35 +5,62 @@ public import RosterEngine
 
 /// The embedded default ``UserStore``: one SQLite file through GRDB, in WAL mode.
 ///
-/// Each ``apply(_:)`` is one transaction, so a crash mid-import leaves whole batches only; the
-/// unique email key and the partial unique extension index make a duplicate impossible even
-/// when two processes race.
+/// A run's batches go into one transaction (``beginWrites()`` … ``commitWrites()``), so a crash
+/// mid-import rolls back to the state before the run; the unique identity and extension indexes
+/// make a duplicate impossible even when two processes race. Reads use their own connections
+/// (a `DatabasePool`), so the planner's look-ups never wait for the open write transaction.
 public final class SQLiteUserStore: UserStore {
-    private let database: DatabaseQueue
+    private let database: any DatabaseWriter
 
     /// Opens (creating and migrating when needed) the database at `path`.
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.
     public init(path: String) throws {
         var configuration = Configuration()
+        // A run's batches share one transaction that spans several writer accesses.
+        configuration.allowsUnsafeTransactions = true
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 32 MB of page cache holds the identity and extension indexes of a million users,
-            // so a batch commit writes each touched page once instead of spilling mid-batch.
-            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // 8 MB of page cache: bulk loads build their indexes once at commit (see beginWrites),
+            // so a larger cache buys little and costs resident memory.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
-        database = try DatabaseQueue(path: path, configuration: configuration)
-        try database.writeWithoutTransaction { db in
-            if try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") != "wal" {
-                throw DatabaseError(message: "could not switch \(path) to WAL mode")
-            }
-        }
+        database = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(database)
     }
 
     /// A private in-memory database, for tests.
     public init() throws {
-        database = try DatabaseQueue()
+        var configuration = Configuration()
+        configuration.allowsUnsafeTransactions = true
+        database = try DatabaseQueue(configuration: configuration)
         try SQLiteSchema.migrator.migrate(database)
+    }
+
+    public func beginWrites() async throws {
+        try await database.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            if try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users)")! {
+                try db.execute(sql: SQLiteSchema.dropUniqueIndexes)
+            }
+        }
+    }
+
+    public func commitWrites() async throws {
+        try await database.writeWithoutTransaction { db in
+            do {
+                try db.execute(sql: SQLiteSchema.uniqueIndexes)
+                try db.execute(sql: "COMMIT")
+            } catch {
+                try? db.execute(sql: "ROLLBACK")
+                throw error
+            }
+        }
+    }
+
+    public func rollbackWrites() async {
+        try? await database.writeWithoutTransaction { db in
+            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+        }
     }
 
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
@@ -46,7 +73,7 @@ public final class SQLiteUserStore: UserStore {
     }
 
     public func apply(_ batch: WriteBatch) async throws {
-        try await database.write { db in
+        try await database.writeWithoutTransaction { db in
             try SQLiteBulk.apply(batch, in: db)
         }
     }
@@ -62,7 +89,7 @@ public final class SQLiteUserStore: UserStore {
             try Row.fetchAll(db, sql: """
                 SELECT id, first_name, last_name, license, extension, email, role, data_center, attributes, active,
                        created_run, updated_run
-                FROM users ORDER BY email_key
+                FROM users ORDER BY email COLLATE NOCASE
                 """).map(Self.storedUser)
         }
     }

@@ -4,7 +4,8 @@ public import RosterEngine
 /// The in-memory twin of the SQLite and PostgreSQL stores: the same contract, kept honest by
 /// the shared contract tests.
 public actor InMemoryUserStore: UserStore {
-    private var usersByKey: [String: StoredUser] = [:]
+    /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
+    private var usersByKey: [UInt64: StoredUser] = [:]
     private var nextUserID: Int64 = 1
     private var runRecords: [Int64: RunRecord] = [:]
     private var failures: [Int64: [ReportRow]] = [:]
@@ -19,24 +20,43 @@ public actor InMemoryUserStore: UserStore {
         return index
     }
 
+    /// The roster and failures as they were when the run's writes began.
+    private var committed: (users: [UInt64: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]])?
+
+    public func beginWrites() async throws {
+        precondition(committed == nil, "a run's writes are already open")
+        committed = (usersByKey, nextUserID, failures)
+    }
+
+    public func commitWrites() async throws { committed = nil }
+
+    public func rollbackWrites() async {
+        guard let committed else { return }
+        (usersByKey, nextUserID, failures) = committed
+        self.committed = nil
+    }
+
     public func apply(_ batch: WriteBatch) async throws {
         var staged = usersByKey
+        var nextID = nextUserID
         for write in batch.writes {
-            switch write {
-            case .create(let record):
-                guard staged[record.emailKey] == nil else { throw InMemoryStoreError.duplicateEmail }
-                staged[record.emailKey] = StoredUser(id: nextUserID, record: record, createdRun: batch.runID, updatedRun: batch.runID)
-                nextUserID += 1
-            case .update(let key, let record):
-                guard var user = staged.removeValue(forKey: key) else { throw InMemoryStoreError.missingUser }
-                user.record = record
+            switch write.kind {
+            case .create:
+                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                staged[write.emailHash] = StoredUser(id: nextID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
+                nextID += 1
+            case .update(let target):
+                guard var user = staged.removeValue(forKey: target) else { throw InMemoryStoreError.missingUser }
+                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                user.record = write.record
                 user.updatedRun = batch.runID
-                staged[record.emailKey] = user
+                staged[write.emailHash] = user
             }
         }
         let extensions = staged.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }
         usersByKey = staged
+        nextUserID = nextID
         if let run = batch.runID { failures[run, default: []].append(contentsOf: batch.failures) }
         appliedBatches += 1
     }
