@@ -30,6 +30,9 @@ public enum PlannedAction: Sendable, Equatable {
 /// Counts of a run so far.
 public struct RunCounts: Sendable, Equatable {
     public var rows = 0, created = 0, updated = 0, unchanged = 0, failed = 0
+    /// Updates where the source renamed the user's email (syncs only).
+    public var renamed = 0
+    public var deactivated = 0
     public init() {}
 }
 
@@ -47,6 +50,12 @@ public struct ImportPlanner: Sendable {
     public var canPlanUnchanged: Bool { index.hasStoredUsers }
     private var writes: [UserWrite] = []
     private var failures: [ReportRow] = []
+    /// The sync job whose links are used and written; `nil` for imports.
+    private var job: String?
+    /// External id → identity hash of the linked user, for ``job``.
+    private var links: [String: UInt64] = [:]
+    private var linkWrites: [LinkWrite] = []
+    private var deactivations: [UInt64] = []
     /// Failures whose extension is held by a stored user, to be named by ``nameExtensionHolders(_:)``.
     private var storeHeldExtensions: [(failure: Int, issue: Int, extension: String)] = []
 
@@ -59,6 +68,32 @@ public struct ImportPlanner: Sendable {
         self.index = index
         roleHashes = Set(catalog.roles.map(StableHash.of))
         dataCenterHashes = Set(catalog.dataCenters.keys.map(StableHash.of))
+    }
+
+    /// Makes this a sync of `job`: rows are matched by these links first, and new links are written.
+    public mutating func useLinks(_ links: [String: UInt64], job: String) {
+        self.job = job
+        self.links = links
+    }
+
+    /// Active users linked to the job that no row of this run named: the candidates for
+    /// deactivation after a complete pull.
+    public func unseenLinkedUsers() -> [UInt64] {
+        links.values.filter { hash in
+            index.user(emailHash: hash).map { $0.isStored && $0.isActive && $0.firstRow == 0 } ?? false
+        }
+    }
+
+    /// Plans the deactivation of these users (flagged, never deleted); frees their seats.
+    public mutating func deactivate(_ hashes: [UInt64]) {
+        for hash in hashes {
+            guard var user = index.user(emailHash: hash), user.isActive else { continue }
+            user.isActive = false
+            index.setUser(user)
+            index.releaseSeat(user.license)
+            deactivations.append(hash)
+            counts.deactivated += 1
+        }
     }
 
     /// Plans a row from its fingerprint alone when it is byte for byte the stored user's canonical
@@ -86,7 +121,19 @@ public struct ImportPlanner: Sendable {
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
         let emailHash = StableHash.ofLowercased(row.email)
-        var existing = emailIsValid ? index.user(emailHash: emailHash) : nil
+        // Identity (DESIGN §2): the link a sync of this job stored for the record's id, then the email.
+        var existing: IndexedUser?
+        var isRename = false
+        if let id = source.externalID, let linked = links[id].flatMap({ index.user(emailHash: $0) }), linked.isStored {
+            existing = linked
+            isRename = emailIsValid && linked.emailHash != emailHash
+            if isRename, let other = index.user(emailHash: emailHash), other.isStored || other.firstRow != 0 {
+                let owner = other.firstRow != 0 ? "row \(other.firstRow)" : "another user"
+                issues.append(RowIssue(.email, "\"\(row.email)\" is already used by \(owner); the source renamed this user to an address that is taken"))
+            }
+        } else if emailIsValid {
+            existing = index.user(emailHash: emailHash)
+        }
 
         if let first = existing?.firstRow, first != 0 {
             issues.append(RowIssue(.email, "\"\(row.email)\" is already on row \(first); keep one row per user"))
@@ -94,7 +141,7 @@ public struct ImportPlanner: Sendable {
         let extensionHash = row.extension.isEmpty ? 0 : StableHash.of(row.extension)
         var storeHeldIssue: Int?
         if extensionHash != 0, extensionHash != existing?.extensionHash, !issues.contains(where: { $0.column == .extension }),
-           let holder = index.holder(extensionHash: extensionHash), holder.ownerEmailHash != emailHash {
+           let holder = index.holder(extensionHash: extensionHash), holder.ownerEmailHash != (existing?.emailHash ?? emailHash) {
             if holder.row != 0 {
                 issues.append(RowIssue(.extension, "\(row.extension) is already used on row \(holder.row); give each user a different extension or leave it empty"))
             } else {
@@ -110,7 +157,9 @@ public struct ImportPlanner: Sendable {
         }
 
         guard issues.isEmpty else {
-            if emailIsValid {
+            // Mark the user seen: a later duplicate names this row, and a linked user whose
+            // record failed is not taken for missing from the source.
+            if existing != nil || emailIsValid {
                 var seen = existing ?? IndexedUser(emailHash: emailHash, contentHash: 0, extensionHash: 0, license: 0, isActive: false, isStored: false)
                 seen.firstRow = number
                 index.setUser(seen)
@@ -137,7 +186,18 @@ public struct ImportPlanner: Sendable {
             writes.append(UserWrite(.create, record, emailHash: emailHash, contentHash: contentHash))
             index.moveSeat(from: nil, to: license)
         }
-        index.moveExtension(owner: emailHash, from: existing?.extensionHash ?? 0, to: extensionHash, row: number)
+        if isRename, let old = existing {
+            index.moveExtension(owner: old.emailHash, from: old.extensionHash, to: 0, row: 0)
+            index.setUser(IndexedUser(emailHash: old.emailHash, contentHash: 0, extensionHash: 0, license: 0, isActive: false, isStored: false))
+            counts.renamed += 1
+            index.moveExtension(owner: emailHash, from: 0, to: extensionHash, row: number)
+        } else {
+            index.moveExtension(owner: emailHash, from: existing?.extensionHash ?? 0, to: extensionHash, row: number)
+        }
+        if let job, let id = source.externalID, !id.isEmpty, links[id] != emailHash {
+            links[id] = emailHash
+            linkWrites.append(LinkWrite(job: job, externalID: id, emailHash: emailHash))
+        }
         existing = IndexedUser(emailHash: emailHash, contentHash: contentHash, extensionHash: extensionHash, license: license, isActive: true, isStored: true, firstRow: number)
         index.setUser(existing!)
         switch action {
@@ -164,8 +224,10 @@ public struct ImportPlanner: Sendable {
         defer {
             writes.removeAll(keepingCapacity: true)
             failures.removeAll(keepingCapacity: true)
+            linkWrites.removeAll()
+            deactivations.removeAll()
         }
-        return WriteBatch(runID: runID, writes: writes, failures: failures)
+        return WriteBatch(runID: runID, writes: writes, failures: failures, links: linkWrites, deactivations: deactivations)
     }
 
     /// Rows planned but not yet taken.

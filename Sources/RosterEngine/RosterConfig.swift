@@ -16,10 +16,23 @@ public struct RosterConfig: Sendable, Equatable {
     /// Store path or URL; `nil` means the default `./rostersync.sqlite`.
     public var store: String?
     public var catalog = Catalog.standard
+    /// Sync jobs, in file order; names are unique.
+    public var jobs: [JobConfig] = []
 
-    public init(store: String? = nil, catalog: Catalog = .standard) {
+    public init(store: String? = nil, catalog: Catalog = .standard, jobs: [JobConfig] = []) {
         self.store = store
         self.catalog = catalog
+        self.jobs = jobs
+    }
+
+    /// The job named `name`.
+    /// - Throws: ``ConfigError`` naming the known jobs (with a did-you-mean) when there is none.
+    public func job(named name: String, file: String) throws -> JobConfig {
+        if let job = jobs.first(where: { $0.name == name }) { return job }
+        let names = jobs.map(\.name)
+        let hint = Suggestions.closest(to: name, in: names).map { "did you mean '\($0)'? " } ?? ""
+        let known = names.isEmpty ? "no jobs are configured; add a 'jobs:' list" : "jobs: \(names.joined(separator: ", "))"
+        throw ConfigError([ConfigDiagnostic(file: file, line: 1, column: 1, message: "no job named '\(name)'; \(hint)\(known)")])
     }
 
     /// Loads `path`; a missing file gives the defaults when `required` is false.
@@ -31,18 +44,21 @@ public struct RosterConfig: Sendable, Equatable {
             }
             return RosterConfig()
         }
-        return try parse(String(decoding: data, as: UTF8.self), file: path)
+        let folder = (path as NSString).deletingLastPathComponent
+        return try parse(String(decoding: data, as: UTF8.self), file: path, folder: folder)
     }
 
     /// Parses config text.
     /// - Throws: ``ConfigError`` with every located diagnostic.
-    public static func parse(_ text: String, file: String) throws -> RosterConfig {
+    /// - Parameter folder: resolves relative job file paths (the config file's folder).
+    public static func parse(_ text: String, file: String, folder: String = "") throws -> RosterConfig {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, at: "the top level", allowed: ["store", "catalog"]) {
+            for (key, _, value) in reader.entries(root, at: "the top level", allowed: ["store", "catalog", "jobs"]) {
                 switch key {
                 case "store": config.store = reader.string(value, at: "store")
+                case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
                 default: config.catalog = parseCatalog(value, &reader)
                 }
             }

@@ -97,6 +97,9 @@ public struct RosterIndex: Sendable {
         seatsUsed[Int(new)] += 1
     }
 
+    /// Gives back one active seat of license position `license`.
+    public mutating func releaseSeat(_ license: UInt8) { seatsUsed[Int(license)] -= 1 }
+
     /// Number of users in the index, stored or seen in the run.
     public var count: Int { users.count }
 }

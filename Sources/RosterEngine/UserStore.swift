@@ -72,20 +72,48 @@ public struct UserWrite: Sendable, Equatable {
     }
 }
 
+/// The link a sync stores between a source record and a user (DESIGN §2): later syncs of the
+/// same job match the record by it, so a renamed email updates the same user.
+public struct LinkWrite: Sendable, Equatable {
+    public var job: String
+    public var externalID: String
+    /// Identity hash of the linked user.
+    public var emailHash: UInt64
+
+    public init(job: String, externalID: String, emailHash: UInt64) {
+        self.job = job
+        self.externalID = externalID
+        self.emailHash = emailHash
+    }
+}
+
 /// A batch of writes, applied inside the run's write transaction.
 public struct WriteBatch: Sendable, Equatable {
     public var runID: Int64?
     public var writes: [UserWrite]
     /// Failed rows of this batch, stored with the run for `rostersync report`.
     public var failures: [ReportRow]
+    /// Links to store or repoint (after ``writes``).
+    public var links: [LinkWrite]
+    /// Identity hashes of users to flag inactive.
+    public var deactivations: [UInt64]
+    /// A job's incremental cursor to store with the run's commit.
+    public var jobState: (job: String, state: String)?
 
-    public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = []) {
+    public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = [], links: [LinkWrite] = [], deactivations: [UInt64] = []) {
         self.runID = runID
         self.writes = writes
         self.failures = failures
+        self.links = links
+        self.deactivations = deactivations
     }
 
-    public var isEmpty: Bool { writes.isEmpty && failures.isEmpty }
+    public var isEmpty: Bool { writes.isEmpty && failures.isEmpty && links.isEmpty && deactivations.isEmpty && jobState == nil }
+
+    public static func == (lhs: WriteBatch, rhs: WriteBatch) -> Bool {
+        lhs.runID == rhs.runID && lhs.writes == rhs.writes && lhs.failures == rhs.failures && lhs.links == rhs.links
+            && lhs.deactivations == rhs.deactivations && lhs.jobState?.job == rhs.jobState?.job && lhs.jobState?.state == rhs.jobState?.state
+    }
 }
 
 /// The storage port of the engine. `SQLiteUserStore` implements it on GRDB; `InMemoryUserStore`
@@ -112,6 +140,15 @@ public protocol UserStore: Sendable {
 
     /// Discards the run's writes (after a failure).
     func rollbackWrites() async
+
+    /// The links a job stored: external id → identity hash of the user.
+    func links(job: String) async throws -> [String: UInt64]
+
+    /// The incremental cursor a job stored with its last committed run.
+    func jobState(job: String) async throws -> String?
+
+    /// Stored users by identity hash (for a dry run's old → new view).
+    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser]
 
     /// The email of the user holding `extension`, if any.
     func emailHolding(extension: String) async throws -> String?

@@ -60,7 +60,22 @@ enum SQLiteBulk {
                 guard sqlite3_changes(db.sqliteConnection) == 1 else {
                     throw DatabaseError(message: "user to update is no longer stored; run the import again")
                 }
+                if target != write.emailHash {
+                    try db.execute(sql: "UPDATE links SET email_hash = ? WHERE email_hash = ?",
+                                   arguments: [Int64(bitPattern: write.emailHash), Int64(bitPattern: target)])
+                }
             }
+        }
+        for link in batch.links {
+            try db.execute(sql: "INSERT OR REPLACE INTO links (job, external_id, email_hash) VALUES (?, ?, ?)",
+                           arguments: [link.job, link.externalID, Int64(bitPattern: link.emailHash)])
+        }
+        for hash in batch.deactivations {
+            try db.execute(sql: "UPDATE users SET active = 0, updated_run = ? WHERE email_hash = ?",
+                           arguments: [batch.runID, Int64(bitPattern: hash)])
+        }
+        if let state = batch.jobState {
+            try db.execute(sql: "INSERT OR REPLACE INTO job_state (job, state) VALUES (?, ?)", arguments: [state.job, state.state])
         }
         guard let runID = batch.runID, !batch.failures.isEmpty else { return }
         let failure = try db.cachedStatement(sql: "INSERT INTO run_failures (run_id, row, cells, errors, external_id) VALUES (?, ?, ?, ?, ?)").sqliteStatement

@@ -65,6 +65,18 @@ enum SQLiteSchema {
                 CREATE INDEX run_failures_run ON run_failures(run_id, row);
                 """)
         }
+        migrator.registerMigration("v2: sync links and job state") { db in
+            try db.execute(sql: """
+                CREATE TABLE links (
+                    job TEXT NOT NULL,
+                    external_id TEXT NOT NULL,
+                    email_hash INTEGER NOT NULL,
+                    PRIMARY KEY (job, external_id)
+                );
+                CREATE INDEX links_user ON links(email_hash);
+                CREATE TABLE job_state (job TEXT PRIMARY KEY, state TEXT NOT NULL);
+                """)
+        }
         return migrator
     }
 }

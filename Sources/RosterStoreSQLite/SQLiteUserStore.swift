@@ -78,6 +78,34 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
+    public func links(job: String) async throws -> [String: UInt64] {
+        try await database.read { db in
+            var links: [String: UInt64] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT external_id, email_hash FROM links WHERE job = ?", arguments: [job]) {
+                links[row[0]] = UInt64(bitPattern: row[1])
+            }
+            return links
+        }
+    }
+
+    public func jobState(job: String) async throws -> String? {
+        try await database.read { db in
+            try String.fetchOne(db, sql: "SELECT state FROM job_state WHERE job = ?", arguments: [job])
+        }
+    }
+
+    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
+        try await database.read { db in
+            var users: [UInt64: StoredUser] = [:]
+            for hash in emailHashes {
+                if let row = try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE email_hash = ?", arguments: [Int64(bitPattern: hash)]) {
+                    users[hash] = Self.storedUser(row)
+                }
+            }
+            return users
+        }
+    }
+
     public func emailHolding(extension: String) async throws -> String? {
         try await database.read { db in
             try String.fetchOne(db, sql: "SELECT email FROM users WHERE extension = ?", arguments: [`extension`])
@@ -86,11 +114,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func users() async throws -> [StoredUser] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT id, first_name, last_name, license, extension, email, role, data_center, attributes, active,
-                       created_run, updated_run
-                FROM users ORDER BY email COLLATE NOCASE
-                """).map(Self.storedUser)
+            try Row.fetchAll(db, sql: "\(Self.userColumns) ORDER BY email COLLATE NOCASE").map(Self.storedUser)
         }
     }
 
@@ -140,6 +164,12 @@ public final class SQLiteUserStore: UserStore {
                 }
         }
     }
+
+    private static let userColumns = """
+        SELECT id, first_name, last_name, license, extension, email, role, data_center, attributes, active,
+               created_run, updated_run
+        FROM users
+        """
 
     private static func storedUser(_ row: Row) -> StoredUser {
         let cells = TemplateRow(

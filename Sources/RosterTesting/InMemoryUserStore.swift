@@ -9,6 +9,8 @@ public actor InMemoryUserStore: UserStore {
     private var nextUserID: Int64 = 1
     private var runRecords: [Int64: RunRecord] = [:]
     private var failures: [Int64: [ReportRow]] = [:]
+    private var linksByJob: [String: [String: UInt64]] = [:]
+    private var jobStates: [String: String] = [:]
     /// Number of batches applied: lets tests prove that a repeat import writes nothing.
     public private(set) var appliedBatches = 0
 
@@ -21,19 +23,27 @@ public actor InMemoryUserStore: UserStore {
     }
 
     /// The roster and failures as they were when the run's writes began.
-    private var committed: (users: [UInt64: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]])?
+    private var committed: (users: [UInt64: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]], links: [String: [String: UInt64]], states: [String: String])?
 
     public func beginWrites() async throws {
         precondition(committed == nil, "a run's writes are already open")
-        committed = (usersByKey, nextUserID, failures)
+        committed = (usersByKey, nextUserID, failures, linksByJob, jobStates)
     }
 
     public func commitWrites() async throws { committed = nil }
 
     public func rollbackWrites() async {
         guard let committed else { return }
-        (usersByKey, nextUserID, failures) = committed
+        (usersByKey, nextUserID, failures, linksByJob, jobStates) = committed
         self.committed = nil
+    }
+
+    public func links(job: String) async throws -> [String: UInt64] { linksByJob[job] ?? [:] }
+
+    public func jobState(job: String) async throws -> String? { jobStates[job] }
+
+    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
+        usersByKey.filter { emailHashes.contains($0.key) }
     }
 
     public func apply(_ batch: WriteBatch) async throws {
@@ -51,8 +61,19 @@ public actor InMemoryUserStore: UserStore {
                 user.record = write.record
                 user.updatedRun = batch.runID
                 staged[write.emailHash] = user
+                if target != write.emailHash {
+                    for (job, links) in linksByJob {
+                        linksByJob[job] = links.mapValues { $0 == target ? write.emailHash : $0 }
+                    }
+                }
             }
         }
+        for hash in batch.deactivations {
+            staged[hash]?.record.active = false
+            staged[hash]?.updatedRun = batch.runID
+        }
+        for link in batch.links { linksByJob[link.job, default: [:]][link.externalID] = link.emailHash }
+        if let state = batch.jobState { jobStates[state.job] = state.state }
         let extensions = staged.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }
         usersByKey = staged

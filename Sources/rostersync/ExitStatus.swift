@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import GRDB
 import RosterCore
+import RosterConnectors
 import RosterEngine
 
 /// The one place where errors become exit codes and messages (DESIGN §5).
@@ -19,6 +20,8 @@ enum ExitStatus {
             return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
         case let config as ConfigError:
             return (usage, config.description)
+        case let pull as PullError:
+            return (pullFailed, "error: \(pull)")
         case let source as ByteSourceError:
             return (usage, "error: \(source)")
         case let usageError as UsageError:

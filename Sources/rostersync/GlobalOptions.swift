@@ -14,9 +14,12 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
     var json = false
 
+    /// The config file path in effect.
+    var configPath: String { config ?? "rostersync.yaml" }
+
     /// Loads the config and opens the store: the wiring every command shares.
     func makeServices() throws -> Services {
-        let config = try RosterConfig.load(path: self.config ?? "rostersync.yaml", required: self.config != nil)
+        let config = try RosterConfig.load(path: configPath, required: self.config != nil)
         let location = db ?? config.store ?? "rostersync.sqlite"
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")

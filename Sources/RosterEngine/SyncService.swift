@@ -1,0 +1,194 @@
+public import Foundation
+public import RosterConnectors
+public import RosterCore
+import RosterMapping
+
+/// Options of one `sync`.
+public struct SyncOptions: Sendable {
+    /// Plan only: nothing written, no run record.
+    public var dryRun = false
+    /// Ignore the stored incremental cursor and pull everything.
+    public var full = false
+    /// Deactivate up to this many users even past the job's threshold (after a tripped safeguard).
+    public var allowDeactivations: Int?
+    public var trigger = RunTrigger.manual
+
+    public init(dryRun: Bool = false, full: Bool = false, allowDeactivations: Int? = nil, trigger: RunTrigger = .manual) {
+        self.dryRun = dryRun
+        self.full = full
+        self.allowDeactivations = allowDeactivations
+        self.trigger = trigger
+    }
+}
+
+/// One user-level change of a sync plan, for `--dry-run` output.
+public struct PlannedChange: Sendable, Equatable {
+    public enum Action: String, Sendable { case create, update, deactivate }
+    public var action: Action
+    public var email: String
+    /// Column → (old, new) for updates; empty otherwise.
+    public var changes: [(column: String, old: String, new: String)]
+
+    public static func == (lhs: PlannedChange, rhs: PlannedChange) -> Bool {
+        lhs.action == rhs.action && lhs.email == rhs.email && lhs.changes.map(\.column) == rhs.changes.map(\.column)
+    }
+}
+
+/// The outcome of a sync: the run record (id 0 on a dry run) and, on a dry run, the plan.
+public struct SyncResult: Sendable {
+    public var run: RunRecord
+    public var plan: [PlannedChange]
+}
+
+/// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
+/// `import`, with links, deactivation safeguards and the incremental cursor.
+///
+/// A run's writes are one transaction: a pull that fails part-way keeps nothing (no upsert from
+/// the pages already pulled, no deactivation) and records the run as failed.
+public struct SyncService: Sendable {
+    public let store: any UserStore
+    public let catalog: Catalog
+    public let http: any HTTPClient
+    public let clock: any RosterClock
+    public let sleeper: any Sleeper
+    /// Where `env:NAME` secrets are read.
+    public let environment: [String: String]
+    /// Rows per store batch.
+    public var batchSize = 5_000
+
+    public init(store: any UserStore, catalog: Catalog, http: any HTTPClient, clock: any RosterClock = SystemClock(),
+                sleeper: any Sleeper = TaskSleeper(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.store = store
+        self.catalog = catalog
+        self.http = http
+        self.clock = clock
+        self.sleeper = sleeper
+        self.environment = environment
+    }
+
+    /// Runs `job` once.
+    /// - Throws: ``ConfigError`` for a connector, mapping or secret that cannot be used (nothing
+    ///   pulled); ``PullError`` when the pull failed (run recorded as failed, nothing written).
+    public func sync(_ job: JobConfig, configFile: String, options: SyncOptions = SyncOptions()) async throws -> SyncResult {
+        let (client, stream, mapping) = try prepare(job, configFile: configFile)
+        let started = clock.now()
+        var record = RunRecord(kind: "sync", source: job.name, trigger: options.trigger, startedAt: started)
+        var planner = ImportPlanner(catalog: catalog, index: try await store.loadIndex(catalog: catalog, incomingRows: 0))
+        planner.useLinks(try await store.links(job: job.name), job: job.name)
+        let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
+        if !options.dryRun {
+            record.id = try await store.beginRun(record)
+            try await store.beginWrites()
+        }
+        var plan: [PlannedChange] = []
+        var pulled = 0
+        func flush(_ batch: WriteBatch) async throws {
+            if options.dryRun {
+                plan += try await describe(batch)
+            } else if !batch.isEmpty {
+                try await store.apply(batch)
+            }
+        }
+        do {
+            let outcome = try await client.pull(stream: stream, state: state) { page in
+                for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
+                    pulled += 1
+                    guard let source else { continue }
+                    planner.plan(source)
+                }
+                try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
+                try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
+            }
+            record.pulled = pulled
+            (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, planner: &planner, options: options)
+            var last = planner.takeBatch(runID: options.dryRun ? nil : record.id)
+            if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
+                last.jobState = (job.name, text)
+            }
+            try await flush(last)
+            if !options.dryRun { try await store.commitWrites() }
+        } catch {
+            if !options.dryRun {
+                await store.rollbackWrites()
+                record.status = .failed
+                record.pulled = pulled
+                record.message = "\(error); nothing was written"
+                record.finishedAt = clock.now()
+                try? await store.finishRun(record)
+            }
+            throw error
+        }
+        record.apply(planner.counts)
+        record.deactivated = planner.counts.deactivated
+        if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
+        record.finishedAt = clock.now()
+        if !options.dryRun { try await store.finishRun(record) }
+        return SyncResult(run: record, plan: plan)
+    }
+
+    /// Loads and resolves the job's connector and mapping.
+    private func prepare(_ job: JobConfig, configFile: String) throws -> (ConnectorClient, String, Mapping) {
+        func configError(_ message: String) -> ConfigError {
+            ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)': \(message)")])
+        }
+        var secrets: [String: Secret] = [:]
+        for (key, reference) in job.secrets {
+            do {
+                secrets[key] = try Secret.fromEnvironmentReference(reference, environment: environment)
+            } catch {
+                throw configError("secret '\(key)': \(error)")
+            }
+        }
+        let connector: Connector
+        let mapping: Mapping
+        do {
+            connector = try ConnectorFile.load(path: job.connector)
+                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name)
+            mapping = try MappingFile.load(path: job.mapping)
+        } catch {
+            throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])
+        }
+        let stream = job.stream ?? connector.streams.first?.name ?? ""
+        guard connector.stream(named: stream) != nil else {
+            throw configError("connector \(connector.path) has no stream '\(stream)'; streams: \(connector.streams.map(\.name).joined(separator: ", "))")
+        }
+        return (ConnectorClient(connector: connector, http: http, sleeper: sleeper), stream, mapping)
+    }
+
+    /// Decides the deactivations of a complete pull, or why the safeguard tripped.
+    private func safeguard(_ job: JobConfig, outcome: PullOutcome, pulled: Int, planner: inout ImportPlanner, options: SyncOptions) -> (RunStatus, String?) {
+        guard job.onMissing == .deactivate, outcome.isFullPull else { return (.succeeded, nil) }
+        let missing = planner.unseenLinkedUsers()
+        guard !missing.isEmpty else { return (.succeeded, nil) }
+        if pulled == 0 {
+            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
+        }
+        let limit = max(job.threshold.limit(linked: missing.count + planner.counts.rows), options.allowDeactivations ?? 0)
+        if missing.count > limit {
+            return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
+        }
+        planner.deactivate(missing)
+        return (.succeeded, nil)
+    }
+
+    /// A dry run's view of `batch`, with old → new values for updates.
+    private func describe(_ batch: WriteBatch) async throws -> [PlannedChange] {
+        let targets = batch.writes.compactMap { if case .update(let hash) = $0.kind { hash } else { nil } } + batch.deactivations
+        let stored = try await store.users(emailHashes: targets)
+        var changes: [PlannedChange] = []
+        for write in batch.writes {
+            guard case .update(let target) = write.kind else {
+                changes.append(PlannedChange(action: .create, email: write.record.row.email, changes: []))
+                continue
+            }
+            let old = stored[target]?.record.row ?? TemplateRow()
+            let fields = TemplateColumn.allCases.filter { old[$0] != write.record.row[$0] }
+                .map { (column: $0.header, old: old[$0], new: write.record.row[$0]) }
+            changes.append(PlannedChange(action: .update, email: write.record.row.email, changes: fields))
+        }
+        for hash in batch.deactivations {
+            changes.append(PlannedChange(action: .deactivate, email: stored[hash]?.record.row.email ?? "", changes: []))
+        }
+        return changes
+    }
+}
