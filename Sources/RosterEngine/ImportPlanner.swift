@@ -84,6 +84,11 @@ public struct ImportPlanner: Sendable {
         }
     }
 
+    /// Active users linked to the job under these external ids (removed at the source).
+    public func linkedUsers(_ externalIDs: [String]) -> [UInt64] {
+        externalIDs.compactMap { links[$0] }.filter { index.user(emailHash: $0)?.isActive ?? false }
+    }
+
     /// Plans the deactivation of these users (flagged, never deleted); frees their seats.
     public mutating func deactivate(_ hashes: [UInt64]) {
         for hash in hashes {

@@ -82,6 +82,7 @@ public struct SyncService: Sendable {
         }
         var plan: [PlannedChange] = []
         var pulled = 0
+        var removedIDs: [String] = []
         func flush(_ batch: WriteBatch) async throws {
             if options.dryRun {
                 plan += try await describe(batch)
@@ -91,6 +92,7 @@ public struct SyncService: Sendable {
         }
         do {
             let outcome = try await client.pull(stream: stream, state: state) { page in
+                removedIDs += page.removedIDs
                 for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
                     pulled += 1
                     guard let source else { continue }
@@ -100,7 +102,7 @@ public struct SyncService: Sendable {
                 try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
             }
             record.pulled = pulled
-            (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, planner: &planner, options: options)
+            (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
             var last = planner.takeBatch(runID: options.dryRun ? nil : record.id)
             if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
                 last.jobState = (job.name, text)
@@ -155,12 +157,14 @@ public struct SyncService: Sendable {
         return (ConnectorClient(connector: connector, http: http, sleeper: sleeper), stream, mapping)
     }
 
-    /// Decides the deactivations of a complete pull, or why the safeguard tripped.
-    private func safeguard(_ job: JobConfig, outcome: PullOutcome, pulled: Int, planner: inout ImportPlanner, options: SyncOptions) -> (RunStatus, String?) {
-        guard job.onMissing == .deactivate, outcome.isFullPull else { return (.succeeded, nil) }
-        let missing = planner.unseenLinkedUsers()
+    /// Decides the deactivations of a complete pull, or why the safeguard tripped: after a full
+    /// pull, the job's linked users that no record named; after an incremental one, the users the
+    /// source reported removed.
+    private func safeguard(_ job: JobConfig, outcome: PullOutcome, pulled: Int, removedIDs: [String], planner: inout ImportPlanner, options: SyncOptions) -> (RunStatus, String?) {
+        guard job.onMissing == .deactivate else { return (.succeeded, nil) }
+        let missing = outcome.isFullPull ? planner.unseenLinkedUsers() : planner.linkedUsers(removedIDs)
         guard !missing.isEmpty else { return (.succeeded, nil) }
-        if pulled == 0 {
+        if pulled == 0 && outcome.isFullPull {
             return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
         let limit = max(job.threshold.limit(linked: missing.count + planner.counts.rows), options.allowDeactivations ?? 0)
