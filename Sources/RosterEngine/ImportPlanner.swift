@@ -56,6 +56,9 @@ public struct ImportPlanner: Sendable {
     private var links: [String: UInt64] = [:]
     private var linkWrites: [LinkWrite] = []
     private var deactivations: [UInt64] = []
+    private var extensionRange: ClosedRange<Int>?
+    /// Numbers below this were found taken (or handed out) in this run.
+    private var nextCandidate = 0
     /// Failures whose extension is held by a stored user, to be named by ``nameExtensionHolders(_:)``.
     private var storeHeldExtensions: [(failure: Int, issue: Int, extension: String)] = []
 
@@ -68,6 +71,22 @@ public struct ImportPlanner: Sendable {
         self.index = index
         roleHashes = Set(catalog.roles.map(StableHash.of))
         dataCenterHashes = Set(catalog.dataCenters.keys.map(StableHash.of))
+    }
+
+    /// Gives users without an extension the lowest free number of `range` (a user who already
+    /// holds one keeps it).
+    public mutating func assignExtensions(in range: ClosedRange<Int>) {
+        extensionRange = range
+        nextCandidate = range.lowerBound
+    }
+
+    private mutating func nextFreeExtension(in range: ClosedRange<Int>) -> String? {
+        while nextCandidate <= range.upperBound {
+            let candidate = String(nextCandidate)
+            nextCandidate += 1
+            if index.holder(extensionHash: ExtensionKey.of(candidate)) == nil { return candidate }
+        }
+        return nil
     }
 
     /// Makes this a sync of `job`: rows are matched by these links first, and new links are written.
@@ -143,7 +162,16 @@ public struct ImportPlanner: Sendable {
         if let first = existing?.firstRow, first != 0 {
             issues.append(RowIssue(.email, "\"\(row.email)\" is already on row \(first); keep one row per user"))
         }
-        let extensionHash = row.extension.isEmpty ? 0 : StableHash.of(row.extension)
+        if row.extension.isEmpty, let range = extensionRange, !issues.contains(where: { $0.column == .extension }) {
+            if let kept = existing.flatMap({ ExtensionKey.text($0.extensionHash) }) {
+                row[.extension] = kept
+            } else if let free = nextFreeExtension(in: range) {
+                row[.extension] = free
+            } else {
+                issues.append(RowIssue(.extension, "no free extension left in \(range.lowerBound)-\(range.upperBound); widen extension_range or write one"))
+            }
+        }
+        let extensionHash = ExtensionKey.of(row.extension)
         var storeHeldIssue: Int?
         if extensionHash != 0, extensionHash != existing?.extensionHash, !issues.contains(where: { $0.column == .extension }),
            let holder = index.holder(extensionHash: extensionHash), holder.ownerEmailHash != (existing?.emailHash ?? emailHash) {

@@ -76,6 +76,7 @@ public struct ImportService: Sendable {
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
         let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
         var planner = ImportPlanner(catalog: catalog, index: index)
+        if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
         if !options.dryRun { record.id = try await store.beginRun(record) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID) }
 

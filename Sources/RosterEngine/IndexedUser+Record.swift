@@ -6,7 +6,7 @@ extension IndexedUser {
         let license = UInt8(Catalog.licenses.firstIndex(of: record.row.license) ?? Catalog.licenses.count - 1)
         self.init(
             emailHash: StableHash.ofLowercased(record.row.email), contentHash: record.contentHash,
-            extensionHash: record.row.extension.isEmpty ? 0 : StableHash.of(record.row.extension),
+            extensionHash: ExtensionKey.of(record.row.extension),
             license: license, isActive: record.active)
     }
 }

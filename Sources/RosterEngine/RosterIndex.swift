@@ -5,7 +5,7 @@ import RosterCore
 public struct IndexedUser: Sendable, Equatable {
     public var emailHash: UInt64
     public var contentHash: UInt64
-    /// 0 when the user has no extension.
+    /// ``ExtensionKey/of(_:)`` of the user's extension; 0 when the user has none.
     public var extensionHash: UInt64
     /// The row of the current run that named this email first, 0 when none yet.
     public var firstRow: Int32
@@ -23,6 +23,29 @@ public struct IndexedUser: Sendable, Equatable {
         self.isActive = isActive
         self.isStored = isStored
         self.firstRow = firstRow
+    }
+}
+
+/// An extension as a 64-bit key: the digit count in the top byte and the number below, so
+/// `0312` and `312` differ and the text can be read back (``text(_:)``). Extensions longer than
+/// 16 digits, which no phone system uses, fall back to a hash with the top byte 0xFF.
+public enum ExtensionKey {
+    /// The key of `extension`; 0 for an empty one.
+    public static func of(_ extension: String) -> UInt64 {
+        guard !`extension`.isEmpty else { return 0 }
+        let digits = `extension`.utf8
+        guard digits.count <= 16, let value = UInt64(`extension`), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            return StableHash.of(`extension`) | (0xFF << 56)
+        }
+        return UInt64(digits.count) << 56 | value
+    }
+
+    /// The extension a key stands for, when it is exact (not a hash).
+    public static func text(_ key: UInt64) -> String? {
+        let length = Int(key >> 56)
+        guard key != 0, length <= 16 else { return nil }
+        let digits = String(key & 0x00FF_FFFF_FFFF_FFFF)
+        return String(repeating: "0", count: max(0, length - digits.count)) + digits
     }
 }
 

@@ -75,6 +75,7 @@ public struct SyncService: Sendable {
         var record = RunRecord(kind: "sync", source: job.name, trigger: options.trigger, startedAt: started)
         var planner = ImportPlanner(catalog: catalog, index: try await store.loadIndex(catalog: catalog, incomingRows: 0))
         planner.useLinks(try await store.links(job: job.name), job: job.name)
+        if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
         let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
         if !options.dryRun {
             record.id = try await store.beginRun(record)

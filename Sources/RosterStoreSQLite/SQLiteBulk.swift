@@ -24,7 +24,7 @@ enum SQLiteBulk {
             guard code == SQLITE_ROW else { throw error(db, code) }
             var extensionHash: UInt64 = 0
             if let text = sqlite3_column_text(handle, 2) {
-                extensionHash = StableHash.of(String(cString: text))
+                extensionHash = ExtensionKey.of(String(cString: text))
             }
             let license = String(cString: sqlite3_column_text(handle, 3))
             body(IndexedUser(
