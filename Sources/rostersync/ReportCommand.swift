@@ -15,6 +15,9 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "table, csv or json.")
     var format: ListFormat = .table
 
+    @Option(help: "With 'latest': the latest run of this sync job.")
+    var job: String?
+
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
@@ -27,11 +30,14 @@ struct ReportCommand: AsyncParsableCommand {
         let store = try global.makeServices().store
         let record: RunRecord? = if let id = Int64(run) {
             try await store.run(id: id)
+        } else if let job {
+            try await store.runs(limit: 10_000).first { $0.kind == "sync" && $0.source == job }
         } else {
             try await store.runs(limit: 1).first
         }
         guard let record else {
-            throw UsageError(message: run == "latest" ? "no runs yet; import a file first" : "no run \(run); see `rostersync runs list`")
+            let missing = job.map { "no sync of job '\($0)' yet; run `rostersync sync \($0)`" } ?? (run == "latest" ? "no runs yet; import a file first" : "no run \(run); see `rostersync runs list`")
+            throw UsageError(message: missing)
         }
         let failures = try await store.reportRows(runID: record.id)
         let withExternalID = record.kind == "sync"
