@@ -137,7 +137,8 @@ import Testing
 
     @Test func configErrorIsAUsageErrorWithFileAndLine() async throws {
         try await Workspace.with { workspace async throws in
-            let config = try workspace.write("rostersync.yaml", "catalog:\n  licences: { Enterprise: 1 }\n")
+            try FileManager.default.createDirectory(atPath: workspace.path("conf"), withIntermediateDirectories: true)
+            let config = try workspace.write("conf/rostersync.yaml", "catalog:\n  licences: { Enterprise: 1 }\n")
             let input = try workspace.writeRows("in.csv", [bob])
             let result = try await workspace.run(["import", input, "--config", config])
             #expect(result.status == 2, "\(result)")
