@@ -120,6 +120,17 @@ import Testing
         }
     }
 
+    /// A file saved as "CSV UTF-8" and then edited in a Latin-1 editor starts with a BOM but is not
+    /// valid UTF-8: it is read as Windows-1252, and the BOM must still be dropped.
+    @Test func byteOrderMarkIsDroppedInWindows1252Files() throws {
+        let bytes = [0xEF, 0xBB, 0xBF] + Array("First Name,x\nRen".utf8) + [0xE9, 0x65, 0x0A]
+        let records = try read(bytes, encoding: .windows1252)
+        #expect(records.last?.fields == ["Renée"])
+        withKnownIssue("CSVReader drops the BOM only when reading UTF-8; the header cell becomes \"ï»¿First Name\"") {
+            #expect(records.first?.fields == ["First Name", "x"])
+        }
+    }
+
     /// Records with quotes, delimiters, both line ends, non-ASCII text and empty cells.
     static func generatedRecords(_ generator: inout SeededGenerator) -> [[String]] {
         let pieces = ["a", "Bob", "é", "€", " ", ",", "\"", "\n", "\r\n", "1000", "x y", ""]

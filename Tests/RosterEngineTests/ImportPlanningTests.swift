@@ -80,6 +80,22 @@ import Testing
         }
     }
 
+    /// Extensions are checked in file order against what is held at that point, so two stored
+    /// users cannot swap extensions in one file: each row finds the other user still holding it.
+    @Test func swappingExtensionsInOneFileFailsBothRows() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            var harness = ImportHarness(directory: directory)
+            _ = try await harness.importRows([bob, drew])
+            var bobTakes1001 = bob, drewTakes1000 = drew
+            bobTakes1001[3] = "1001"
+            drewTakes1000[3] = "1000"
+            let run = try await harness.importRows([bobTakes1001, drewTakes1000])
+            #expect(counts(run) == [2, 0, 0, 0, 2])
+            #expect(try await harness.errors(run: run, row: 2).first?.contains("1001 is already held by drew@company.com") == true)
+            #expect(try await harness.errors(run: run, row: 3).first?.contains("1000 is already held by bob@company.com") == true)
+        }
+    }
+
     @Test func emailMatchesCaseInsensitively() async throws {
         try await withTemporaryDirectory { directory async throws in
             var harness = ImportHarness(directory: directory)

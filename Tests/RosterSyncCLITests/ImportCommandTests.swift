@@ -127,6 +127,31 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ["import", "in.csv", "--bogus"], ["users", "list", "--format", "xml"], ["report", "latest"], ["report", "seven"], ["frobnicate"],
+    ])
+    func usageErrorsExitTwo(arguments: [String]) async throws {
+        try await Workspace.with { workspace async throws in
+            try workspace.writeRows("in.csv", [bob])
+            let result = try await workspace.run(arguments)
+            #expect(result.status == 2, "\(arguments): \(result)")
+            #expect(!result.stderr.isEmpty)
+        }
+    }
+
+    @Test func reportRowsAreSpreadsheetRowNumbers() async throws {
+        try await Workspace.with { workspace async throws in
+            let text = "First Name,Last Name,License,Extension,Email Address,Role,Data Center\r\n\r\n"
+                + "Bob,Hawkins,,,bob@company.com,Agnet,US\r\n,,,,,,\r\n\"Ann\",\"Lee\r\nX\",,,ann@company.com,Agent,US\r\n"
+                + "Cy,Po,,,cy@company.com,Agent,XX\r\n"
+            let result = try await workspace.run(["import", try workspace.write("gaps.csv", text), "--json"])
+            #expect(result.status == 1, "\(result)")
+            let report = try await workspace.run(["report", "latest", "--format", "json"])
+            let failures = try #require(try report.json()["failures"] as? [[String: Any]])
+            #expect(failures.map { $0["row"] as? Int } == [3, 5, 6], "blank lines count; a quoted line break stays in one row")
+        }
+    }
+
     @Test func missingInputFileIsAUsageError() async throws {
         try await Workspace.with { workspace async throws in
             let result = try await workspace.run(["import", workspace.path("nope.csv")])
