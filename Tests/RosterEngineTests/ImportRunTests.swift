@@ -113,6 +113,37 @@ import Testing
         }
     }
 
+    /// Every batch is its own transaction; where the batches fall must not change any outcome.
+    @Test(arguments: [1, 2, 3, 50_000])
+    func outcomeDoesNotDependOnBatchSize(batchSize: Int) async throws {
+        try await withTemporaryDirectory { directory async throws in
+            var harness = ImportHarness(directory: directory, catalog: Catalog(seats: ["Enterprise": 3]))
+            _ = try await harness.importRows([bob, row("Ann", "Lee", "Contact", "2000", "ann@company.com", "Agent", "US")])
+            let rows = [
+                row("Cy", "Po", "Enterprise", "3000", "cy@company.com", "Agent", "US"),
+                row("Di", "Ro", "Contact", "2000", "di@company.com", "Agent", "US"),
+                row("Ed", "Su", "Enterprise", "3000", "ed@company.com", "Agent", "US"),
+                row("Cyrus", "Po", "Contact", "", "CY@company.com", "Agent", "US"),
+                row("Fay", "Ng", "Enterprise", "", "fay@company.com", "Agent", "US"),
+                row("Gus", "Ho", "Enterprise", "", "gus@company.com", "Agent", "US"),
+                row("Ann", "Lee", "Enterprise", "2000", "ann@company.com", "Admin", "US"),
+            ]
+            let path = directory.appendingPathComponent("batch.csv").path
+            try Data(CSVWriter.document(header: Template.headers, rows: rows).utf8).write(to: URL(fileURLWithPath: path))
+            let run = try await harness.importFile(path, batchSize: batchSize)
+            #expect(counts(run) == [7, 2, 0, 0, 5])
+            let failures = try await harness.store.reportRows(runID: run.id)
+            #expect(failures.map(\.row) == [3, 4, 5, 7, 8])
+            #expect(failures.map { $0.errors.first?.components(separatedBy: ":").first } == [
+                "Extension", "Extension", "Email Address", "License", "License",
+            ])
+            #expect(failures.allSatisfy { $0.errors.count == 1 })
+            #expect(failures[0].errors.first?.contains("held by ann@company.com") == true)
+            #expect(failures[1].errors.first?.contains("already used on row 2") == true)
+            #expect(try await harness.store.users().map(\.record.emailKey) == ["ann@company.com", "bob@company.com", "cy@company.com", "fay@company.com"])
+        }
+    }
+
     @Test func unterminatedQuoteFailsThatRow() async throws {
         try await withTemporaryDirectory { directory async throws in
             let harness = ImportHarness(directory: directory)

@@ -43,9 +43,11 @@ struct ImportHarness {
     }
 
     /// Imports the file at `path`.
-    func importFile(_ path: String, dryRun: Bool = false, reportPath: String? = nil) async throws -> RunRecord {
+    func importFile(_ path: String, dryRun: Bool = false, reportPath: String? = nil, batchSize: Int? = nil) async throws -> RunRecord {
         let service = ImportService(store: store, catalog: catalog)
-        return try await service.importFile(at: path, options: ImportOptions(dryRun: dryRun, reportPath: reportPath)).run
+        var options = ImportOptions(dryRun: dryRun, reportPath: reportPath)
+        if let batchSize { options.batchSize = batchSize }
+        return try await service.importFile(at: path, options: options).run
     }
 
     /// The errors reported for row `number` of `run`.
