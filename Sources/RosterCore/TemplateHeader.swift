@@ -30,7 +30,9 @@ public struct TemplateHeader: Sendable, Equatable {
             let punctuation = cell.filter { !($0.isLetter || $0.isNumber || $0 == " ") }
             if !punctuation.isEmpty {
                 let stripped = String(cell.filter { $0.isLetter || $0.isNumber || $0 == " " })
-                let fix = TemplateColumn(header: stripped).map { "write \"\($0.header)\"" } ?? "remove the punctuation"
+                // `First-Name` means "First Name": also try the punctuation read as a space.
+                let spaced = cell.split { !($0.isLetter || $0.isNumber) }.joined(separator: " ")
+                let fix = (TemplateColumn(header: stripped) ?? TemplateColumn(header: spaced)).map { "write \"\($0.header)\"" } ?? "remove the punctuation"
                 let marks = Set(punctuation).sorted().map { "\"\($0)\"" }.joined(separator: ", ")
                 reasons.append("header cell \(index + 1) \"\(cell)\" has punctuation (\(marks)); header cells hold no punctuation, \(fix)")
             } else if !cell.isEmpty {

@@ -83,7 +83,9 @@ public actor InMemoryUserStore: UserStore {
     }
 
     public func emailHolding(extension: String) async throws -> String? {
-        usersByKey.values.first { $0.record.row.extension == `extension` }?.record.row.email
+        // An empty extension is "none" (NULL in SQL), which nobody holds.
+        guard !`extension`.isEmpty else { return nil }
+        return usersByKey.values.first { $0.record.row.extension == `extension` }?.record.row.email
     }
 
     public func users() async throws -> [StoredUser] {

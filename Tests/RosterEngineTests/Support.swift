@@ -1,0 +1,65 @@
+import Foundation
+import RosterCore
+import RosterEngine
+import RosterTesting
+
+/// A fresh UUID directory under the system temp dir, removed when `body` returns.
+func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rostersync-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    return try await body(directory)
+}
+
+/// A template row from its seven cells in template order.
+func row(_ first: String, _ last: String, _ license: String, _ ext: String, _ email: String, _ role: String, _ center: String) -> [String] {
+    [first, last, license, ext, email, role, center]
+}
+
+let bob = row("Bob", "Hawkins", "Enterprise", "1000", "bob@company.com", "Agent", "US")
+let drew = row("Andrew", "Davis", "Enterprise", "1001", "drew@company.com", "Supervisor", "BR")
+let barb = row("Barbara", "Kingston", "Enterprise", "1002", "barb@company.com", "Admin", "UK")
+
+/// Runs imports of template CSVs against one store, each file written into a temp directory.
+struct ImportHarness {
+    let directory: URL
+    let store: InMemoryUserStore
+    let catalog: Catalog
+    private var fileCount = 0
+
+    init(directory: URL, store: InMemoryUserStore = InMemoryUserStore(), catalog: Catalog = .standard) {
+        self.directory = directory
+        self.store = store
+        self.catalog = catalog
+    }
+
+    /// Writes `rows` under the template header and imports the file.
+    mutating func importRows(_ rows: [[String]], dryRun: Bool = false) async throws -> RunRecord {
+        fileCount += 1
+        let path = directory.appendingPathComponent("import\(fileCount).csv").path
+        let text = CSVWriter.document(header: Template.headers, rows: rows)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return try await importFile(path, dryRun: dryRun)
+    }
+
+    /// Imports the file at `path`.
+    func importFile(_ path: String, dryRun: Bool = false, reportPath: String? = nil, batchSize: Int? = nil) async throws -> RunRecord {
+        let service = ImportService(store: store, catalog: catalog)
+        var options = ImportOptions(dryRun: dryRun, reportPath: reportPath)
+        if let batchSize { options.batchSize = batchSize }
+        return try await service.importFile(at: path, options: options).run
+    }
+
+    /// The errors reported for row `number` of `run`.
+    func errors(run: RunRecord, row number: Int) async throws -> [String] {
+        try await store.reportRows(runID: run.id).first { $0.row == number }?.errors ?? []
+    }
+
+    /// Stored users by email key.
+    func users() async throws -> [String: [String]] {
+        Dictionary(uniqueKeysWithValues: try await store.users().map { ($0.record.emailKey, $0.record.row.cells) })
+    }
+}
+
+/// (rows, created, updated, unchanged, failed) of a run, for one-line expectations.
+func counts(_ run: RunRecord) -> [Int] { [run.rows, run.created, run.updated, run.unchanged, run.failed] }

@@ -1,0 +1,211 @@
+import Foundation
+import RosterCore
+import RosterEngine
+import RosterStoreSQLite
+import RosterTesting
+import Testing
+
+/// The `UserStore` contract, run against every store (STYLE §2: each port has an in-memory twin
+/// kept honest by the same tests).
+@Suite struct UserStoreContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func createThenList(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let id = try await store.beginRun(run())
+            try await store.apply(WriteBatch(runID: id, writes: [
+                .create(user("Zed", "zed@company.com", extension: "1001")),
+                .create(user("Amy", "Amy@Company.com", extension: "1000")),
+                .create(user("Ned", "ned@company.com")),
+            ]))
+            let users = try await store.users()
+            #expect(users.map(\.record.row.email) == ["Amy@Company.com", "ned@company.com", "zed@company.com"], "ordered by email key")
+            #expect(users.map(\.record) == [user("Amy", "Amy@Company.com", extension: "1000"), user("Ned", "ned@company.com"),
+                                            user("Zed", "zed@company.com", extension: "1001")])
+            #expect(users.allSatisfy { $0.createdRun == id && $0.updatedRun == id && $0.record.active })
+            #expect(Set(users.map(\.id)).count == 3)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func updateReplacesTheUserInPlace(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let first = try await store.beginRun(run())
+            try await store.apply(WriteBatch(runID: first, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            let before = try #require(try await store.users().first)
+            let second = try await store.beginRun(run())
+            var changed = user("Robert", "Bob@Company.com", extension: "2000", license: "Contact", role: "Admin")
+            changed.attributes = ["Team": "Blue", "Site": "Leeds"]
+            try await store.apply(WriteBatch(runID: second, writes: [.update(emailKey: "bob@company.com", changed)]))
+            let after = try #require(try await store.users().first)
+            #expect(try await store.users().count == 1)
+            #expect(after.id == before.id)
+            #expect(after.record == changed)
+            #expect(after.createdRun == first)
+            #expect(after.updatedRun == second)
+            #expect(try await store.emailHolding(extension: "2000") == "Bob@Company.com")
+            #expect(try await store.emailHolding(extension: "1000") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func emailHoldingAnExtension(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.apply(WriteBatch(runID: nil, writes: [
+                .create(user("Bob", "Bob@company.com", extension: "1000")), .create(user("Ann", "ann@company.com")),
+            ]))
+            #expect(try await store.emailHolding(extension: "1000") == "Bob@company.com")
+            #expect(try await store.emailHolding(extension: "1001") == nil)
+            #expect(try await store.emailHolding(extension: "") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func runsAreKeptNewestFirst(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            var ids: [Int64] = []
+            for source in ["a.csv", "b.csv", "c.csv"] { ids.append(try await store.beginRun(run(source))) }
+            #expect(ids == ids.sorted() && Set(ids).count == 3)
+            var finished = run("b.csv")
+            finished.id = ids[1]
+            finished.status = .completedWithFailures
+            finished.finishedAt = Date(timeIntervalSince1970: 1_795_614_060)
+            (finished.rows, finished.created, finished.updated, finished.unchanged, finished.failed) = (10, 4, 3, 2, 1)
+            finished.reportPath = "/tmp/b.errors.csv"
+            finished.message = "1 row failed"
+            try await store.finishRun(finished)
+
+            let runs = try await store.runs(limit: 10)
+            #expect(runs.map(\.source) == ["c.csv", "b.csv", "a.csv"])
+            #expect(runs[1] == finished)
+            #expect(runs[0].status == .running)
+            #expect(try await store.runs(limit: 2).map(\.id) == [ids[2], ids[1]])
+            #expect(try await store.run(id: ids[1]) == finished)
+            #expect(try await store.run(id: 999) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func reportRowsAreKeptWithTheirRun(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let id = try await store.beginRun(run())
+            let other = try await store.beginRun(run())
+            let failures = [
+                ReportRow(row: 3, cells: ["Ann", "", "Gold", "", "ann@company.com", "Agent", ""],
+                          errors: ["License: \"Gold\" is not a license", "Data Center: required; write a two-letter code"]),
+                ReportRow(row: 7, cells: ["=cmd", "a,b", "\"q\"", "12a", "x", "Agnet", "US"], errors: ["Role: \"Agnet\" is not a role"],
+                          externalID: "ext-7"),
+            ]
+            try await store.apply(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com"))], failures: [failures[0]]))
+            try await store.apply(WriteBatch(runID: id, failures: [failures[1]]))
+            #expect(try await store.reportRows(runID: id) == failures)
+            #expect(try await store.reportRows(runID: other).isEmpty)
+            #expect(try await store.users().count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func indexMatchesTheStoredUsers(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let records = [
+                user("Bob", "Bob@Company.com", extension: "1000"), user("Ann", "ann@company.com", license: "Contact"),
+                user("Cy", "cy@company.com", extension: "1002", license: "Unassigned"), user("Di", "di@company.com"),
+            ]
+            try await store.apply(WriteBatch(runID: nil, writes: records.map(UserWrite.create)))
+            let index = try await store.loadIndex(catalog: .standard, incomingRows: 10)
+            #expect(index.count == 4)
+            #expect(index.seatsUsed == [1, 2, 1], "Contact, Enterprise, Unassigned")
+            for record in records {
+                let entry = try #require(index.user(emailHash: StableHash.ofLowercased(record.row.email.lowercased())))
+                #expect(entry == IndexedUser(record))
+            }
+            #expect(index.holder(extensionHash: StableHash.of("1000"))?.ownerEmailHash == StableHash.ofLowercased("bob@company.com"))
+            #expect(index.holder(extensionHash: StableHash.of("1001")) == nil)
+            #expect(index.user(emailHash: StableHash.ofLowercased("nobody@company.com")) == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func batchWithDuplicateEmailsIsRefusedWhole(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            let id = try await store.beginRun(run())
+            let batch = WriteBatch(runID: id, writes: [
+                .create(user("Ann", "ann@company.com", extension: "1001")),
+                .update(emailKey: "bob@company.com", user("Robert", "bob@company.com", extension: "1000")),
+                .create(user("Cy", "cy@company.com")), .create(user("Cyrus", "CY@company.com")),
+            ], failures: [ReportRow(row: 2, cells: Array(repeating: "", count: 7), errors: ["x"])])
+            await #expect(throws: (any Error).self) { try await store.apply(batch) }
+            #expect(try await store.users().map(\.record) == [user("Bob", "bob@company.com", extension: "1000")])
+            #expect(try await store.reportRows(runID: id).isEmpty)
+            #expect(try await store.emailHolding(extension: "1001") == nil)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func batchGivingOneExtensionToTwoUsersIsRefusedWhole(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            await #expect(throws: (any Error).self) {
+                try await store.apply(WriteBatch(runID: nil, writes: [
+                    .create(user("Ann", "ann@company.com", extension: "2000")), .create(user("Cy", "cy@company.com", extension: "1000")),
+                ]))
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.apply(WriteBatch(runID: nil, writes: [
+                    .create(user("Ann", "ann@company.com", extension: "3000")), .create(user("Di", "di@company.com", extension: "3000")),
+                ]))
+            }
+            #expect(try await store.users().map(\.record.row.email) == ["bob@company.com"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func creatingAStoredEmailAgainIsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))]))
+            await #expect(throws: (any Error).self) {
+                try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bobby", "BOB@company.com"))]))
+            }
+            #expect(try await store.users().map(\.record.row.firstName) == ["Bob"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func updatingAMissingUserIsRefused(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            await #expect(throws: (any Error).self) {
+                try await store.apply(WriteBatch(runID: nil, writes: [
+                    .create(user("Ann", "ann@company.com")), .update(emailKey: "ghost@company.com", user("Ghost", "ghost@company.com")),
+                ]))
+            }
+            #expect(try await store.users().isEmpty)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func extensionMovesBetweenUsersInOneBatch(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            try await store.apply(WriteBatch(runID: nil, writes: [
+                .update(emailKey: "bob@company.com", user("Bob", "bob@company.com", extension: "2000")),
+                .create(user("Ann", "ann@company.com", extension: "1000")),
+            ]))
+            #expect(try await store.emailHolding(extension: "1000") == "ann@company.com")
+            #expect(try await store.emailHolding(extension: "2000") == "bob@company.com")
+        }
+    }
+
+    @Test func fileStoreKeepsUsersAcrossReopening() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("roster.sqlite").path
+            do {
+                let store = try SQLiteUserStore(path: path)
+                let id = try await store.beginRun(run())
+                try await store.apply(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            }
+            let reopened = try SQLiteUserStore(path: path)
+            #expect(try await reopened.users().map(\.record) == [user("Bob", "bob@company.com", extension: "1000")])
+            #expect(try await reopened.runs(limit: 5).count == 1)
+        }
+    }
+}
