@@ -107,7 +107,7 @@ public final class CSVReader<Source: ByteSource> {
 
         while true {
             if position == end {
-                (position, end) = try refill()
+                repeat { (position, end) = try refill() } while position == end && !atEndOfInput
                 if position == end {
                     if state == .recordStart { return false }
                     hasUnterminatedQuote = state == .quoted
@@ -187,14 +187,21 @@ public final class CSVReader<Source: ByteSource> {
     }
 
     /// Reads the next chunk and returns the new (position, end); equal at the end of the input.
+    /// The first chunk drops a UTF-8 BOM, whatever the encoding (a "CSV UTF-8" file edited later
+    /// in a Latin-1 editor keeps its BOM bytes), reading on until three bytes are there to compare.
     private func refill() throws -> (Int, Int) {
         guard !atEndOfInput else { return (0, 0) }
-        let end = try source.read(into: buffer)
-        if end == 0 { atEndOfInput = true }
-        if atFirstByte, end > 0 {
+        var end = try source.read(into: buffer)
+        if atFirstByte {
             atFirstByte = false
-            if encoding == .utf8, end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { return (3, end) }
+            while end > 0, end < 3 {
+                let more = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[end...]))
+                if more == 0 { break }
+                end += more
+            }
+            if end >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { return (3, end) }
         }
+        if end == 0 { atEndOfInput = true }
         return (0, end)
     }
 

@@ -160,8 +160,12 @@ struct OpenTable<Value: HashKeyed>: Sendable {
     /// The slot holding `key`, or the empty slot where it would go.
     private func slot(of key: UInt64) -> Int {
         keys.withUnsafeBufferPointer { keys in
-            // Multiply-high maps the hash onto any table size without a modulo.
-            var index = Int(key.multipliedFullWidth(by: UInt64(keys.count)).high)
+            // Keys need not be well spread (extension keys are mostly their digits), so mix them
+            // (murmur3's finaliser), then multiply-high maps them onto any table size without a modulo.
+            var mixed = key ^ (key >> 33)
+            mixed &*= 0xff51_afd7_ed55_8ccd
+            mixed ^= mixed >> 33
+            var index = Int(mixed.multipliedFullWidth(by: UInt64(keys.count)).high)
             while keys[index] != key && keys[index] != 0 {
                 index = index + 1 == keys.count ? 0 : index + 1
             }
