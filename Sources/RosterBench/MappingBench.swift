@@ -50,7 +50,8 @@ private let graphFields = [
     "department", "usageLocation", "jobTitle",
 ]
 
-private func perSecond(_ count: Int, _ duration: Duration) -> Int {
+/// `count` per second of `duration`.
+func perSecond(_ count: Int, _ duration: Duration) -> Int {
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     return seconds > 0 ? Int(Double(count) / seconds) : 0
 }
@@ -87,7 +88,7 @@ private func graphUser(_ index: Int) -> JSONValue {
 }
 
 /// Peak resident set size of this process in KiB (`ru_maxrss` is KiB on Linux, bytes on macOS).
-private func peakResidentKiB() -> Int {
+func peakResidentKiB() -> Int {
     var usage = rusage()
     #if canImport(Darwin)
     getrusage(RUSAGE_SELF, &usage)

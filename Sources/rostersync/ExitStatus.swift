@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import GRDB
+import RosterConnectors
 import RosterCore
 import RosterEngine
 
@@ -17,6 +18,9 @@ enum ExitStatus {
         switch error {
         case let rejection as FileRejection:
             return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
+        case let pull as PullError:
+            // Its description names job, stage, status and redacted URL, never a token or secret.
+            return (pullFailed, pull.description)
         case let config as ConfigError:
             return (usage, config.description)
         case let source as ByteSourceError:
