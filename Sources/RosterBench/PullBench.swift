@@ -39,7 +39,8 @@ func runPullBench(users: Int) async throws {
     await http.shutdown()
     print("pull: \(records) Graph users in \(outcome.pages) pages (largest \(largestPage)) over libcurl + loopback, complete: \(outcome.isComplete)")
     print("pull: \(elapsed), \(perSecond(records, elapsed)) records/s, peak RSS \(String(format: "%.1f", Double(peakResidentKiB()) / 1024)) MB")
-    print("pull: of which the in-process mock built and encoded pages for \(serverTime.withLock { $0 })")
+    print("pull: of which the in-process mock built and encoded pages for \(serverTime.withLock { $0 }); "
+        + "process CPU \(String(format: "%.2f", processCPUSeconds())) s (wall above CPU is waiting for a core or a thread hop)")
 }
 
 /// `connectors/` under the current directory, else in the checkout this file belongs to.
@@ -47,4 +48,16 @@ private func connectorsDirectory() -> String {
     if FileManager.default.fileExists(atPath: "connectors/microsoft-graph.yaml") { return "connectors" }
     return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("connectors").path
+}
+
+/// User plus system CPU seconds this process has used.
+private func processCPUSeconds() -> Double {
+    var usage = rusage()
+    #if canImport(Darwin)
+    getrusage(RUSAGE_SELF, &usage)
+    #else
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    #endif
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
