@@ -50,14 +50,3 @@ private func connectorsDirectory() -> String {
         .deletingLastPathComponent().appendingPathComponent("connectors").path
 }
 
-/// User plus system CPU seconds this process has used.
-private func processCPUSeconds() -> Double {
-    var usage = rusage()
-    #if canImport(Darwin)
-    getrusage(RUSAGE_SELF, &usage)
-    #else
-    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    #endif
-    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
-    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
-}
