@@ -50,7 +50,8 @@ private let graphFields = [
     "department", "usageLocation", "jobTitle",
 ]
 
-private func perSecond(_ count: Int, _ duration: Duration) -> Int {
+/// `count` per second of `duration`.
+func perSecond(_ count: Int, _ duration: Duration) -> Int {
     let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     return seconds > 0 ? Int(Double(count) / seconds) : 0
 }
@@ -87,13 +88,27 @@ private func graphUser(_ index: Int) -> JSONValue {
 }
 
 /// Peak resident set size of this process in KiB (`ru_maxrss` is KiB on Linux, bytes on macOS).
-private func peakResidentKiB() -> Int {
+func peakResidentKiB() -> Int {
+    #if canImport(Darwin)
+    Int(resourceUsage().ru_maxrss) / 1024
+    #else
+    Int(resourceUsage().ru_maxrss)
+    #endif
+}
+
+/// User plus system CPU seconds this process has used.
+func processCPUSeconds() -> Double {
+    let usage = resourceUsage()
+    func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
+private func resourceUsage() -> rusage {
     var usage = rusage()
     #if canImport(Darwin)
     getrusage(RUSAGE_SELF, &usage)
-    return Int(usage.ru_maxrss) / 1024
     #else
     getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
-    return Int(usage.ru_maxrss)
     #endif
+    return usage
 }

@@ -6,6 +6,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
+           RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
     """
 
 func option(_ name: String, default value: String) -> String {
@@ -19,6 +20,18 @@ do {
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
+    case "pull":
+        let users = Int(option("--users", default: "100000")) ?? 100_000
+        // Detached, not main-actor: the main thread blocks on the semaphore until the pull ends.
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            do { try await runPullBench(users: users) } catch {
+                FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
+                exit(1)
+            }
+            done.signal()
+        }
+        done.wait()
     default:
         print(usage)
         exit(2)

@@ -112,11 +112,14 @@ extension ConnectorSpec {
     ///   - secrets: values for `{{ secrets.KEY }}` (already resolved from `env:NAME`).
     ///   - baseURL: a job's `base_url` override (e.g. a loopback mock).
     ///   - tokenURL: a job's `token_url` override.
+    ///   - timeouts: a job's `timeouts` override, replacing the file's whole `timeouts:` (start from
+    ///     ``ConnectorSpec/timeouts`` to change one limit): a slow export, or a short limit in tests.
     ///   - jobName: named in pull errors.
     /// - Throws: ``ConnectorFileError`` listing every missing key as `file:line:col` plus the key,
     ///   and every `secrets.` placeholder used outside an auth credential field.
     public func resolve(
-        config: [String: String], secrets: [String: Secret], baseURL: String? = nil, tokenURL: String? = nil, jobName: String? = nil
+        config: [String: String], secrets: [String: Secret], baseURL: String? = nil, tokenURL: String? = nil,
+        timeouts: TimeoutSettings? = nil, jobName: String? = nil
     ) throws(ConnectorFileError) -> Connector {
         var resolver = TemplateResolver(config: config, secrets: secrets)
         let base = baseURL ?? resolver.plain(self.baseURL, key: "base_url")
@@ -141,7 +144,7 @@ extension ConnectorSpec {
         }
         guard resolver.diagnostics.isEmpty else { throw ConnectorFileError(diagnostics: resolver.diagnostics) }
         return Connector(name: name, path: path, jobName: jobName, baseURL: trimmedSlash(base), tokenURL: token, auth: auth,
-                         headers: headers, streams: streams, retry: retry, timeouts: timeouts, schemes: schemes)
+                         headers: headers, streams: streams, retry: retry, timeouts: timeouts ?? self.timeouts, schemes: schemes)
     }
 
     private func trimmedSlash(_ url: String) -> String {

@@ -3,7 +3,7 @@ public import RosterCore
 /// A connector file as written: every value still a template (`{{ config.x }}`, `{{ secrets.y }}`).
 ///
 /// Load with ``ConnectorFile/load(path:)``, then turn into a runnable ``Connector`` with
-/// ``ConnectorSpec/resolve(config:secrets:overrides:jobName:)``.
+/// ``ConnectorSpec/resolve(config:secrets:baseURL:tokenURL:timeouts:jobName:)``.
 public struct ConnectorSpec: Sendable {
     /// The file the spec came from, for diagnostics.
     public var path: String

@@ -8,9 +8,9 @@ package enum JSONBody {
         JSONByteParser.parse(bytes)
     }
 
-    /// Encodes `value` as compact JSON bytes (used by mocks and tests).
+    /// Encodes `value` as compact JSON bytes (used by mocks and tests); one pass, one buffer.
     package static func encode(_ value: JSONValue) -> [UInt8] {
-        Array((try? JSONEncoder().encode(value)) ?? Data("null".utf8))
+        JSONByteWriter.encode(value)
     }
 
     /// True when any string anywhere in `value` equals one of `codes` (vendor throttle markers).

@@ -8,6 +8,9 @@ struct JSONByteParser {
     private let bytes: [UInt8]
     private var index = 0
     private var depth = 0
+    /// Member count of the last object closed at each shallow depth: records in an array share a
+    /// shape, so sizing the next dictionary up front saves its rehashing growth.
+    private var objectSizeHints = [Int](repeating: 0, count: 8)
 
     private init(_ bytes: [UInt8]) { self.bytes = bytes }
 
@@ -51,7 +54,7 @@ struct JSONByteParser {
         index += 1
         depth += 1
         defer { depth -= 1 }
-        var members: [String: JSONValue] = [:]
+        var members = [String: JSONValue](minimumCapacity: depth < objectSizeHints.count ? objectSizeHints[depth] : 0)
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -71,6 +74,7 @@ struct JSONByteParser {
                 index += 1
             } else if bytes[index] == UInt8(ascii: "}") {
                 index += 1
+                if depth < objectSizeHints.count { objectSizeHints[depth] = members.count }
                 return .object(members)
             } else {
                 return nil

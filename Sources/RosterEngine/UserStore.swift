@@ -64,6 +64,14 @@ public struct UserWrite: Sendable, Equatable {
     /// The record's ``UserRecord/contentHash``.
     public var contentHash: UInt64
 
+    /// Inserts `record`.
+    public static func create(_ record: UserRecord) -> UserWrite { UserWrite(.create, record) }
+
+    /// Replaces the stored user whose email is `emailKey` (any casing) with `record`.
+    public static func update(emailKey: String, _ record: UserRecord) -> UserWrite {
+        UserWrite(.update(emailHash: StableHash.ofLowercased(emailKey)), record)
+    }
+
     public init(_ kind: Kind, _ record: UserRecord, emailHash: UInt64? = nil, contentHash: UInt64? = nil) {
         self.kind = kind
         self.record = record

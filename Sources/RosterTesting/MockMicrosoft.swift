@@ -20,8 +20,8 @@ public struct MockGraphDelta: Sendable {
 
 /// Mock vendors: pure request handlers with the wire shapes of CONNECTORS.md.
 public enum MockVendors {
-    /// Microsoft Graph: client-credentials token, `/v1.0/users` and `/v1.0/users/delta` paged with
-    /// absolute `@odata.nextLink`s, `@odata.deltaLink` on the last delta page, `@removed` entries, 410 for a stale token.
+    /// Microsoft Graph: client-credentials token, `/v1.0/users` and `/v1.0/users/delta` paged (by
+    /// `Prefer: odata.maxpagesize`, else `$top`, else 100) with absolute `@odata.nextLink`s, `@odata.deltaLink` on the last delta page, `@removed` entries, 410 for a stale token.
     public static func graph(_ options: MockVendorOptions, delta: MockGraphDelta = MockGraphDelta()) -> @Sendable (HTTPRequest) -> HTTPResponse {
         let tenant = MockTenant(options)
         return { request in
@@ -44,7 +44,8 @@ public enum MockVendors {
             }
             let page = pageNumber(call.param("$skiptoken"), prefix: "page-")
             if let fault = tenant.fault(page: page) { return fault }
-            let size = min(Int(call.param("$top") ?? "100") ?? 100, options.pageSize)
+            // Delta takes no $top; both honour `Prefer: odata.maxpagesize`.
+            let size = min(call.preferredMaxPageSize ?? Int(call.param("$top") ?? "100") ?? 100, options.pageSize)
             var body: [String: JSONValue] = [
                 "@odata.context": .string("https://graph.microsoft.com/v1.0/$metadata#users"),
                 "value": .array(tenant.slice(page: page, size: size).map(graphUser)),
@@ -71,8 +72,7 @@ public enum MockVendors {
             guard tenant.hasValidToken(request) else { return MockResponse.unauthorized() }
             let page = pageNumber(call.param("$skiptoken"), prefix: "cookie-")
             if let fault = tenant.fault(page: page) { return fault }
-            let preferred = request.header("Prefer").flatMap { $0.split(separator: "=").last.flatMap { Int($0) } } ?? 5000
-            let size = min(preferred, options.pageSize)
+            let size = min(call.preferredMaxPageSize ?? 5000, options.pageSize)
             var body: [String: JSONValue] = [
                 "@odata.context": .string(options.origin + "/api/data/v9.2/$metadata#systemusers"),
                 "value": .array(tenant.slice(page: page, size: size).map { index in

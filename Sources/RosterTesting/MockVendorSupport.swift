@@ -93,6 +93,12 @@ public struct MockRequest: Sendable {
     /// All values of query item `name`.
     public func params(_ name: String) -> [String] { query.filter { $0.name == name }.map(\.value) }
 
+    /// `N` from a `Prefer: odata.maxpagesize=N` header (Graph delta, Dataverse).
+    public var preferredMaxPageSize: Int? {
+        guard let prefer = request.header("Prefer"), let range = prefer.range(of: "odata.maxpagesize=") else { return nil }
+        return Int(prefer[range.upperBound...].prefix { $0.isNumber })
+    }
+
     /// The form body, decoded.
     public var form: [String: String] {
         guard let body = request.body else { return [:] }

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import GRDB
-import RosterCore
 import RosterConnectors
+import RosterCore
 import RosterEngine
 
 /// The one place where errors become exit codes and messages (DESIGN §5).
@@ -18,10 +18,11 @@ enum ExitStatus {
         switch error {
         case let rejection as FileRejection:
             return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
+        case let pull as PullError:
+            // Its description names job, stage, status and redacted URL, never a token or secret.
+            return (pullFailed, pull.description)
         case let config as ConfigError:
             return (usage, config.description)
-        case let pull as PullError:
-            return (pullFailed, "error: \(pull)")
         case let source as ByteSourceError:
             return (usage, "error: \(source)")
         case let usageError as UsageError:

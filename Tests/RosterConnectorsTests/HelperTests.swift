@@ -131,4 +131,19 @@ import Testing
         let page = handler(HTTPRequest(url: "https://mock.test/v1.0/users", headers: [("Authorization", "Bearer \(token)")]))
         #expect(JSONBody.parse(page.body) == (try JSONDecoder().decode(JSONValue.self, from: Data(page.body))))
     }
+
+    @Test(arguments: [
+        JSONValue.object(["a": .array([.number(1), .number(-2500), .number(1.5), .number(1e20), .number(0.1), .bool(true), .null]),
+                          "quote \" back \\ nl \n cr \r tab \t bell \u{07}": .string("Zoë 😀 / \u{1F}")]),
+        .array([]), .object([:]), .string(""), .number(-0.0),
+    ])
+    func writerRoundTripsThroughBothParsers(value: JSONValue) throws {
+        let bytes = JSONBody.encode(value)
+        #expect(JSONBody.parse(bytes) == value)
+        #expect(try JSONDecoder().decode(JSONValue.self, from: Data(bytes)) == value)
+    }
+
+    @Test func writerPrintsWholeNumbersWithoutAFraction() {
+        #expect(JSONBody.encode(.array([.number(3599), .number(-7), .number(2.5), .number(.infinity)])) == Array("[3599,-7,2.5,null]".utf8))
+    }
 }

@@ -18,6 +18,12 @@ import Testing
         #expect(requests[0].url == "https://mock.test/api/data/v9.2/systemusers?$select=systemuserid,firstname,lastname,internalemailaddress,address1_telephone1,isdisabled")
     }
 
+    @Test func graphDeltaAsksForPagesOf999ByHeader() async throws {
+        let requests = try await gets(try vendor("microsoft-graph"))
+        #expect(requests.allSatisfy { $0.header("Prefer") == "odata.maxpagesize=999" })
+        #expect(requests[0].url.hasPrefix("https://mock.test/v1.0/users/delta?$select=id,") && MockRequest(requests[0]).param("$top") == nil)
+    }
+
     @Test func zendeskRepeatsRoleAndUsesCursorPaging() async throws {
         let requests = try await gets(try vendor("zendesk"))
         let first = MockRequest(requests[0])

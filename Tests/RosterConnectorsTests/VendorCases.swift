@@ -9,59 +9,15 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
 /// The origin the mocks pretend to live on; jobs override `base_url`/`token_url` to it.
 let mockOrigin = "https://mock.test"
 
-/// One vendor: its connector file, the job settings that fill it, and its mock.
-struct VendorCase: Sendable, CustomTestStringConvertible {
-    let file: String
-    let stream: String
-    let config: [String: String]
-    var secrets: [String: Secret]
-    /// Path appended to the mock origin for `base_url`.
-    let basePath: String
-    /// Path appended to the mock origin for `token_url`, when the vendor uses tokens.
-    let tokenPath: String?
-    /// Users giving at least three pages with `pageSize`.
-    let users: Int
-    let pageSize: Int
-    let mock: @Sendable (MockVendorOptions) -> @Sendable (HTTPRequest) -> HTTPResponse
+/// One vendor: its connector file, the job settings that fill it, and its mock (shared with the loopback tests).
+typealias VendorCase = MockVendorJob
 
-    var testDescription: String { file }
-    var refreshesTokens: Bool { tokenPath != nil }
+extension MockVendorJob {
+    /// The shipped connector file.
     var path: String { "\(repositoryRoot)/connectors/\(file).yaml" }
 
-    /// Every secret value the job holds (asserted absent from error descriptions).
-    var secretValues: [String] { secrets.values.map { $0.revealForTransport() } }
-
-    func connector() throws -> Connector {
-        try ConnectorFile.load(path: path).resolve(
-            config: config, secrets: secrets, baseURL: mockOrigin + basePath, tokenURL: tokenPath.map { mockOrigin + $0 }, jobName: "nightly-\(file)")
-    }
-
-    static let all: [VendorCase] = [
-        VendorCase(file: "microsoft-graph", stream: "users", config: ["tenant_id": "contoso", "client_id": MockCredentials.clientID],
-                   secrets: ["client_secret": Secret(MockCredentials.clientSecret)], basePath: "/v1.0",
-                   tokenPath: "/contoso/oauth2/v2.0/token", users: 25, pageSize: 10) { MockVendors.graph($0) },
-        VendorCase(file: "google-directory", stream: "users",
-                   config: ["client_email": MockCredentials.serviceAccountEmail, "admin_email": MockCredentials.adminEmail],
-                   secrets: ["private_key": Secret(TestKeys.serviceAccount.privatePEM)], basePath: "/admin/directory/v1",
-                   tokenPath: "/token", users: 25, pageSize: 10) { MockVendors.google($0, publicKeyPEM: TestKeys.serviceAccount.publicPEM) },
-        VendorCase(file: "salesforce", stream: "users", config: ["my_domain": "acme", "client_id": MockCredentials.clientID],
-                   secrets: ["client_secret": Secret(MockCredentials.clientSecret)], basePath: "",
-                   tokenPath: "/services/oauth2/token", users: 25, pageSize: 10) { MockVendors.salesforce($0) },
-        VendorCase(file: "hubspot", stream: "owners", config: [:], secrets: ["private_app_token": Secret(MockCredentials.apiToken)],
-                   basePath: "", tokenPath: nil, users: 25, pageSize: 10) { MockVendors.hubspot($0) },
-        VendorCase(file: "dynamics365", stream: "systemusers",
-                   config: ["org": "acme", "tenant_id": "contoso", "client_id": MockCredentials.clientID],
-                   secrets: ["client_secret": Secret(MockCredentials.clientSecret)], basePath: "/api/data/v9.2",
-                   tokenPath: "/contoso/oauth2/v2.0/token", users: 25, pageSize: 10) { MockVendors.dynamics($0) },
-        VendorCase(file: "zendesk", stream: "users", config: ["subdomain": "acme", "email": MockCredentials.email],
-                   secrets: ["api_token": Secret(MockCredentials.apiToken)], basePath: "/api/v2", tokenPath: nil,
-                   users: 25, pageSize: 10) { MockVendors.zendesk($0) },
-        VendorCase(file: "freshdesk", stream: "agents", config: ["domain": "acme"], secrets: ["api_key": Secret(MockCredentials.apiToken)],
-                   basePath: "/api/v2", tokenPath: nil, users: 25, pageSize: 10) { MockVendors.freshdesk($0) },
-        VendorCase(file: "servicenow", stream: "sys_user", config: ["instance": "acme", "username": MockVendors.serviceNowUser],
-                   secrets: ["password": Secret(MockCredentials.clientSecret)], basePath: "/api/now/table", tokenPath: nil,
-                   users: 2500, pageSize: 1000) { MockVendors.serviceNow($0) },
-    ]
+    /// The connector resolved with `base_url`/`token_url` on ``mockOrigin``.
+    func connector() throws -> Connector { try connector(directory: "\(repositoryRoot)/connectors", origin: mockOrigin) }
 }
 
 /// What one pull did, whichever way it ended.

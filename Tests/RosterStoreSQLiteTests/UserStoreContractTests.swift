@@ -12,7 +12,7 @@ import Testing
     func createThenList(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let id = try await store.beginRun(run())
-            try await store.apply(WriteBatch(runID: id, writes: [
+            try await store.applyRun(WriteBatch(runID: id, writes: [
                 .create(user("Zed", "zed@company.com", extension: "1001")),
                 .create(user("Amy", "Amy@Company.com", extension: "1000")),
                 .create(user("Ned", "ned@company.com")),
@@ -30,12 +30,12 @@ import Testing
     func updateReplacesTheUserInPlace(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             let first = try await store.beginRun(run())
-            try await store.apply(WriteBatch(runID: first, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            try await store.applyRun(WriteBatch(runID: first, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
             let before = try #require(try await store.users().first)
             let second = try await store.beginRun(run())
             var changed = user("Robert", "Bob@Company.com", extension: "2000", license: "Contact", role: "Admin")
             changed.attributes = ["Team": "Blue", "Site": "Leeds"]
-            try await store.apply(WriteBatch(runID: second, writes: [.update(emailKey: "bob@company.com", changed)]))
+            try await store.applyRun(WriteBatch(runID: second, writes: [.update(emailKey: "bob@company.com", changed)]))
             let after = try #require(try await store.users().first)
             #expect(try await store.users().count == 1)
             #expect(after.id == before.id)
@@ -50,7 +50,7 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func emailHoldingAnExtension(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.apply(WriteBatch(runID: nil, writes: [
+            try await store.applyRun(WriteBatch(runID: nil, writes: [
                 .create(user("Bob", "Bob@company.com", extension: "1000")), .create(user("Ann", "ann@company.com")),
             ]))
             #expect(try await store.emailHolding(extension: "1000") == "Bob@company.com")
@@ -95,8 +95,8 @@ import Testing
                 ReportRow(row: 7, cells: ["=cmd", "a,b", "\"q\"", "12a", "x", "Agnet", "US"], errors: ["Role: \"Agnet\" is not a role"],
                           externalID: "ext-7"),
             ]
-            try await store.apply(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com"))], failures: [failures[0]]))
-            try await store.apply(WriteBatch(runID: id, failures: [failures[1]]))
+            try await store.applyRun(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com"))], failures: [failures[0]]))
+            try await store.applyRun(WriteBatch(runID: id, failures: [failures[1]]))
             #expect(try await store.reportRows(runID: id) == failures)
             #expect(try await store.reportRows(runID: other).isEmpty)
             #expect(try await store.users().count == 1)
@@ -110,7 +110,7 @@ import Testing
                 user("Bob", "Bob@Company.com", extension: "1000"), user("Ann", "ann@company.com", license: "Contact"),
                 user("Cy", "cy@company.com", extension: "1002", license: "Unassigned"), user("Di", "di@company.com"),
             ]
-            try await store.apply(WriteBatch(runID: nil, writes: records.map(UserWrite.create)))
+            try await store.applyRun(WriteBatch(runID: nil, writes: records.map(UserWrite.create)))
             let index = try await store.loadIndex(catalog: .standard, incomingRows: 10)
             #expect(index.count == 4)
             #expect(index.seatsUsed == [1, 2, 1], "Contact, Enterprise, Unassigned")
@@ -118,8 +118,8 @@ import Testing
                 let entry = try #require(index.user(emailHash: StableHash.ofLowercased(record.row.email.lowercased())))
                 #expect(entry == IndexedUser(record))
             }
-            #expect(index.holder(extensionHash: StableHash.of("1000"))?.ownerEmailHash == StableHash.ofLowercased("bob@company.com"))
-            #expect(index.holder(extensionHash: StableHash.of("1001")) == nil)
+            #expect(index.holder(extensionHash: ExtensionKey.of("1000"))?.ownerEmailHash == StableHash.ofLowercased("bob@company.com"))
+            #expect(index.holder(extensionHash: ExtensionKey.of("1001")) == nil)
             #expect(index.user(emailHash: StableHash.ofLowercased("nobody@company.com")) == nil)
         }
     }
@@ -127,14 +127,14 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func batchWithDuplicateEmailsIsRefusedWhole(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
             let id = try await store.beginRun(run())
             let batch = WriteBatch(runID: id, writes: [
                 .create(user("Ann", "ann@company.com", extension: "1001")),
                 .update(emailKey: "bob@company.com", user("Robert", "bob@company.com", extension: "1000")),
                 .create(user("Cy", "cy@company.com")), .create(user("Cyrus", "CY@company.com")),
             ], failures: [ReportRow(row: 2, cells: Array(repeating: "", count: 7), errors: ["x"])])
-            await #expect(throws: (any Error).self) { try await store.apply(batch) }
+            await #expect(throws: (any Error).self) { try await store.applyRun(batch) }
             #expect(try await store.users().map(\.record) == [user("Bob", "bob@company.com", extension: "1000")])
             #expect(try await store.reportRows(runID: id).isEmpty)
             #expect(try await store.emailHolding(extension: "1001") == nil)
@@ -144,14 +144,14 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func batchGivingOneExtensionToTwoUsersIsRefusedWhole(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
             await #expect(throws: (any Error).self) {
-                try await store.apply(WriteBatch(runID: nil, writes: [
+                try await store.applyRun(WriteBatch(runID: nil, writes: [
                     .create(user("Ann", "ann@company.com", extension: "2000")), .create(user("Cy", "cy@company.com", extension: "1000")),
                 ]))
             }
             await #expect(throws: (any Error).self) {
-                try await store.apply(WriteBatch(runID: nil, writes: [
+                try await store.applyRun(WriteBatch(runID: nil, writes: [
                     .create(user("Ann", "ann@company.com", extension: "3000")), .create(user("Di", "di@company.com", extension: "3000")),
                 ]))
             }
@@ -162,9 +162,9 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func creatingAStoredEmailAgainIsRefused(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))]))
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))]))
             await #expect(throws: (any Error).self) {
-                try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bobby", "BOB@company.com"))]))
+                try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bobby", "BOB@company.com"))]))
             }
             #expect(try await store.users().map(\.record.row.firstName) == ["Bob"])
         }
@@ -174,7 +174,7 @@ import Testing
     func updatingAMissingUserIsRefused(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             await #expect(throws: (any Error).self) {
-                try await store.apply(WriteBatch(runID: nil, writes: [
+                try await store.applyRun(WriteBatch(runID: nil, writes: [
                     .create(user("Ann", "ann@company.com")), .update(emailKey: "ghost@company.com", user("Ghost", "ghost@company.com")),
                 ]))
             }
@@ -185,8 +185,8 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func extensionMovesBetweenUsersInOneBatch(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            try await store.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
-            try await store.apply(WriteBatch(runID: nil, writes: [
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            try await store.applyRun(WriteBatch(runID: nil, writes: [
                 .update(emailKey: "bob@company.com", user("Bob", "bob@company.com", extension: "2000")),
                 .create(user("Ann", "ann@company.com", extension: "1000")),
             ]))
@@ -201,11 +201,26 @@ import Testing
             do {
                 let store = try SQLiteUserStore(path: path)
                 let id = try await store.beginRun(run())
-                try await store.apply(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+                try await store.applyRun(WriteBatch(runID: id, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
             }
             let reopened = try SQLiteUserStore(path: path)
             #expect(try await reopened.users().map(\.record) == [user("Bob", "bob@company.com", extension: "1000")])
             #expect(try await reopened.runs(limit: 5).count == 1)
+        }
+    }
+}
+
+
+extension UserStore {
+    /// `batch` as a whole run: its own write transaction, rolled back when the store refuses it.
+    func applyRun(_ batch: WriteBatch) async throws {
+        try await beginWrites()
+        do {
+            try await apply(batch)
+            try await commitWrites()
+        } catch {
+            await rollbackWrites()
+            throw error
         }
     }
 }
