@@ -25,7 +25,8 @@ enum SyncRecords {
         }
     }
 
-    private static func csvRecords(_ body: [UInt8]) throws -> [JSONValue] {
+    /// The records of a CSV body, each keyed by its header cells.
+    static func csvRecords(_ body: [UInt8]) throws -> [JSONValue] {
         var probe = MemoryByteSource(body)
         let format = try CSVFormat.detect(in: &probe, file: "the pulled CSV")
         let reader = CSVReader(source: MemoryByteSource(body), delimiter: format.delimiter, encoding: format.encoding)

@@ -129,6 +129,31 @@ public struct SyncService: Sendable {
         return SyncResult(run: record, plan: plan)
     }
 
+    /// What `connectors check` reports: the first page's record count and the first record's field names.
+    public struct CheckResult: Sendable, Equatable {
+        public var connector: String
+        public var stream: String
+        public var records: Int
+        public var fields: [String]
+    }
+
+    /// Authenticates and fetches the first page of `job`'s stream, without mapping or writing anything.
+    /// - Throws: ``ConfigError`` as ``sync(_:configFile:options:)``; ``PullError`` when the first page fails.
+    public func check(_ job: JobConfig, configFile: String) async throws -> CheckResult {
+        struct FirstPageSeen: Error {}
+        let (client, stream, _) = try prepare(job, configFile: configFile)
+        var result = CheckResult(connector: client.connector.name, stream: stream, records: 0, fields: [])
+        do {
+            _ = try await client.pull(stream: stream) { page in
+                let records = try page.rawBody.map(SyncRecords.csvRecords) ?? page.records.map(\.value)
+                result.records = records.count
+                if case .object(let members) = records.first { result.fields = members.keys.sorted() }
+                throw FirstPageSeen()
+            }
+        } catch is FirstPageSeen {}
+        return result
+    }
+
     /// Loads and resolves the job's connector and mapping.
     private func prepare(_ job: JobConfig, configFile: String) throws -> (ConnectorClient, String, Mapping) {
         func configError(_ message: String) -> ConfigError {

@@ -1,11 +1,40 @@
 import ArgumentParser
+import CurlHTTP
 import Foundation
 import RosterConnectors
+import RosterEngine
 
 /// `rostersync connectors list [--connectors DIR] [--json]`: the connector files jobs can pull from.
 struct ConnectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "connectors", abstract: "Show the connector files jobs can pull from.", subcommands: [List.self])
+        commandName: "connectors", abstract: "Show the connector files jobs can pull from.", subcommands: [List.self, Check.self])
+
+    /// `rostersync connectors check JOB`: authenticate and fetch the first page, never printing a token.
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "check", abstract: "Authenticate a job's connector and fetch its first page.",
+            discussion: "Prints how many records the first page holds and the first record's field names; writes nothing.")
+
+        @Argument(help: "A job from rostersync.yaml.")
+        var job: String
+
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            let services = try global.makeServices()
+            let job = try services.config.job(named: job, file: global.configPath)
+            let http = CurlHTTPClient()
+            defer { Task { await http.shutdown() } }
+            let result = try await SyncService(store: services.store, catalog: services.config.catalog, http: http)
+                .check(job, configFile: global.configPath)
+            if global.json {
+                Output.json(["job": job.name, "connector": result.connector, "stream": result.stream, "records": result.records, "fields": result.fields])
+            } else {
+                print("job \(job.name): connector \(result.connector), stream \(result.stream): authenticated, first page has \(result.records) records")
+                print("fields of the first record: \(result.fields.joined(separator: ", "))")
+            }
+        }
+    }
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
