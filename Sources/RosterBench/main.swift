@@ -6,6 +6,7 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
     usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
+           RosterBench mapping [--rows N]              map N Graph-shaped records with mappings/microsoft-graph-users.yaml
     """
 
 func option(_ name: String, default value: String) -> String {
@@ -17,6 +18,8 @@ do {
     switch arguments.first {
     case "import":
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
+    case "mapping":
+        try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000)
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     default:

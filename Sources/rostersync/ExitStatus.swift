@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import RosterCore
 import RosterEngine
+import RosterMapping
 
 /// The one place where errors become exit codes and messages (DESIGN §5).
 enum ExitStatus {
@@ -19,6 +20,10 @@ enum ExitStatus {
             return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
         case let config as ConfigError:
             return (usage, config.description)
+        case let mapping as MappingDiagnostics:
+            return (usage, mapping.description)
+        case let records as SampleRecordsError:
+            return (usage, records.description)
         case let source as ByteSourceError:
             return (usage, "error: \(source)")
         case let usageError as UsageError:
