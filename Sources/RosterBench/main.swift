@@ -7,6 +7,7 @@ let usage = """
     usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
+           RosterBench mapping [--rows N]              map N Graph-shaped records with mappings/microsoft-graph-users.yaml
     """
 
 func option(_ name: String, default value: String) -> String {
@@ -18,6 +19,8 @@ do {
     switch arguments.first {
     case "import":
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
+    case "mapping":
+        try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000)
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":

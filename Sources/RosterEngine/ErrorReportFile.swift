@@ -18,7 +18,8 @@ final class ErrorReportFile {
         return base + ".errors.csv"
     }
 
-    init(path: String, withExternalID: Bool) throws {
+    /// Starts a report whose cells are headed by `columns` (the template's, or a mapped file's own).
+    init(path: String, withExternalID: Bool, columns: [String] = Template.headers) throws {
         self.path = path
         self.withExternalID = withExternalID
         partialPath = path + ".partial"
@@ -26,7 +27,7 @@ final class ErrorReportFile {
             throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
         }
         handle = try FileHandle(forWritingTo: URL(fileURLWithPath: partialPath))
-        try write([ReportRow.header(withExternalID: withExternalID)])
+        try write([ReportRow.header(columns: columns, withExternalID: withExternalID)])
     }
 
     func append(_ rows: [ReportRow]) throws {

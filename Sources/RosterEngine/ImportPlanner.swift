@@ -11,14 +11,21 @@ public struct SourceRow: Sendable {
     public var externalID: String?
     /// Problems found before validation (an unclosed quote, a mapping failure).
     public var issues: [RowIssue]
+    /// The cells the error report shows for this row instead of ``row``: a mapped CSV's own cells,
+    /// so its report can be fixed and imported again through the same mapping. `nil` for template rows.
+    public var reportCells: [String]?
 
-    public init(number: Int, row: TemplateRow, lineBreaks: Set<TemplateColumn> = [], attributes: [String: String] = [:], externalID: String? = nil, issues: [RowIssue] = []) {
+    public init(
+        number: Int, row: TemplateRow, lineBreaks: Set<TemplateColumn> = [], attributes: [String: String] = [:],
+        externalID: String? = nil, issues: [RowIssue] = [], reportCells: [String]? = nil
+    ) {
         self.number = number
         self.row = row
         self.lineBreaks = lineBreaks
         self.attributes = attributes
         self.externalID = externalID
         self.issues = issues
+        self.reportCells = reportCells
     }
 }
 
@@ -198,7 +205,7 @@ public struct ImportPlanner: Sendable {
                 index.setUser(seen)
             }
             if let storeHeldIssue { storeHeldExtensions.append((failures.count, storeHeldIssue, row.extension)) }
-            failures.append(ReportRow(row: source.number, cells: source.row.cells, errors: issues.map(\.description), externalID: source.externalID))
+            failures.append(ReportRow(row: source.number, cells: source.reportCells ?? source.row.cells, errors: issues.map(\.description), externalID: source.externalID))
             counts.failed += 1
             return .failed
         }

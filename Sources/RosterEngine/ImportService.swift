@@ -21,6 +21,8 @@ public struct ImportOptions: Sendable {
 /// The outcome of an import: the run (id 0 on a dry run) and where the error report went.
 public struct ImportResult: Sendable {
     public var run: RunRecord
+    /// Records a mapping's `filter:` skipped (mapped imports only); they are not rows of the run.
+    public var filteredOut = 0
     public var reportPath: String? { run.reportPath }
 }
 
@@ -68,9 +70,12 @@ public struct ImportService: Sendable {
     }
 
     /// Plans and applies `rows` as one run. Shared by imports and syncs.
+    /// - Parameter reportColumns: the header of the report's cells; a mapped file passes its own
+    ///   header and sets ``SourceRow/reportCells``.
     package func run(
         kind: String, source: String, feed: some RowFeed, expectedRows: Int,
-        options: ImportOptions, reportPath: String?, withExternalID: Bool, progress: (@Sendable (ImportProgress) -> Void)?
+        options: ImportOptions, reportPath: String?, withExternalID: Bool, reportColumns: [String] = Template.headers,
+        progress: (@Sendable (ImportProgress) -> Void)?
     ) async throws -> ImportResult {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
@@ -78,7 +83,7 @@ public struct ImportService: Sendable {
         var planner = ImportPlanner(catalog: catalog, index: index)
         if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
         if !options.dryRun { record.id = try await store.beginRun(record) }
-        let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID) }
+        let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
 
         var writesOpen = false
         do {

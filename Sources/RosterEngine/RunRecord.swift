@@ -67,7 +67,12 @@ public struct ReportRow: Sendable, Equatable, Codable {
 
     /// The header of an error report CSV.
     public static func header(withExternalID: Bool) -> [String] {
-        Template.headers + ["Row", "Errors"] + (withExternalID ? ["External ID"] : [])
+        header(columns: Template.headers, withExternalID: withExternalID)
+    }
+
+    /// The header of an error report whose rows keep a source file's own `columns` (a mapped import).
+    public static func header(columns: [String], withExternalID: Bool) -> [String] {
+        columns + ["Row", "Errors"] + (withExternalID ? ["External ID"] : [])
     }
 
     /// This row's CSV cells in ``header(withExternalID:)`` order.

@@ -21,6 +21,9 @@ public struct Mapping: Sendable {
     /// Custom attribute rules in file order, each named by its attribute.
     let attributeRules: [FieldRule]
 
+    /// Whether the file declares `id:`, so mapped records carry an external id.
+    public var declaresID: Bool { idPath != nil }
+
     /// Names of the custom attributes, in file order.
     public var attributeNames: [String] { attributeRules.map(\.name) }
 

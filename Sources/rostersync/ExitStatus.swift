@@ -4,6 +4,7 @@ import GRDB
 import RosterConnectors
 import RosterCore
 import RosterEngine
+import RosterMapping
 
 /// The one place where errors become exit codes and messages (DESIGN §5).
 enum ExitStatus {
@@ -23,6 +24,10 @@ enum ExitStatus {
             return (pullFailed, pull.description)
         case let config as ConfigError:
             return (usage, config.description)
+        case let mapping as MappingDiagnostics:
+            return (usage, mapping.description)
+        case let records as SampleRecordsError:
+            return (usage, records.description)
         case let source as ByteSourceError:
             return (usage, "error: \(source)")
         case let usageError as UsageError:

@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import RosterCore
 import RosterEngine
+import RosterMapping
 
-/// `rostersync import FILE [--dry-run] [--report F] [--json]`.
+/// `rostersync import FILE [--mapping F] [--dry-run] [--report F] [--json]`.
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import", abstract: "Validate a template CSV and upsert its users.",
@@ -18,14 +19,22 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(help: "Where to write the error report.")
     var report: String?
 
+    @Option(help: "A mapping file (mappings/*.yaml) for a CSV whose columns are not the template's, e.g. a CRM export.")
+    var mapping: String?
+
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        let mapped = try mapping.map(MappingFile.load(path:))
         let services = try global.makeServices()
+        let options = ImportOptions(dryRun: dryRun, reportPath: report)
         let result: ImportResult
         do {
-            result = try await services.importService.importFile(
-                at: file, options: ImportOptions(dryRun: dryRun, reportPath: report), progress: ProgressLine.reporter())
+            result = if let mapped {
+                try await services.importService.importFile(at: file, mapping: mapped, options: options, progress: ProgressLine.reporter())
+            } else {
+                try await services.importService.importFile(at: file, options: options, progress: ProgressLine.reporter())
+            }
         } catch let rejection as FileRejection where global.json {
             Output.json(["run": NSNull(), "rows": 0, "created": 0, "updated": 0, "unchanged": 0, "failed": 0,
                          "report": NSNull(), "errors": rejection.description.split(separator: "\n").map(String.init)])
@@ -35,13 +44,18 @@ struct ImportCommand: AsyncParsableCommand {
         ProgressLine.finish()
         let run = result.run
         if global.json {
-            Output.json(["run": Output.nullable(dryRun ? nil : run.id), "rows": run.rows, "created": run.created, "updated": run.updated,
-                         "unchanged": run.unchanged, "failed": run.failed, "report": Output.nullable(run.reportPath), "errors": [String]()])
+            var object: [String: Any] = [
+                "run": Output.nullable(dryRun ? nil : run.id), "rows": run.rows, "created": run.created, "updated": run.updated,
+                "unchanged": run.unchanged, "failed": run.failed, "report": Output.nullable(run.reportPath), "errors": [String](),
+            ]
+            if mapped != nil { object["filtered"] = result.filteredOut }
+            Output.json(object)
         } else {
             let prefix = dryRun ? "Dry run of \(file) (nothing written)" : "Imported \(file) (run \(run.id))"
-            print("\(prefix): \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed")
+            let filtered = mapped == nil ? "" : " (\(result.filteredOut) records skipped by the mapping's filter)"
+            print("\(prefix): \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed\(filtered)")
             if let path = run.reportPath {
-                print("\(run.failed) rows failed: fix them in \(path) and import that file again")
+                print("\(run.failed) rows failed: fix them in \(path) and import that file again\(mapping.map { " with --mapping \($0)" } ?? "")")
             } else if run.failed > 0 {
                 print("\(run.failed) rows failed: run without --dry-run, or add --report FILE, to get the error report")
             }

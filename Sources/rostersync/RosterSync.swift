@@ -9,8 +9,8 @@ struct RosterSync: AsyncParsableCommand {
         abstract: "Keep a contact center's user roster in step with the systems where people are managed.",
         discussion: "Exit codes: 0 all good, 1 some rows failed, 2 usage or config error, 3 file rejected, 4 source unreachable or pull failed.",
         subcommands: [
-            TemplateCommand.self, ImportCommand.self, SyncCommand.self, UsersCommand.self, RunsCommand.self, ReportCommand.self,
-            ConnectorsCommand.self,
+            TemplateCommand.self, ImportCommand.self, SyncCommand.self, MapCommand.self, UsersCommand.self, RunsCommand.self,
+            ReportCommand.self, ConnectorsCommand.self,
         ]
     )
 

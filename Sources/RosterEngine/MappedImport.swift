@@ -1,0 +1,94 @@
+import Foundation
+import RosterCore
+public import RosterMapping
+
+extension ImportService {
+    /// Imports a CSV whose columns are not the template's (a CRM export) through `mapping`.
+    ///
+    /// Each data row becomes a record keyed by the header cells (``CSVRecord/make(headers:cells:)``,
+    /// cells trimmed), then goes through ``Mapping/map(_:)``: records the mapping's `filter:` drops
+    /// are skipped and counted in ``ImportResult/filteredOut``; mapping issues fail the row like
+    /// validation errors; custom attributes are kept with the user. The error report keeps the
+    /// file's own header and cells, so it can be fixed and imported again with the same mapping.
+    ///
+    /// Cost: the template import's, plus one dictionary of the row's cells and one `map` per row.
+    /// - Throws: ``FileRejection`` for a spreadsheet, UTF-16 text, an empty file or a header with no
+    ///   data rows (nothing written); ``ByteSourceError`` when the file cannot be read; store errors.
+    public func importFile(
+        at path: String, mapping: Mapping, options: ImportOptions = ImportOptions(),
+        progress: (@Sendable (ImportProgress) -> Void)? = nil
+    ) async throws -> ImportResult {
+        let file = FileByteSource.displayName(path)
+        var formatSource = try FileByteSource(path: path)
+        let format = try CSVFormat.detect(in: &formatSource, file: file)
+        let reader = CSVReader(source: try FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding)
+        guard try reader.next() else {
+            throw FileRejection(file: file, reasons: ["the file is empty; write a header row and one row per user"])
+        }
+        let header = reader.fields
+        let rows = MappedRows(reader: reader, header: header, mapping: mapping)
+        let first = try rows.nextRow()
+        if first == nil && rows.filteredOut == 0 {
+            throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
+        }
+        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
+        var result = try await run(
+            kind: "import", source: file, feed: MappedFeed(rows: rows, pending: first), expectedRows: format.lineCount, options: options,
+            reportPath: options.reportPath ?? defaultReport, withExternalID: false, reportColumns: header, progress: progress)
+        result.filteredOut = rows.filteredOut
+        return result
+    }
+}
+
+/// Feeds mapped rows to the planner, starting with the row read to check the file has data.
+private struct MappedFeed: RowFeed {
+    let rows: MappedRows
+    var pending: SourceRow?
+
+    mutating func planNext(into planner: inout ImportPlanner) throws -> Bool {
+        guard let next = try pending ?? rows.nextRow() else { return false }
+        pending = nil
+        planner.plan(next)
+        return true
+    }
+}
+
+/// Reads a mapped CSV's data rows and maps them; a class so the run's iterator and the caller
+/// share the filtered-out count.
+private final class MappedRows {
+    private let reader: CSVReader<FileByteSource>
+    private let keys: [String]
+    private let mapping: Mapping
+    private(set) var filteredOut = 0
+
+    init(reader: CSVReader<FileByteSource>, header: [String], mapping: Mapping) {
+        self.reader = reader
+        keys = header
+        self.mapping = mapping
+    }
+
+    /// The next kept, non-blank row as a ``SourceRow``, or `nil` at the end of the file.
+    func nextRow() throws -> SourceRow? {
+        while try reader.next() {
+            let cells = (0..<keys.count).map(reader.trimmedField)
+            if !reader.hasUnterminatedQuote && cells.allSatisfy(\.isEmpty) { continue }
+            let mapped = mapping.map(CSVRecord.make(headers: keys, cells: cells))
+            if mapped.isFilteredOut {
+                filteredOut += 1
+                continue
+            }
+            var issues = mapped.issues.map { issue in
+                TemplateColumn.allCases.first { $0.header == issue.column }.map { RowIssue($0, issue.reason) }
+                    ?? RowIssue(nil, "\(issue.column): \(issue.reason)")
+            }
+            if reader.hasUnterminatedQuote {
+                issues.insert(RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it"), at: 0)
+            }
+            return SourceRow(
+                number: reader.recordNumber, row: mapped.row, lineBreaks: mapped.row.columnsWithLineBreaks,
+                attributes: Dictionary(mapped.attributes.map { ($0.name, $0.value) }, uniquingKeysWith: { first, _ in first }),
+                externalID: mapped.externalID, issues: issues, reportCells: cells)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,63 @@
+public import RosterCore
+
+/// What `rostersync map --input` shows for one sample record: the mapped row, its custom
+/// attributes and the row validator's verdict.
+public struct PreviewRow: Sendable, Hashable {
+    /// The record's position in the input, from 1.
+    public var index: Int
+    /// The value at the mapping's `id:` path, or `nil` when the mapping declares none.
+    public var externalID: String?
+    /// `true` when the mapping's `filter:` drops the record (then it is not validated).
+    public var isFilteredOut: Bool
+    /// The seven cells as the mapping gives them, before the validator normalises them.
+    public var row: TemplateRow
+    /// Custom attributes in the mapping file's order.
+    public var attributes: [MappedAttribute]
+    /// Mapping issues, then the validator's reasons, each as `Column: reason`.
+    public var errors: [String]
+
+    /// A preview row with the given parts.
+    public init(index: Int, externalID: String?, isFilteredOut: Bool, row: TemplateRow, attributes: [MappedAttribute], errors: [String]) {
+        self.index = index
+        self.externalID = externalID
+        self.isFilteredOut = isFilteredOut
+        self.row = row
+        self.attributes = attributes
+        self.errors = errors
+    }
+
+    /// `true` when the record is kept and the row would import (as far as one row can tell:
+    /// duplicates, seats and extensions held by stored users are checked only by an import).
+    public var isValid: Bool { !isFilteredOut && errors.isEmpty }
+}
+
+extension Mapping {
+    /// Maps every record and validates the rows against `catalog`, without touching a store.
+    ///
+    /// Cost: one ``map(_:)`` and one ``RowValidator/validate(_:lineBreaks:)`` per record.
+    public func preview(_ records: [JSONValue], catalog: Catalog) -> [PreviewRow] {
+        let validator = RowValidator(catalog: catalog)
+        return records.enumerated().map { position, record in
+            let mapped = map(record)
+            var errors: [String] = []
+            if !mapped.isFilteredOut {
+                errors = mapped.issues.map { "\($0.column): \($0.reason)" }
+                errors += validator.validate(mapped.row, lineBreaks: mapped.row.columnsWithLineBreaks).issues.map(\.description)
+            }
+            return PreviewRow(
+                index: position + 1, externalID: mapped.externalID, isFilteredOut: mapped.isFilteredOut,
+                row: mapped.row, attributes: mapped.attributes, errors: errors)
+        }
+    }
+}
+
+extension TemplateRow {
+    /// Columns whose cell holds a line break, which the validator rejects ("no paragraphs in cells").
+    package var columnsWithLineBreaks: Set<TemplateColumn> {
+        var columns: Set<TemplateColumn> = []
+        for column in TemplateColumn.allCases where self[column].utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
+            columns.insert(column)
+        }
+        return columns
+    }
+}
