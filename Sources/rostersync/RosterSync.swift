@@ -8,7 +8,7 @@ struct RosterSync: AsyncParsableCommand {
         commandName: "rostersync",
         abstract: "Keep a contact center's user roster in step with the systems where people are managed.",
         discussion: "Exit codes: 0 all good, 1 some rows failed, 2 usage or config error, 3 file rejected, 4 source unreachable or pull failed.",
-        subcommands: [TemplateCommand.self, ImportCommand.self, UsersCommand.self, RunsCommand.self, ReportCommand.self]
+        subcommands: [TemplateCommand.self, ImportCommand.self, UsersCommand.self, RunsCommand.self, ReportCommand.self, ScheduleCommand.self]
     )
 
     /// Parses, runs, and maps every outcome to the exit codes of DESIGN §5 (never ArgumentParser's 64 or a bare 1).
