@@ -63,9 +63,11 @@ func newYorkDSTExamples(expression: String, from: String, expected: [String]) th
 
 @Test func farRareScheduleIsComputedBySkippingNotScanning() throws {
     let clock = ContinuousClock()
-    let elapsed = try clock.measure {
-        #expect(try nextTimes("59 23 29 2 *", zone: "Australia/Lord_Howe", from: "2026-01-01T00:00:00Z", count: 50).count == 50)
-    }
+    let started = clock.now
+    let times = try nextTimes("59 23 29 2 *", zone: "Australia/Lord_Howe", from: "2026-01-01T00:00:00Z", count: 50)
+    let elapsed = clock.now - started
+    #expect(times.count == 50)
+    #expect(times.last == "2232-02-29T23:59:00+11:00")
     #expect(elapsed < .seconds(1))
 }
 

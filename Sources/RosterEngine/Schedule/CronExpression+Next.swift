@@ -5,7 +5,9 @@ extension CronExpression {
     /// ascending, with the DST rules croniter follows and one classic-cron difference:
     ///
     /// - A local time that does not exist (spring-forward gap) fires at the first instant after
-    ///   the gap: `0 2 * * *` in America/New_York fires at 03:00 EDT on 2026-03-08.
+    ///   the gap: `0 2 * * *` in America/New_York fires at 03:00 EDT on 2026-03-08. When the hour
+    ///   field allows every hour (`30 * * * *`) the missing time is skipped instead, since the
+    ///   expression fires again within the hour.
     /// - A local time that occurs twice (fall-back) fires at both instants, except for a
     ///   fixed-time expression (``isFixedTime``), which fires only at the first:
     ///   `30 1 * * *` fires at 2026-11-01T01:30-04:00 and not again at 01:30-05:00.
@@ -19,6 +21,7 @@ extension CronExpression {
         let local = calendar.dateComponents([.year, .month, .day], from: after)
         let zone = ZoneOffsets(timeZone: timeZone)
         let minutesOfDay = self.minutesOfDay
+        let everyHour = hours.nonzeroBitCount == 24
         let afterSeconds = after.timeIntervalSince1970
         // Start a day early: a gap or repeated hour around midnight can move a local time of the
         // previous day past `after`.
@@ -27,7 +30,7 @@ extension CronExpression {
         var lastDay = day + 146_097
         var found: [Int] = []
         while let next = nextMatchingDay(from: day, through: lastDay) {
-            for instant in zone.instants(day: next, minutesOfDay: minutesOfDay, firstOnly: isFixedTime)
+            for instant in zone.instants(day: next, minutesOfDay: minutesOfDay, firstOnly: isFixedTime, skipMissing: everyHour)
             where Double(instant) > afterSeconds {
                 found.append(instant)
             }
@@ -108,8 +111,9 @@ struct ZoneOffsets {
         timeZone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(instant)))
     }
 
-    /// The instants of the given minutes of local day `day`, ascending per minute.
-    func instants(day: Int, minutesOfDay: [Int], firstOnly: Bool) -> [Int] {
+    /// The instants of the given minutes of local day `day`, ascending per minute: only the first
+    /// of a repeated time when `firstOnly`, none for a missing time when `skipMissing`.
+    func instants(day: Int, minutesOfDay: [Int], firstOnly: Bool, skipMissing: Bool) -> [Int] {
         let wallStart = day * 86_400
         let before = offset(at: wallStart - 86_400)
         let after = offset(at: wallStart + 2 * 86_400)
@@ -118,7 +122,7 @@ struct ZoneOffsets {
         }
         var result: [Int] = []
         for minute in minutesOfDay {
-            let found = instants(wall: wallStart + minute * 60, offsets: [before, after])
+            let found = instants(wall: wallStart + minute * 60, offsets: [before, after], skipMissing: skipMissing)
             result.append(contentsOf: firstOnly ? Array(found.prefix(1)) : found)
         }
         return result
@@ -127,13 +131,14 @@ struct ZoneOffsets {
     /// Every instant whose local time is `wall` (seconds since 1970 read as UTC): one, two in a
     /// repeated hour, or, for a time inside a gap, the first instant after the gap.
     func instants(wall: Int) -> [Int] {
-        instants(wall: wall, offsets: [offset(at: wall - 86_400), offset(at: wall + 86_400)])
+        instants(wall: wall, offsets: [offset(at: wall - 86_400), offset(at: wall + 86_400)], skipMissing: false)
     }
 
-    private func instants(wall: Int, offsets: [Int]) -> [Int] {
+    private func instants(wall: Int, offsets: [Int], skipMissing: Bool) -> [Int] {
         let candidates = Set(offsets.map { wall - $0 }).sorted()
         let valid = candidates.filter { offset(at: $0) == wall - $0 }
         if !valid.isEmpty || candidates.count < 2 { return valid.isEmpty ? candidates : valid }
+        if skipMissing { return [] }
         return [firstInstantAfterChange(from: candidates[0], to: candidates[candidates.count - 1])]
     }
 
