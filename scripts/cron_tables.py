@@ -14,6 +14,13 @@ One deliberate difference from croniter, applied here explicitly (see fixed_time
 classic cron fires a fixed-time job (one minute and one hour value, e.g. `30 1 * * *`) only once
 on a fall-back day, at the first of the two repeated local times; croniter fires at both. Jobs
 with several minute or hour values (ranges, steps, lists, `*`) keep croniter's two firings.
+
+One croniter quirk is corrected, also explicitly (see both_passes): when clocks fall back by less
+than an hour (Australia/Lord_Howe, 30 minutes), croniter 7.0.0 drops the second firing of some
+repeated times of such jobs (`5/20 * * * *` fires at 01:45+11:00 but not at 01:45+10:30, while
+`*/15 * * * *` fires at both 01:45s). RosterSync fires every repeated time of a non-fixed job in
+both passes, as croniter does for one-hour fall-backs; the generator adds the dropped second
+firings so the tables state that rule. It changes nothing in the other zones.
 """
 import json
 from importlib import metadata
@@ -106,10 +113,24 @@ def fixed_time_fall_back(expression, zone, times):
     return [moment for moment in times if not is_second_of_repeated(moment, zone)]
 
 
+def both_passes(expression, zone, times):
+    """The quirk correction: a non-fixed job fires at both instants of every repeated local time."""
+    if is_fixed_time(expression):
+        return times
+    result = list(times)
+    for moment in times:
+        wall = moment.replace(tzinfo=None)
+        first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
+        repeated = first.utcoffset() != second.utcoffset() and first.timestamp() < second.timestamp()
+        if repeated and moment.timestamp() == first.timestamp() and all(m.timestamp() != second.timestamp() for m in result):
+            result.append(second)
+    return sorted(result, key=lambda moment: moment.timestamp())
+
+
 def next_times(expression, zone, start):
     iterator = croniter(expression, start)
     times = [iterator.get_next(datetime) for _ in range(COUNT + 4)]
-    return fixed_time_fall_back(expression, zone, times)[:COUNT]
+    return both_passes(expression, zone, fixed_time_fall_back(expression, zone, times))[:COUNT]
 
 
 def main():

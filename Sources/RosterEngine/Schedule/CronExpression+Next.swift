@@ -26,16 +26,16 @@ extension CronExpression {
         // Start a day early: a gap or repeated hour around midnight can move a local time of the
         // previous day past `after`.
         var day = CivilDate.dayNumber(year: local.year ?? 1970, month: local.month ?? 1, day: local.day ?? 1) - 1
-        // Four centuries repeat the Gregorian calendar; parsing guarantees a match within them.
-        var lastDay = day + 146_097
         var found: [Int] = []
-        while let next = nextMatchingDay(from: day, through: lastDay) {
+        var lastDay: Int?
+        // Four centuries repeat the Gregorian calendar; parsing guarantees a match within them.
+        while let next = nextMatchingDay(from: day, through: min(lastDay ?? .max, day + 146_097)) {
             for instant in zone.instants(day: next, minutesOfDay: minutesOfDay, firstOnly: isFixedTime, skipMissing: everyHour)
             where Double(instant) > afterSeconds {
                 found.append(instant)
             }
             // Times of the next day can precede this day's around a midnight transition: look one day on.
-            if found.count >= count, lastDay > next + 1 { lastDay = next + 1 }
+            if found.count >= count, lastDay == nil { lastDay = next + 1 }
             day = next + 1
         }
         var unique: [Int] = []
