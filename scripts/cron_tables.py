@@ -19,8 +19,9 @@ One croniter quirk is corrected, also explicitly (see both_passes): when clocks 
 than an hour (Australia/Lord_Howe, 30 minutes), croniter 7.0.0 drops the second firing of some
 repeated times of such jobs (`5/20 * * * *` fires at 01:45+11:00 but not at 01:45+10:30, while
 `*/15 * * * *` fires at both 01:45s). RosterSync fires every repeated time of a non-fixed job in
-both passes, as croniter does for one-hour fall-backs; the generator adds the dropped second
-firings so the tables state that rule. It changes nothing in the other zones.
+both passes, as croniter does for one-hour fall-backs; the generator adds the dropped firings
+(found with croniter.match over each repeated window) so the tables state that rule. It changes
+nothing in the zones with one-hour changes.
 """
 import json
 from importlib import metadata
@@ -113,24 +114,40 @@ def fixed_time_fall_back(expression, zone, times):
     return [moment for moment in times if not is_second_of_repeated(moment, zone)]
 
 
-def both_passes(expression, zone, times):
-    """The quirk correction: a non-fixed job fires at both instants of every repeated local time."""
-    if is_fixed_time(expression):
+def fall_backs(name):
+    """(instant, length) of each backward clock change in the zone's window."""
+    zone, window = ZoneInfo(name), ZONES[name]
+    result = []
+    for change in transitions(zone, window) if window else []:
+        before = (change - timedelta(minutes=1)).astimezone(zone).utcoffset()
+        after = change.astimezone(zone).utcoffset()
+        if after < before:
+            result.append((change, before - after))
+    return result
+
+
+def both_passes(expression, name, start, times):
+    """The quirk correction: a non-fixed job fires at both instants of every repeated local time
+    it matches (only times up to the last one listed are added, so the list stays a prefix)."""
+    if is_fixed_time(expression) or not times:
         return times
-    result = list(times)
-    for moment in times:
-        wall = moment.replace(tzinfo=None)
-        first, second = wall.replace(tzinfo=zone, fold=0), wall.replace(tzinfo=zone, fold=1)
-        repeated = first.utcoffset() != second.utcoffset() and first.timestamp() < second.timestamp()
-        if repeated and moment.timestamp() == first.timestamp() and all(m.timestamp() != second.timestamp() for m in result):
-            result.append(second)
-    return sorted(result, key=lambda moment: moment.timestamp())
+    zone, horizon = ZoneInfo(name), times[-1].timestamp()
+    result = {moment.timestamp(): moment for moment in times}
+    for change, length in fall_backs(name):
+        instant = change - length
+        while instant < change + length:
+            local = instant.astimezone(zone)
+            if start.timestamp() < instant.timestamp() <= horizon and croniter.match(expression, local.replace(tzinfo=None)):
+                result.setdefault(instant.timestamp(), local)
+            instant += timedelta(minutes=1)
+    return [result[key] for key in sorted(result)]
 
 
-def next_times(expression, zone, start):
+def next_times(expression, name, start):
+    zone = ZoneInfo(name)
     iterator = croniter(expression, start)
     times = [iterator.get_next(datetime) for _ in range(COUNT + 4)]
-    return both_passes(expression, zone, fixed_time_fall_back(expression, zone, times))[:COUNT]
+    return both_passes(expression, name, start, fixed_time_fall_back(expression, zone, times))[:COUNT]
 
 
 def main():
@@ -139,7 +156,7 @@ def main():
         zone = ZoneInfo(name)
         for start, expressions in starts(name):
             for expression in expressions:
-                times = next_times(expression, zone, start)
+                times = next_times(expression, name, start)
                 cases.append({
                     "expression": expression, "timeZone": name, "from": start.isoformat(),
                     "times": [moment.astimezone(zone).isoformat() for moment in times],

@@ -1,6 +1,15 @@
 /// One of the five fields of a cron expression, in order.
 public enum CronField: Int, Sendable, CaseIterable, CustomStringConvertible {
-    case minute, hour, dayOfMonth, month, dayOfWeek
+    /// 0–59.
+    case minute
+    /// 0–23.
+    case hour
+    /// 1–31.
+    case dayOfMonth
+    /// 1–12 or JAN–DEC.
+    case month
+    /// 0–7 (0 and 7 are Sunday) or SUN–SAT.
+    case dayOfWeek
 
     /// The field's name as messages and docs spell it: `minute`, `day-of-month`, ….
     public var description: String {
@@ -62,5 +71,6 @@ public struct CronError: Error, Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
+    /// The message for people: where, what, and what to write instead.
     public var description: String { "\(subject) '\(token)' \(problem); \(fix)" }
 }

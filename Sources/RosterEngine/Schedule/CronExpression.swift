@@ -60,6 +60,7 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         try checkDaysExist(dayField: fields[2], monthField: fields[3])
     }
 
+    /// The expression as written.
     public var description: String { source }
 
     /// True when the expression fires at one minute of the day (one minute and one hour value):

@@ -2,9 +2,12 @@ public import Foundation
 
 /// A job the scheduler fires: its name (the key of `jobs:` in the config) and its schedule.
 public struct ScheduledJob: Sendable, Equatable {
+    /// The job's name, as ``SchedulerService/RunJob`` receives it.
     public var name: String
+    /// When the job fires.
     public var schedule: CronSchedule
 
+    /// A job named `name` firing on `schedule`.
     public init(name: String, schedule: CronSchedule) {
         self.name = name
         self.schedule = schedule
