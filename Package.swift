@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "RosterCoreTests", dependencies: ["RosterCore"], swiftSettings: settings),
         .testTarget(name: "RosterMappingTests", dependencies: ["RosterMapping"], swiftSettings: settings),
         .testTarget(name: "RosterConnectorsTests", dependencies: ["RosterConnectors", "RosterTesting"], swiftSettings: settings),
-        .testTarget(name: "RosterEngineTests", dependencies: ["RosterEngine", "RosterTesting"], swiftSettings: settings),
+        .testTarget(name: "RosterEngineTests", dependencies: ["RosterEngine", "RosterTesting"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
             name: "RosterStoreSQLiteTests",
             dependencies: ["RosterStoreSQLite", "RosterTesting"],

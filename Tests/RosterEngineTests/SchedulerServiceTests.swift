@@ -1,0 +1,129 @@
+import Foundation
+import RosterConnectors
+import RosterEngine
+import RosterTesting
+import Testing
+
+/// A wall clock the sleeper moves.
+final class SteppedClock: RosterClock {
+    private let time: Locked<Date>
+
+    init(_ start: Date) { time = Locked(start) }
+
+    func now() -> Date { time.withLock { $0 } }
+
+    func advance(by seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
+}
+
+/// For its first `steps` waits, moves the clock by the wait and returns at once; the wait after
+/// those parks until the task is cancelled. Every wait is recorded and announced on `calls`.
+final class SteppingSleeper: Sleeper {
+    let waits = Locked<[Double]>([])
+    let calls: AsyncStream<Int>
+    private let callsContinuation: AsyncStream<Int>.Continuation
+    private let clock: SteppedClock
+    private let steps: Int
+
+    init(clock: SteppedClock, steps: Int) {
+        (calls, callsContinuation) = AsyncStream<Int>.makeStream()
+        self.clock = clock
+        self.steps = steps
+    }
+
+    func sleep(seconds: Double) async throws {
+        let number = waits.withLock { $0.append(seconds); return $0.count }
+        callsContinuation.yield(number)
+        if number <= steps {
+            clock.advance(by: seconds)
+            return
+        }
+        await parkUntilCancelled()
+        throw CancellationError()
+    }
+}
+
+/// Suspends until the current task is cancelled; an unfinished stream's iteration ends only then.
+func parkUntilCancelled() async {
+    let (stream, continuation) = AsyncStream<Never>.makeStream()
+    for await _ in stream {}
+    continuation.finish()
+}
+
+/// Waits until `stream` has announced `count` values.
+func awaitCount(_ stream: AsyncStream<Int>, reaching count: Int) async {
+    for await value in stream where value >= count { return }
+}
+
+@Test(.timeLimit(.minutes(1)))
+func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() async throws {
+    let clock = SteppedClock(march10("01:59").addingTimeInterval(30))
+    let sleeper = SteppingSleeper(clock: clock, steps: 2)
+    let log = Locked<[String]>([])
+    let (runStarts, runStartsContinuation) = AsyncStream<Int>.makeStream()
+    let service = SchedulerService(
+        jobs: [try job("hr", "0 * * * *"), try job("nightly", "0 2 * * *")],
+        lastRunTimes: ["hr": march10("00:00")],  // missed 01:00 while down
+        clock: clock, sleeper: sleeper, longestSleep: 2 * 86_400,
+        runJob: { name in
+            let started = log.withLock { $0.append("start \(name)"); return $0.filter { $0.hasPrefix("start") }.count }
+            runStartsContinuation.yield(started)
+            await parkUntilCancelled()
+            // Shutdown reached the run: it commits the batch in hand and ends.
+            log.withLock { $0.append("\(name) committed its batch, cancelled: \(Task.isCancelled)") }
+        },
+        recordSkip: { name, at in
+            log.withLock { $0.append("skip \(name) at \(ScheduleTime.string(at, in: TimeZone(identifier: "UTC")!))") }
+        }
+    )
+    let running = Task { await service.run() }
+    await awaitCount(sleeper.calls, reaching: 3)
+    await awaitCount(runStarts, reaching: 2)
+
+    running.cancel()
+    await running.value
+
+    #expect(sleeper.waits.withLock { $0 } == [30, 3600, 3600])
+    let entries = log.withLock { $0 }
+    #expect(entries.filter { $0.hasPrefix("skip") } == ["skip hr at 2026-03-10T02:00:00+00:00", "skip hr at 2026-03-10T03:00:00+00:00"])
+    #expect(Set(entries.filter { $0.hasPrefix("start") }) == ["start hr", "start nightly"])
+    #expect(Set(entries.filter { $0.contains("committed") }) == [
+        "hr committed its batch, cancelled: true", "nightly committed its batch, cancelled: true",
+    ])
+    #expect(entries.count == 6)
+}
+
+@Test(.timeLimit(.minutes(1)))
+func shutdownWhileIdleStartsNothingAndReturns() async throws {
+    let clock = SteppedClock(march10("00:00"))
+    let sleeper = SteppingSleeper(clock: clock, steps: 0)
+    let starts = Locked<[String]>([])
+    let service = SchedulerService(
+        jobs: [try job("nightly", "0 2 * * *")], lastRunTimes: [:], clock: clock, sleeper: sleeper,
+        runJob: { name in starts.withLock { $0.append(name) } }, recordSkip: { _, _ in }
+    )
+    let running = Task { await service.run() }
+    await awaitCount(sleeper.calls, reaching: 1)
+    running.cancel()
+    await running.value
+    // The 02:00 job is two hours away; the loop still looks at the clock every minute.
+    #expect(sleeper.waits.withLock { $0 } == [60])
+    #expect(starts.withLock { $0 }.isEmpty)
+}
+
+@Test(.timeLimit(.minutes(1)))
+func manualRunReportedToTheServiceMakesTheScheduledTimeSkip() async throws {
+    let clock = SteppedClock(march10("00:59"))
+    let sleeper = SteppingSleeper(clock: clock, steps: 1)
+    let log = Locked<[String]>([])
+    let service = SchedulerService(
+        jobs: [try job("hr", "0 * * * *")], lastRunTimes: [:], clock: clock, sleeper: sleeper,
+        runJob: { name in log.withLock { $0.append("start \(name)") } },
+        recordSkip: { name, _ in log.withLock { $0.append("skip \(name)") } }
+    )
+    await service.runStarted(job: "hr")
+    let running = Task { await service.run() }
+    await awaitCount(sleeper.calls, reaching: 2)
+    running.cancel()
+    await running.value
+    #expect(log.withLock { $0 } == ["skip hr"])
+}
