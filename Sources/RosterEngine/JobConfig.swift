@@ -98,6 +98,20 @@ extension JobConfig {
             job.tokenURL = text("token_url")
             job.schedule = text("schedule")
             job.timeZone = text("timezone") ?? "UTC"
+            if let schedule = job.schedule {
+                do {
+                    _ = try CronSchedule.timeZone(named: job.timeZone)
+                } catch {
+                    reader.error(fields["timezone"]?.value, "job '\(name)': \(error)")
+                }
+                do {
+                    _ = try CronExpression(parsing: schedule)
+                } catch {
+                    reader.error(fields["schedule"]?.value, "job '\(name)': \(error)")
+                }
+            } else if fields["timezone"] != nil {
+                reader.error(fields["timezone"]?.value, "job '\(name)' has a timezone but no schedule; add schedule: \"0 2 * * *\" (or remove timezone)")
+            }
             job.settings = stringMap(fields["settings"]?.value, at: "jobs[].settings", &reader).mapValues { fileURL($0, folder) }
             job.secrets = stringMap(fields["secrets"]?.value, at: "jobs[].secrets", &reader)
             for (key, reference) in job.secrets where !reference.hasPrefix("env:") {
@@ -136,10 +150,10 @@ extension JobConfig {
         return bounds[0]...bounds[1]
     }
 
-    /// `file:RELATIVE` (no slashes after the colon) becomes an absolute `file://` URL resolved
-    /// against the config file's folder, so a config and its data can move together.
+    /// `file:PATH` (no `//` after the colon) becomes an absolute `file://` URL, a relative PATH
+    /// resolved against the config file's folder, so a config and its data can move together.
     private static func fileURL(_ value: String, _ folder: String) -> String {
-        guard value.hasPrefix("file:"), !value.hasPrefix("file:/") else { return value }
+        guard value.hasPrefix("file:"), !value.hasPrefix("file://") else { return value }
         let relative = resolve(String(value.dropFirst(5)), folder)
         let absolute = relative.hasPrefix("/") ? relative : FileManager.default.currentDirectoryPath + "/" + relative
         return "file://" + URL(fileURLWithPath: absolute).standardizedFileURL.path

@@ -9,6 +9,8 @@ public enum RunStatus: String, Sendable, Codable, CaseIterable {
     case failed
     case safeguardTripped = "safeguard tripped"
     case interrupted
+    /// A scheduled time came while the job's previous run was still going; nothing was pulled.
+    case skipped
 }
 
 /// What started a run.

@@ -113,7 +113,7 @@ public struct SyncService: Sendable {
         } catch {
             if !options.dryRun {
                 await store.rollbackWrites()
-                record.status = .failed
+                record.status = Task.isCancelled ? .interrupted : .failed
                 record.pulled = pulled
                 record.message = "\(error); nothing was written"
                 record.finishedAt = clock.now()
@@ -127,6 +127,15 @@ public struct SyncService: Sendable {
         record.finishedAt = clock.now()
         if !options.dryRun { try await store.finishRun(record) }
         return SyncResult(run: record, plan: plan)
+    }
+
+    /// Records that a scheduled time of `job` was skipped because its previous run was still going.
+    public func recordSkip(job: String, at time: Date) async throws {
+        var record = RunRecord(kind: "sync", source: job, trigger: .schedule, startedAt: time, status: .skipped)
+        record.id = try await store.beginRun(record)
+        record.finishedAt = time
+        record.message = "the previous run of '\(job)' was still going at this scheduled time; this one was skipped"
+        try await store.finishRun(record)
     }
 
     /// What `connectors check` reports: the first page's record count and the first record's field names.

@@ -10,7 +10,7 @@ struct RosterSync: AsyncParsableCommand {
         discussion: "Exit codes: 0 all good, 1 some rows failed, 2 usage or config error, 3 file rejected, 4 source unreachable or pull failed.",
         subcommands: [
             TemplateCommand.self, ImportCommand.self, SyncCommand.self, MapCommand.self, UsersCommand.self, RunsCommand.self,
-            ReportCommand.self, ConnectorsCommand.self, ScheduleCommand.self,
+            ReportCommand.self, ConnectorsCommand.self, ScheduleCommand.self, ServeCommand.self,
         ]
     )
 

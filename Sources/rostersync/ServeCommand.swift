@@ -1,0 +1,63 @@
+import ArgumentParser
+import CurlHTTP
+import Dispatch
+import Foundation
+import RosterConnectors
+import RosterEngine
+
+/// `rostersync serve`: runs every job that has a schedule, at its times, until SIGTERM or Ctrl-C.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Run scheduled syncs (the scheduler; the web console and API come later).",
+        discussion: """
+            A job runs at the times of its `schedule` in its `timezone`. A time missed while the service was down runs once \
+            at start; a time that comes while the job's previous run is still going is skipped and recorded. SIGTERM or Ctrl-C \
+            starts no new run and lets the current one end; it is recorded as interrupted and writes nothing.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    func run() async throws {
+        let services = try global.makeServices()
+        let jobs = services.config.jobs.filter { $0.schedule != nil }
+        guard !jobs.isEmpty else {
+            throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")
+        }
+        let scheduled = try jobs.map { ScheduledJob(name: $0.name, schedule: try CronSchedule($0.schedule!, timeZone: $0.timeZone)) }
+        let http = CurlHTTPClient()
+        let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
+        let configFile = global.configPath
+        var lastRuns: [String: Date] = [:]
+        for run in try await services.store.runs(limit: 10_000) where run.kind == "sync" && lastRuns[run.source] == nil {
+            lastRuns[run.source] = run.startedAt
+        }
+        let scheduler = SchedulerService(
+            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), sleeper: TaskSleeper(),
+            runJob: { name in
+                guard let job = jobs.first(where: { $0.name == name }) else { return }
+                do {
+                    let result = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule))
+                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): run \(result.run.id) \(result.run.status.rawValue): \(result.run.created) created, \(result.run.updated) updated, \(result.run.unchanged) unchanged, \(result.run.failed) failed, \(result.run.deactivated) deactivated")
+                } catch {
+                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): \(ExitStatus.classify(error).1)")
+                }
+            },
+            recordSkip: { name, time in
+                Output.error("\(ScheduleTime.string(time, in: .current)) \(name): skipped, the previous run is still going")
+                try? await sync.recordSkip(job: name, at: time)
+            })
+        Output.error("rostersync serve: \(scheduled.count) scheduled jobs (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        let task = Task { await scheduler.run() }
+        let signals = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { task.cancel() }
+            source.resume()
+            return source
+        }
+        await task.value
+        signals.forEach { $0.cancel() }
+        await http.shutdown()
+        Output.error("rostersync serve: stopped")
+    }
+}
