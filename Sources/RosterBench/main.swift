@@ -7,12 +7,27 @@ let usage = """
     usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
+           RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
            RosterBench mapping [--rows N]              map N Graph-shaped records with mappings/microsoft-graph-users.yaml
     """
 
 func option(_ name: String, default value: String) -> String {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
     return arguments[index + 1]
+}
+
+/// Runs `body` to its end from this synchronous top-level code. Detached, not main-actor: the main
+/// thread blocks on the semaphore until the work ends.
+func runAsync(_ body: @escaping @Sendable () async throws -> Void) {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+        do { try await body() } catch {
+            FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
+            exit(1)
+        }
+        done.signal()
+    }
+    done.wait()
 }
 
 do {
@@ -25,16 +40,11 @@ do {
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        // Detached, not main-actor: the main thread blocks on the semaphore until the pull ends.
-        let done = DispatchSemaphore(value: 0)
-        Task.detached {
-            do { try await runPullBench(users: users) } catch {
-                FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
-                exit(1)
-            }
-            done.signal()
-        }
-        done.wait()
+        runAsync { try await runPullBench(users: users) }
+    case "sync":
+        let users = Int(option("--users", default: "100000")) ?? 100_000
+        let directory = option("--dir", default: "bench-data")
+        runAsync { try await runSyncBench(users: users, directory: directory) }
     default:
         print(usage)
         exit(2)

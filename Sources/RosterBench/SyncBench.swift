@@ -1,0 +1,37 @@
+import CurlHTTP
+import Foundation
+import RosterConnectors
+import RosterEngine
+import RosterStoreSQLite
+import RosterTesting
+
+/// Syncs `users` Graph users end to end into a new SQLite store, then again unchanged, and prints
+/// the seconds of each run: the loopback Graph mock (999 per page), libcurl, the real connector
+/// and mapping files, the planner and the SQLite store, exactly as `rostersync sync` wires them.
+func runSyncBench(users: Int, directory: String) async throws {
+    let job = MockVendorJob.graph
+    let server = try LoopbackHTTPServer(lifetime: .seconds(3600), vendorAt: { origin in
+        job.mock(MockVendorOptions(users: users, pageSize: 999, origin: origin))
+    })
+    defer { server.stop() }
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let database = directory + "/sync-bench.sqlite"
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    var config = JobConfig(name: "entra", connector: root + "/connectors/" + job.file + ".yaml", mapping: root + "/mappings/microsoft-graph-users.yaml")
+    config.settings = job.config
+    config.secrets = Dictionary(uniqueKeysWithValues: job.secrets.keys.map { ($0, "env:BENCH_\($0.uppercased())") })
+    let environment = Dictionary(uniqueKeysWithValues: job.secrets.map { ("BENCH_\($0.key.uppercased())", $0.value.revealForTransport()) })
+    config.baseURL = server.baseURL + job.basePath
+    config.tokenURL = job.tokenPath.map { server.baseURL + $0 }
+    let http = CurlHTTPClient(maxConcurrentTransfers: 1)
+    let service = SyncService(store: try SQLiteUserStore(path: database), catalog: .standard, http: http, environment: environment)
+    for label in ["first (empty store)", "repeat (unchanged)"] {
+        let start = ContinuousClock.now
+        let result = try await service.sync(config, configFile: "bench", options: SyncOptions(full: true))
+        let elapsed = ContinuousClock.now - start
+        let run = result.run
+        print("sync \(label): \(elapsed): pulled \(run.pulled), created \(run.created), updated \(run.updated), unchanged \(run.unchanged), failed \(run.failed); peak RSS \(String(format: "%.1f", Double(peakResidentKiB()) / 1024)) MB")
+    }
+    await http.shutdown()
+}
