@@ -249,10 +249,12 @@ public struct ImportPlanner: Sendable {
         return action
     }
 
-    /// Rewrites "held by another user" reasons to name the holder, using `emailHolding`.
-    public mutating func nameExtensionHolders(_ emailHolding: (String) async throws -> String?) async rethrows {
+    /// Rewrites "held by another user" reasons to name the holders, looked up in one call.
+    public mutating func nameExtensionHolders(_ emailsHolding: ([String]) async throws -> [String: String]) async rethrows {
+        guard !storeHeldExtensions.isEmpty else { return }
+        let holders = try await emailsHolding(storeHeldExtensions.map(\.extension))
         for pending in storeHeldExtensions {
-            guard let email = try await emailHolding(pending.extension) else { continue }
+            guard let email = holders[pending.extension] else { continue }
             failures[pending.failure].errors[pending.issue] =
                 "Extension: \(pending.extension) is already held by \(email); pick a free extension or leave it empty"
         }

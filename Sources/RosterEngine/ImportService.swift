@@ -95,7 +95,7 @@ public struct ImportService: Sendable {
             // the store, so the two overlap and use both cores. At most one write is in flight.
             try await withThrowingTaskGroup(of: Void.self) { writes in
                 func flush() async throws {
-                    try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
+                    try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
                     let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
                     try report?.append(batch.failures)
                     guard !options.dryRun, !batch.isEmpty else { return }

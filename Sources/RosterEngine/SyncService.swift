@@ -99,7 +99,7 @@ public struct SyncService: Sendable {
                     guard let source else { continue }
                     planner.plan(source)
                 }
-                try await planner.nameExtensionHolders { try await store.emailHolding(extension: $0) }
+                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
                 try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
             }
             record.pulled = pulled

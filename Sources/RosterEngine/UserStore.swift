@@ -158,8 +158,9 @@ public protocol UserStore: Sendable {
     /// Stored users by identity hash (for a dry run's old → new view).
     func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser]
 
-    /// The email of the user holding `extension`, if any.
-    func emailHolding(extension: String) async throws -> String?
+    /// The emails of the users holding these extensions, by extension (held ones only).
+    /// Cost: one query per call, however many extensions.
+    func emailsHolding(extensions: [String]) async throws -> [String: String]
 
     /// Every user, ordered by email key.
     func users() async throws -> [StoredUser]
@@ -178,4 +179,11 @@ public protocol UserStore: Sendable {
 
     /// The failed rows stored with run `id`, in row order.
     func reportRows(runID: Int64) async throws -> [ReportRow]
+}
+
+extension UserStore {
+    /// The email of the user holding `extension`, if any.
+    public func emailHolding(extension: String) async throws -> String? {
+        try await emailsHolding(extensions: [`extension`])[`extension`]
+    }
 }

@@ -106,9 +106,18 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
-    public func emailHolding(extension: String) async throws -> String? {
-        try await database.read { db in
-            try String.fetchOne(db, sql: "SELECT email FROM users WHERE extension = ?", arguments: [`extension`])
+    public func emailsHolding(extensions: [String]) async throws -> [String: String] {
+        guard !extensions.isEmpty else { return [:] }
+        return try await database.read { db in
+            var holders: [String: String] = [:]
+            // Chunks stay under SQLite's bound-parameter limit.
+            for chunk in stride(from: 0, to: extensions.count, by: 500).map({ Array(extensions[$0..<min($0 + 500, extensions.count)]) }) {
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try Row.fetchAll(db, sql: "SELECT extension, email FROM users WHERE extension IN (\(marks))", arguments: StatementArguments(chunk)) {
+                    holders[row[0]] = row[1]
+                }
+            }
+            return holders
         }
     }
 

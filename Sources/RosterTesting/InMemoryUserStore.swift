@@ -82,10 +82,11 @@ public actor InMemoryUserStore: UserStore {
         appliedBatches += 1
     }
 
-    public func emailHolding(extension: String) async throws -> String? {
-        // An empty extension is "none" (NULL in SQL), which nobody holds.
-        guard !`extension`.isEmpty else { return nil }
-        return usersByKey.values.first { $0.record.row.extension == `extension` }?.record.row.email
+    public func emailsHolding(extensions: [String]) async throws -> [String: String] {
+        let wanted = Set(extensions.filter { !$0.isEmpty })
+        var holders: [String: String] = [:]
+        for user in usersByKey.values where wanted.contains(user.record.row.extension) { holders[user.record.row.extension] = user.record.row.email }
+        return holders
     }
 
     public func users() async throws -> [StoredUser] {

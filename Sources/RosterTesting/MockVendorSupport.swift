@@ -204,7 +204,10 @@ public enum MockPeople {
     /// Email of user `index`.
     public static func email(_ index: Int) -> String { "user\(index + 1)@example.test" }
     /// Phone of user `index`.
-    public static func phone(_ index: Int) -> String { "+1 555 01\(String(format2: index % 100))" }
+    public static func phone(_ index: Int) -> String {
+        let number = String(100 + index)
+        return "+1 555 " + String(repeating: "0", count: max(0, 7 - number.count)) + number
+    }
 }
 
 extension String {
