@@ -18,7 +18,12 @@ func runSyncBench(users: Int, directory: String) async throws {
     let database = directory + "/sync-bench.sqlite"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
-    var config = JobConfig(name: "entra", connector: root + "/connectors/" + job.file + ".yaml", mapping: root + "/mappings/microsoft-graph-users.yaml")
+    // The shipped mapping takes the last 4 digits of the phone as the extension; 100,000 users need
+    // 6 to stay unique, so the bench maps with a copy that keeps 6 (same cost per record).
+    let mapping = directory + "/graph-users-6-digit-extensions.yaml"
+    let shipped = try String(contentsOfFile: root + "/mappings/microsoft-graph-users.yaml", encoding: .utf8)
+    try shipped.replacingOccurrences(of: "{last: 4}", with: "{last: 6}").write(toFile: mapping, atomically: true, encoding: .utf8)
+    var config = JobConfig(name: "entra", connector: root + "/connectors/" + job.file + ".yaml", mapping: mapping)
     config.settings = job.config
     config.secrets = Dictionary(uniqueKeysWithValues: job.secrets.keys.map { ($0, "env:BENCH_\($0.uppercased())") })
     let environment = Dictionary(uniqueKeysWithValues: job.secrets.map { ("BENCH_\($0.key.uppercased())", $0.value.revealForTransport()) })
