@@ -1,3 +1,4 @@
+import RosterCore
 /// A position in a connector file, as `path:line:column` (1-based, libYAML columns).
 public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     /// The connector file path as given to the loader.
@@ -53,33 +54,7 @@ public struct ConnectorFileError: Error, Sendable, CustomStringConvertible {
 enum Suggestion {
     /// `; did you mean 'x'?` for the closest candidate, else `; use one of: a, b, c`.
     static func hint(for word: String, among candidates: [String]) -> String {
-        let lowered = word.lowercased()
-        if lowered.count >= 3, let extended = candidates.first(where: { $0.lowercased().hasPrefix(lowered) }) {
-            return "; did you mean '\(extended)'?"
-        }
-        let ranked = candidates.map { ($0, editDistance(lowered, $0.lowercased())) }.min { $0.1 < $1.1 }
-        if let (best, distance) = ranked, distance <= max(2, best.count / 3) {
-            return "; did you mean '\(best)'?"
-        }
-        return "; use one of: " + candidates.joined(separator: ", ")
-    }
-
-    /// Levenshtein distance over Unicode scalars.
-    static func editDistance(_ a: String, _ b: String) -> Int {
-        let left = Array(a.unicodeScalars)
-        let right = Array(b.unicodeScalars)
-        if left.isEmpty { return right.count }
-        if right.isEmpty { return left.count }
-        var previous = Array(0...right.count)
-        var current = previous
-        for i in 1...left.count {
-            current[0] = i
-            for j in 1...right.count {
-                let substitution = previous[j - 1] + (left[i - 1] == right[j - 1] ? 0 : 1)
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, substitution)
-            }
-            swap(&previous, &current)
-        }
-        return previous[right.count]
+        Suggestions.closest(to: word, in: candidates).map { "; did you mean '\($0)'?" }
+            ?? "; use one of: " + candidates.joined(separator: ", ")
     }
 }

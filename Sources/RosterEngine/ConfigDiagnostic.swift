@@ -1,23 +1,9 @@
-import RosterCore
+public import RosterCore
 package import Yams
 
-/// One problem in a file a user wrote, located and with its fix:
+/// One problem in a config file, located and with its fix:
 /// `rostersync.yaml:7:5: error: unknown key 'licences' in catalog; did you mean 'licenses'?`
-public struct ConfigDiagnostic: Sendable, Equatable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-    public var message: String
-
-    public init(file: String, line: Int, column: Int, message: String) {
-        self.file = file
-        self.line = line
-        self.column = column
-        self.message = message
-    }
-
-    public var description: String { "\(file):\(line):\(column): error: \(message)" }
-}
+public typealias ConfigDiagnostic = FileDiagnostic
 
 /// Every problem found in a config file; thrown once, after all were collected.
 public struct ConfigError: Error, Sendable, CustomStringConvertible {

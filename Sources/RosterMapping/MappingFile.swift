@@ -80,7 +80,7 @@ struct MappingLoader {
     /// Reports keys not in `allowed`, with a did-you-mean and the list of valid keys.
     mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: String) {
         for pair in pairs where !allowed.contains(pair.key) {
-            error(pair.keyNode, "unknown key '\(pair.key)' in \(what);\(Spelling.didYouMean(pair.key, in: allowed)) valid keys: \(allowed.joined(separator: ", "))")
+            error(pair.keyNode, "unknown key '\(pair.key)' in \(what);\(Suggestions.didYouMean(pair.key, in: allowed)) valid keys: \(allowed.joined(separator: ", "))")
         }
     }
 
@@ -129,7 +129,7 @@ struct MappingLoader {
         var rules: [TemplateColumn: (rule: FieldRule?, line: Int, key: String)] = [:]
         for entry in entries {
             guard let column = TemplateColumn(header: entry.key) else {
-                error(entry.keyNode, "unknown template column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", ")); put other fields under attributes:")
+                error(entry.keyNode, "unknown template column '\(entry.key)';\(Suggestions.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", ")); put other fields under attributes:")
                 continue
             }
             if let earlier = rules[column] {

@@ -34,7 +34,7 @@ extension MappingLoader {
         var expectedRow: [(column: TemplateColumn, value: String)] = []
         for entry in value("row").flatMap({ pairs($0.value, "\(what) row") }) ?? [] {
             guard let column = TemplateColumn(header: entry.key) else {
-                error(entry.keyNode, "\(what) row names unknown column '\(entry.key)';\(Spelling.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", "))")
+                error(entry.keyNode, "\(what) row names unknown column '\(entry.key)';\(Suggestions.didYouMean(entry.key, in: Self.columnNames)) template columns: \(Template.headers.joined(separator: ", "))")
                 continue
             }
             if let text = scalarText(entry.value, "\(what) row '\(entry.key)'") { expectedRow.append((column, text)) }
@@ -43,7 +43,7 @@ extension MappingLoader {
         for entry in value("attributes").flatMap({ pairs($0.value, "\(what) attributes") }) ?? [] {
             guard attributeNames.contains(entry.key) else {
                 let declared = attributeNames.isEmpty ? "none are declared under attributes:" : "declared: \(attributeNames.joined(separator: ", "))"
-                error(entry.keyNode, "\(what) expects unknown attribute '\(entry.key)';\(Spelling.didYouMean(entry.key, in: attributeNames)) \(declared)")
+                error(entry.keyNode, "\(what) expects unknown attribute '\(entry.key)';\(Suggestions.didYouMean(entry.key, in: attributeNames)) \(declared)")
                 continue
             }
             if let text = scalarText(entry.value, "\(what) attribute '\(entry.key)'") {

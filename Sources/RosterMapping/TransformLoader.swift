@@ -1,3 +1,4 @@
+import RosterCore
 import Yams
 
 /// The `transforms:` list of a rule.
@@ -65,7 +66,7 @@ extension MappingLoader {
     }
 
     private mutating func unknownTransform(_ name: String, _ node: Node) {
-        error(node, "unknown transform '\(name)';\(Spelling.didYouMean(name, in: Transform.names)) transforms: \(Transform.names.joined(separator: ", "))")
+        error(node, "unknown transform '\(name)';\(Suggestions.didYouMean(name, in: Transform.names)) transforms: \(Transform.names.joined(separator: ", "))")
     }
 
     private static func example(_ name: String) -> String {

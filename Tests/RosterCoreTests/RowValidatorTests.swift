@@ -42,7 +42,7 @@ import Testing
         #expect(normalised(.license, written) == stored)
     }
 
-    @Test(arguments: [("Premium", nil), ("Enterprize", "Enterprise"), ("Contacts", "Contact"), ("Enterprise Plus", nil), ("None", nil)])
+    @Test(arguments: [("Premium", nil), ("Enterprize", "Enterprise"), ("Contacts", "Contact"), ("Enterprise Plus", "Enterprise"), ("None", nil)])
     func invalidLicenses(written: String, suggestion: String?) throws {
         let issue = try #require(issues(.license, written).first)
         #expect(issue.column == .license)
