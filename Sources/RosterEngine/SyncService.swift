@@ -84,31 +84,37 @@ public struct SyncService: Sendable {
         var plan: [PlannedChange] = []
         var pulled = 0
         var removedIDs: [String] = []
-        func flush(_ batch: WriteBatch) async throws {
-            if options.dryRun {
-                plan += try await describe(batch)
-            } else if !batch.isEmpty {
-                try await store.apply(batch)
-            }
-        }
         do {
-            let outcome = try await client.pull(stream: stream, state: state) { page in
-                removedIDs += page.removedIDs
-                for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
-                    pulled += 1
-                    guard let source else { continue }
-                    planner.plan(source)
+            // Page N's batch is written by a child task while page N+1 is pulled and planned
+            // (planning never reads the store); at most one write is in flight.
+            try await withThrowingTaskGroup(of: Void.self) { writes in
+                func flush(_ batch: WriteBatch) async throws {
+                    if options.dryRun {
+                        plan += try await describe(batch)
+                    } else if !batch.isEmpty {
+                        try await writes.next()
+                        writes.addTask { try await store.apply(batch) }
+                    }
                 }
-                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
-                try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
+                let outcome = try await client.pull(stream: stream, state: state) { page in
+                    removedIDs += page.removedIDs
+                    for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
+                        pulled += 1
+                        guard let source else { continue }
+                        planner.plan(source)
+                    }
+                    try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
+                    try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
+                }
+                record.pulled = pulled
+                (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
+                var last = planner.takeBatch(runID: options.dryRun ? nil : record.id)
+                if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
+                    last.jobState = (job.name, text)
+                }
+                try await flush(last)
+                try await writes.waitForAll()
             }
-            record.pulled = pulled
-            (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
-            var last = planner.takeBatch(runID: options.dryRun ? nil : record.id)
-            if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
-                last.jobState = (job.name, text)
-            }
-            try await flush(last)
             if !options.dryRun { try await store.commitWrites() }
         } catch {
             if !options.dryRun {
