@@ -38,6 +38,8 @@ public struct PlannedChange: Sendable, Equatable {
 public struct SyncResult: Sendable {
     public var run: RunRecord
     public var plan: [PlannedChange]
+    /// Updates where the source renamed the user's email (matched through the job's link).
+    public var renamed: Int
 }
 
 /// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
@@ -132,7 +134,7 @@ public struct SyncService: Sendable {
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
         record.finishedAt = clock.now()
         if !options.dryRun { try await store.finishRun(record) }
-        return SyncResult(run: record, plan: plan)
+        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed)
     }
 
     /// Records that a scheduled time of `job` was skipped because its previous run was still going.

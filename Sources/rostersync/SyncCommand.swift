@@ -62,7 +62,7 @@ struct SyncCommand: AsyncParsableCommand {
         var object: [String: Any] = [
             "job": run.source, "run": Output.nullable(dryRun ? nil : run.id), "rows": run.rows, "created": run.created,
             "updated": run.updated, "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated,
-            "pulled": run.pulled, "status": run.status.rawValue, "report": Output.nullable(run.reportPath),
+            "pulled": run.pulled, "renamed": result.renamed, "status": run.status.rawValue, "report": Output.nullable(run.reportPath),
             "errors": run.message.map { [$0] } ?? [],
         ]
         if dryRun {
@@ -81,7 +81,7 @@ struct SyncCommand: AsyncParsableCommand {
             print("  \(change.action.rawValue) \(change.email)\(details.isEmpty ? "" : " (\(details))")")
         }
         let prefix = dryRun ? "Dry run of job \(job) (nothing written)" : "Synced job \(job) (run \(run.id))"
-        print("\(prefix): pulled \(run.pulled), \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated")
+        print("\(prefix): pulled \(run.pulled), \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")
         if let message = run.message { print("\(run.status.rawValue): \(message)") }
         if run.failed > 0 { print("see the failed rows with `rostersync report \(dryRun ? "" : String(run.id))`") }
     }

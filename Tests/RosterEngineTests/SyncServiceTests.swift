@@ -56,6 +56,7 @@ import Testing
         let renamed = try await Self.service(store, users: 10) { $0.replacingOccurrences(of: "user3@example.test", with: "jane.renamed@example.test") }
             .sync(Self.job(), configFile: "rostersync.yaml", options: Self.full)
         #expect(renamed.run.updated == 1)
+        #expect(renamed.renamed == 1)
         #expect(renamed.run.created == 0)
         let emails = try await store.users().map(\.record.row.email)
         #expect(emails.count == 10)
