@@ -59,20 +59,20 @@ public struct ExtensionHolder: Sendable, Equatable {
 
 /// The compact in-memory image of the roster that every planned row is checked against.
 ///
-/// Two open-addressing hash tables keyed by ``StableHash`` values (users by email, holders by
-/// extension), sized once for the stored users plus the rows about to come, at ~32 and ~24 bytes
-/// a slot: about 75 MB for a million users, where a `[String: …]` dictionary needs three times that.
-/// Keys are 64-bit hashes; writes are still guarded by the store's unique email key.
+/// Two open-addressing hash tables (users by email hash, holders by ``ExtensionKey``), sized once
+/// for the stored users plus the rows about to come, at 32 and 24 bytes a slot (key included):
+/// about 70 MB for a million users, where a `[String: …]` dictionary needs three times that.
+/// Emails are keyed by 64-bit hashes; writes are still guarded by the store's unique index.
 public struct RosterIndex: Sendable {
-    private var users: OpenTable<IndexedUser>
-    private var extensions: OpenTable<ExtensionHolder>
+    private var users: OpenTable<UserSlot>
+    private var extensions: OpenTable<HolderSlot>
     /// Active users per license position, for seat checks.
     public private(set) var seatsUsed: [Int]
 
     /// An empty index able to hold `capacity` users without growing.
     public init(capacity: Int) {
-        users = OpenTable(capacity: capacity, filler: IndexedUser(emailHash: 0, contentHash: 0, extensionHash: 0, license: 0, isActive: false))
-        extensions = OpenTable(capacity: capacity, filler: ExtensionHolder(extensionHash: 0, ownerEmailHash: 0, row: 0))
+        users = OpenTable(capacity: capacity, filler: UserSlot(contentHash: 0, extensionHash: 0, firstRow: 0, license: 0, isActive: false, isStored: false))
+        extensions = OpenTable(capacity: capacity, filler: HolderSlot(ownerEmailHash: 0, row: 0))
         seatsUsed = Array(repeating: 0, count: Catalog.licenses.count)
     }
 
@@ -90,28 +90,36 @@ public struct RosterIndex: Sendable {
     /// Adds a stored user (used while loading from a store).
     public mutating func addStored(_ user: IndexedUser) {
         hasStoredUsers = true
-        users.upsert(user)
-        if user.extensionHash != 0 { extensions.upsert(ExtensionHolder(extensionHash: user.extensionHash, ownerEmailHash: user.emailHash, row: 0)) }
+        setUser(user)
+        if user.extensionHash != 0 { extensions.upsert(user.extensionHash, HolderSlot(ownerEmailHash: user.emailHash, row: 0)) }
         if user.isActive { seatsUsed[Int(user.license)] += 1 }
     }
 
     /// The user whose email key hashes to `emailHash`.
-    public func user(emailHash: UInt64) -> IndexedUser? { users.find(emailHash) }
+    public func user(emailHash: UInt64) -> IndexedUser? {
+        users.find(emailHash).map { slot in
+            IndexedUser(emailHash: emailHash, contentHash: slot.contentHash, extensionHash: slot.extensionHash, license: slot.license,
+                        isActive: slot.isActive, isStored: slot.isStored, firstRow: slot.firstRow)
+        }
+    }
 
     /// Records `user` as it is after the current row.
-    public mutating func setUser(_ user: IndexedUser) { users.upsert(user) }
+    public mutating func setUser(_ user: IndexedUser) {
+        users.upsert(user.emailHash, UserSlot(contentHash: user.contentHash, extensionHash: user.extensionHash, firstRow: user.firstRow,
+                                              license: user.license, isActive: user.isActive, isStored: user.isStored))
+    }
 
     /// The holder of the extension hashing to `extensionHash`, if it is held.
     public func holder(extensionHash: UInt64) -> ExtensionHolder? {
         guard let holder = extensions.find(extensionHash), holder.ownerEmailHash != 0 else { return nil }
-        return holder
+        return ExtensionHolder(extensionHash: extensionHash, ownerEmailHash: holder.ownerEmailHash, row: holder.row)
     }
 
     /// Moves `owner`'s extension from `old` to `new` (either may be 0 for none).
     public mutating func moveExtension(owner: UInt64, from old: UInt64, to new: UInt64, row: Int32) {
         guard old != new else { return }
-        if old != 0 { extensions.upsert(ExtensionHolder(extensionHash: old, ownerEmailHash: 0, row: 0)) }
-        if new != 0 { extensions.upsert(ExtensionHolder(extensionHash: new, ownerEmailHash: owner, row: row)) }
+        if old != 0 { extensions.upsert(old, HolderSlot(ownerEmailHash: 0, row: 0)) }
+        if new != 0 { extensions.upsert(new, HolderSlot(ownerEmailHash: owner, row: row)) }
     }
 
     /// Moves one active seat from license position `old` (nil for a new user) to `new`.
@@ -127,24 +135,27 @@ public struct RosterIndex: Sendable {
     public var count: Int { users.count }
 }
 
-/// A value that carries its own non-zero 64-bit hash key; 0 marks an empty slot.
-protocol HashKeyed: Sendable {
-    var hashKey: UInt64 { get }
+/// A user's entry without its key (the key array holds the email hash): 24 bytes.
+struct UserSlot: Sendable {
+    var contentHash: UInt64
+    var extensionHash: UInt64
+    var firstRow: Int32
+    var license: UInt8
+    var isActive: Bool
+    var isStored: Bool
 }
 
-extension IndexedUser: HashKeyed {
-    var hashKey: UInt64 { emailHash }
-}
-
-extension ExtensionHolder: HashKeyed {
-    var hashKey: UInt64 { extensionHash }
+/// An extension holder's entry without its key: 16 bytes.
+struct HolderSlot: Sendable {
+    var ownerEmailHash: UInt64
+    var row: Int32
 }
 
 /// Linear-probing hash table; grows by doubling past 80% load.
 ///
 /// Keys live in their own array: a probe sequence then walks 8 keys per cache line instead of
 /// whole values, which keeps misses (every new user of a fresh import) cheap at high load.
-struct OpenTable<Value: HashKeyed>: Sendable {
+struct OpenTable<Value: Sendable>: Sendable {
     private var keys: [UInt64]
     private var values: [Value]
     private let filler: Value
@@ -178,9 +189,9 @@ struct OpenTable<Value: HashKeyed>: Sendable {
         return keys[index] == key ? values[index] : nil
     }
 
-    mutating func upsert(_ value: Value) {
+    /// Stores `value` under `key` (non-zero).
+    mutating func upsert(_ key: UInt64, _ value: Value) {
         if (count + 1) * 5 > keys.count * 4 { grow() }
-        let key = value.hashKey
         let index = slot(of: key)
         if keys[index] == 0 {
             keys[index] = key
@@ -194,6 +205,6 @@ struct OpenTable<Value: HashKeyed>: Sendable {
         keys = Array(repeating: 0, count: oldKeys.count * 2)
         values = Array(repeating: filler, count: oldKeys.count * 2)
         count = 0
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 { upsert(value) }
+        for (key, value) in zip(oldKeys, oldValues) where key != 0 { upsert(key, value) }
     }
 }

@@ -70,7 +70,9 @@ func newYorkDSTExamples(expression: String, from: String, expected: [String]) th
     #expect(times.count == 200)
     #expect(times[49] == "2232-02-29T23:59:00+11:00")
     #expect(times.last == "2848-02-29T23:59:00+11:00")
-    #expect(elapsed < .seconds(1))
+    // Scanning minute by minute over 800 years would take minutes; skipping takes milliseconds.
+    // The bound separates the two with room for a loaded CI machine.
+    #expect(elapsed < .seconds(10))
 }
 
 @Test(arguments: [
