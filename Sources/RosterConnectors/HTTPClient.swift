@@ -36,10 +36,7 @@ public struct HTTPRequest: Sendable, Equatable {
     }
 
     /// The value of the first header named `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let key = name.lowercased()
-        return headers.first { $0.name.lowercased() == key }?.value
-    }
+    public func header(_ name: String) -> String? { firstHeader(named: name, in: headers) }
 
     public static func == (lhs: HTTPRequest, rhs: HTTPRequest) -> Bool {
         lhs.method == rhs.method && lhs.url == rhs.url && lhs.body == rhs.body
@@ -60,10 +57,13 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The value of the first header named `name` (case-insensitive).
-    public func header(_ name: String) -> String? {
-        let key = name.lowercased()
-        return headers.first { $0.name.lowercased() == key }?.value
-    }
+    public func header(_ name: String) -> String? { firstHeader(named: name, in: headers) }
+}
+
+/// The value of the first of `headers` named `name`, compared case-insensitively as HTTP does.
+private func firstHeader(named name: String, in headers: [(name: String, value: String)]) -> String? {
+    let key = name.lowercased()
+    return headers.first { $0.name.lowercased() == key }?.value
 }
 
 /// Why a request got no HTTP response at all. Descriptions never include credentials or query strings.
