@@ -69,7 +69,7 @@ public struct ImportService: Sendable {
             options: options, reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
     }
 
-    /// Plans and applies `rows` as one run. Shared by imports and syncs.
+    /// Plans and applies the rows of `feed` as one run. Shared by template and mapped imports.
     /// - Parameter reportColumns: the header of the report's cells; a mapped file passes its own
     ///   header and sets ``SourceRow/reportCells``.
     package func run(
@@ -99,8 +99,7 @@ public struct ImportService: Sendable {
                     let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
                     try report?.append(batch.failures)
                     guard !options.dryRun, !batch.isEmpty else { return }
-                    try await writes.next()
-                    writes.addTask { try await store.apply(batch) }
+                    try await writes.applyAfterPrevious(batch, to: store)
                 }
                 var feed = feed
                 while try feed.planNext(into: &planner) {
@@ -164,6 +163,15 @@ struct TemplateFileFeed<Source: ByteSource>: RowFeed {
             ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
         planner.plan(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
         return true
+    }
+}
+
+extension ThrowingTaskGroup where ChildTaskResult == Void, Failure == any Error {
+    /// Writes `batch` in a child task once the previous batch's write has finished, so the
+    /// caller plans the next batch meanwhile and at most one write is in flight, in plan order.
+    mutating func applyAfterPrevious(_ batch: WriteBatch, to store: any UserStore) async throws {
+        try await next()
+        addTask { try await store.apply(batch) }
     }
 }
 

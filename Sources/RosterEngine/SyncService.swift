@@ -94,8 +94,7 @@ public struct SyncService: Sendable {
                     if options.dryRun {
                         plan += try await describe(batch)
                     } else if !batch.isEmpty {
-                        try await writes.next()
-                        writes.addTask { try await store.apply(batch) }
+                        try await writes.applyAfterPrevious(batch, to: store)
                     }
                 }
                 let outcome = try await client.pull(stream: stream, state: state) { page in
