@@ -32,12 +32,20 @@ public struct IndexedUser: Sendable, Equatable {
 public enum ExtensionKey {
     /// The key of `extension`; 0 for an empty one.
     public static func of(_ extension: String) -> UInt64 {
-        guard !`extension`.isEmpty else { return 0 }
-        let digits = `extension`.utf8
-        guard digits.count <= 16, let value = UInt64(`extension`), digits.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            return StableHash.of(`extension`) | (0xFF << 56)
+        var text = `extension`
+        return text.withUTF8(of(utf8:))
+    }
+
+    /// The key of the extension whose UTF-8 bytes are `utf8`, as ``of(_:)`` gives for that text.
+    public static func of(utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        guard !utf8.isEmpty else { return 0 }
+        guard utf8.count <= 16, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            var hash = StableHash()
+            hash.combine(bytes: utf8)
+            return hash.value | (0xFF << 56)
         }
-        return UInt64(digits.count) << 56 | value
+        let value = utf8.reduce(UInt64(0)) { $0 &* 10 &+ UInt64($1 - 0x30) }
+        return UInt64(utf8.count) << 56 | value
     }
 
     /// The extension a key stands for, when it is exact (not a hash).

@@ -14,58 +14,58 @@ enum SQLiteBulk {
     /// SQLite copies bound text before `sqlite3_bind_text` returns (SQLITE_TRANSIENT).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+    /// Streams every stored user's index entry to `body`, reading the columns as bytes: a
+    /// million-row roster makes no String.
     static func scanIndex(_ db: Database, _ body: (IndexedUser) -> Void) throws {
         let statement = try db.makeStatement(sql: "SELECT email_hash, content_hash, extension, license, active FROM users")
         let handle = statement.sqliteStatement
-        let licenses = Catalog.licenses
+        let licenses = Catalog.licenses.map { Array($0.utf8) }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error(db, code) }
-            var extensionHash: UInt64 = 0
-            if let text = sqlite3_column_text(handle, 2) {
-                extensionHash = ExtensionKey.of(String(cString: text))
-            }
-            let license = String(cString: sqlite3_column_text(handle, 3))
             body(IndexedUser(
                 emailHash: UInt64(bitPattern: sqlite3_column_int64(handle, 0)),
                 contentHash: UInt64(bitPattern: sqlite3_column_int64(handle, 1)),
-                extensionHash: extensionHash,
-                license: UInt8(licenses.firstIndex(of: license) ?? licenses.count - 1),
+                extensionHash: ExtensionKey.of(utf8: columnBytes(handle, 2)),
+                license: UInt8(licenses.firstIndex { $0.elementsEqual(columnBytes(handle, 3)) } ?? licenses.count - 1),
                 isActive: sqlite3_column_int64(handle, 4) != 0))
         }
     }
 
+    /// The UTF-8 bytes of text column `column` of the current row (empty for NULL); valid until the next step.
+    private static func columnBytes(_ statement: SQLiteStatement, _ column: Int32) -> UnsafeBufferPointer<UInt8> {
+        guard let text = sqlite3_column_text(statement, column) else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(statement, column)))
+    }
+
     static func apply(_ batch: WriteBatch, in db: Database) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO users (first_name, last_name, license, extension, email, role, data_center, attributes, active,
-                               email_hash, content_hash, created_run, updated_run)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)
-            """).sqliteStatement
+        let groupInsert = try db.cachedStatement(sql: SQLiteUserRows.insertSQL(rows: SQLiteUserRows.rowsPerInsert)).sqliteStatement
+        let singleInsert = try db.cachedStatement(sql: SQLiteUserRows.insertSQL(rows: 1)).sqliteStatement
         let update = try db.cachedStatement(sql: """
             UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
                              data_center = ?7, attributes = ?8, active = 1, email_hash = ?9, content_hash = ?10,
                              updated_run = ?12
             WHERE email_hash = ?13
             """).sqliteStatement
-        for write in batch.writes {
-            switch write.kind {
-            case .create:
-                try bindUser(write, runID: batch.runID, to: insert)
-                try step(insert, db)
-            case .update(let target):
-                try bindUser(write, runID: batch.runID, to: update)
-                sqlite3_bind_int64(update, 13, Int64(bitPattern: target))
-                try step(update, db)
-                guard sqlite3_changes(db.sqliteConnection) == 1 else {
-                    throw DatabaseError(message: "user to update is no longer stored; run the import again")
-                }
-                if target != write.emailHash {
-                    try db.execute(sql: "UPDATE links SET email_hash = ? WHERE email_hash = ?",
-                                   arguments: [Int64(bitPattern: write.emailHash), Int64(bitPattern: target)])
-                }
+        var rows = SQLiteUserRows()
+        // Creates go in groups, but never past an update: an update may free the email or
+        // extension that a later create takes.
+        var createsStart = batch.writes.startIndex
+        for (position, write) in batch.writes.enumerated() {
+            guard case .update(let target) = write.kind else { continue }
+            try rows.insert(batch.writes[createsStart..<position], runID: batch.runID, groupInsert: groupInsert, singleInsert: singleInsert, in: db)
+            createsStart = position + 1
+            try rows.update(write, target: target, runID: batch.runID, statement: update, in: db)
+            guard sqlite3_changes(db.sqliteConnection) == 1 else {
+                throw DatabaseError(message: "user to update is no longer stored; run the import again")
+            }
+            if target != write.emailHash {
+                try db.execute(sql: "UPDATE links SET email_hash = ? WHERE email_hash = ?",
+                               arguments: [Int64(bitPattern: write.emailHash), Int64(bitPattern: target)])
             }
         }
+        try rows.insert(batch.writes[createsStart...], runID: batch.runID, groupInsert: groupInsert, singleInsert: singleInsert, in: db)
         for link in batch.links {
             try db.execute(sql: "INSERT OR REPLACE INTO links (job, external_id, email_hash) VALUES (?, ?, ?)",
                            arguments: [link.job, link.externalID, Int64(bitPattern: link.emailHash)])
@@ -94,38 +94,15 @@ enum SQLiteBulk {
         text.isEmpty ? [] : text.split(separator: separator, omittingEmptySubsequences: false).map(String.init)
     }
 
-    /// Binds parameters 1…12 shared by the insert and the update.
-    private static func bindUser(_ write: UserWrite, runID: Int64?, to statement: SQLiteStatement) throws {
-        sqlite3_reset(statement)
-        let record = write.record, row = record.row
-        for (offset, column) in [TemplateColumn.firstName, .lastName, .license].enumerated() {
-            sqlite3_bind_text(statement, Int32(offset + 1), row[column], -1, transient)
-        }
-        bindOptional(row.extension.isEmpty ? nil : row.extension, 4, statement)
-        sqlite3_bind_text(statement, 5, row.email, -1, transient)
-        sqlite3_bind_text(statement, 6, row.role, -1, transient)
-        sqlite3_bind_text(statement, 7, row.dataCenter, -1, transient)
-        if record.attributes.isEmpty {
-            sqlite3_bind_null(statement, 8)
-        } else {
-            let json = try JSONEncoder.sortedKeys.encode(record.attributes)
-            sqlite3_bind_text(statement, 8, String(decoding: json, as: UTF8.self), -1, transient)
-        }
-        sqlite3_bind_int64(statement, 9, Int64(bitPattern: write.emailHash))
-        sqlite3_bind_int64(statement, 10, Int64(bitPattern: write.contentHash))
-        bindOptional(runID, 11, statement)
-        bindOptional(runID, 12, statement)
-    }
-
     private static func bindOptional(_ value: String?, _ index: Int32, _ statement: SQLiteStatement) {
         if let value { sqlite3_bind_text(statement, index, value, -1, transient) } else { sqlite3_bind_null(statement, index) }
     }
 
-    private static func bindOptional(_ value: Int64?, _ index: Int32, _ statement: SQLiteStatement) {
+    static func bindOptional(_ value: Int64?, _ index: Int32, _ statement: SQLiteStatement) {
         if let value { sqlite3_bind_int64(statement, index, value) } else { sqlite3_bind_null(statement, index) }
     }
 
-    private static func step(_ statement: SQLiteStatement, _ db: Database) throws {
+    static func step(_ statement: SQLiteStatement, _ db: Database) throws {
         let code = sqlite3_step(statement)
         guard code == SQLITE_DONE else { throw error(db, code) }
     }

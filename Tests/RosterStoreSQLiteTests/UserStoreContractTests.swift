@@ -47,6 +47,30 @@ import Testing
         }
     }
 
+    /// Stores write creates in groups; a group never passes an update, which may free the
+    /// extension that a later create in the same batch takes.
+    @Test(arguments: StoreKind.allCases)
+    func manyCreatesAroundAnUpdateKeepBatchOrder(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1000"))]))
+            let before = (0..<70).map { UserWrite.create(user("U\($0)", "u\($0)@company.com", extension: "\(2000 + $0)")) }
+            let after = (70..<200).map { UserWrite.create(user("U\($0)", "u\($0)@company.com", extension: "\(2000 + $0)")) }
+            let runID = try await store.beginRun(run())
+            try await store.applyRun(WriteBatch(runID: runID, writes: before + [
+                .update(emailKey: "bob@company.com", user("Bob", "bob@company.com", extension: "1999")),
+                .create(user("Ann", "ann@company.com", extension: "1000")),
+            ] + after))
+            let users = try await store.users()
+            #expect(users.count == 202)
+            #expect(try await store.emailHolding(extension: "1000") == "ann@company.com")
+            #expect(try await store.emailHolding(extension: "1999") == "bob@company.com")
+            #expect(try await store.emailHolding(extension: "2199") == "u199@company.com")
+            let created = users.filter { $0.record.row.email.hasPrefix("u") }
+            #expect(Set(created.map(\.record.row.extension)) == Set((2000..<2200).map(String.init)))
+            #expect(created.allSatisfy { $0.createdRun == runID && $0.updatedRun == runID && $0.record.row.lastName == "Tester" })
+        }
+    }
+
     @Test(arguments: StoreKind.allCases)
     func emailHoldingAnExtension(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
