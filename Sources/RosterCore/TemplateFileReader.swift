@@ -62,41 +62,20 @@ public final class TemplateFileReader<Source: ByteSource> {
         return false
     }
 
-    /// The fingerprint of the current row, or `nil` when it cannot stand for the row's Strings:
-    /// a Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote.
-    public func fingerprint() -> RowFingerprint? {
-        guard format.encoding == .utf8, !reader.hasUnterminatedQuote else { return nil }
-        var content = StableHash(), email = StableHash(), role = StableHash(), center = StableHash()
-        for (column, field) in zip(TemplateColumn.allCases, header.fieldIndex) {
-            if reader.fieldHasLineBreak(field) { return nil }
-            reader.withTrimmedFieldBytes(field) { bytes in
-                content.combine(bytes: bytes)
-                switch column {
-                case .email: email.combineLowercased(bytes: bytes)
-                case .role: role.combine(bytes: bytes)
-                case .dataCenter: center.combine(bytes: bytes)
-                default: break
-                }
-            }
+    /// Reads up to `maxRows` further non-blank rows.
+    /// - Returns: `nil` when no row is left.
+    /// - Throws: ``ByteSourceError`` when reading fails.
+    public func readBlock(maxRows: Int) throws -> TemplateRowBlock? {
+        var block = TemplateRowBlock(encoding: format.encoding, capacity: maxRows)
+        while block.count < maxRows, try advance() {
+            block.appendCurrentRow(of: reader, header: header)
         }
-        return RowFingerprint(number: reader.recordNumber, emailHash: email.value, contentHash: content.value, roleHash: role.value, dataCenterHash: center.value)
-    }
-
-    /// The current row as Strings.
-    public func row() -> TemplateFileRow {
-        var row = TemplateRow()
-        var lineBreaks: Set<TemplateColumn> = []
-        for column in TemplateColumn.allCases {
-            let field = header.fieldIndex[column.rawValue]
-            row[column] = reader.trimmedField(field)
-            if reader.fieldHasLineBreak(field) { lineBreaks.insert(column) }
-        }
-        return TemplateFileRow(number: reader.recordNumber, row: row, lineBreaks: lineBreaks, hasUnterminatedQuote: reader.hasUnterminatedQuote)
+        return block.count == 0 ? nil : block
     }
 
     /// The next non-blank data row, or `nil` at the end of the file.
     /// - Throws: ``ByteSourceError`` when reading fails.
     public func next() throws -> TemplateFileRow? {
-        try advance() ? row() : nil
+        try readBlock(maxRows: 1)?.row(0)
     }
 }

@@ -69,15 +69,16 @@ public struct ImportPlanner: Sendable {
     /// Failures whose extension is held by a stored user, to be named by ``nameExtensionHolders(_:)``.
     private var storeHeldExtensions: [(failure: Int, issue: Int, extension: String)] = []
 
-    /// Hashes of the canonical roles and data center codes, for ``planUnchanged(_:)``.
-    private let roleHashes: Set<UInt64>
-    private let dataCenterHashes: Set<UInt64>
+    /// Hashes of the canonical roles and data center codes, for ``planUnchanged(_:)``: a handful
+    /// each, so an array scan beats hashing the hash.
+    private let roleHashes: [UInt64]
+    private let dataCenterHashes: [UInt64]
 
     public init(catalog: Catalog, index: RosterIndex) {
         validator = RowValidator(catalog: catalog)
         self.index = index
-        roleHashes = Set(catalog.roles.map(StableHash.of))
-        dataCenterHashes = Set(catalog.dataCenters.keys.map(StableHash.of))
+        roleHashes = catalog.roles.map(StableHash.of)
+        dataCenterHashes = catalog.dataCenters.keys.map(StableHash.of)
     }
 
     /// Gives users without an extension the lowest free number of `range` (a user who already
@@ -132,12 +133,9 @@ public struct ImportPlanner: Sendable {
     /// data center are checked against today's catalog by hash, the user keeps their license
     /// (no seat needed) and their own extension. Returns `false`, planning nothing, otherwise.
     public mutating func planUnchanged(_ fingerprint: RowFingerprint) -> Bool {
-        guard var stored = index.user(emailHash: fingerprint.emailHash), stored.isStored, stored.isActive, stored.firstRow == 0,
-              stored.contentHash == fingerprint.contentHash,
-              roleHashes.contains(fingerprint.roleHash), dataCenterHashes.contains(fingerprint.dataCenterHash)
+        guard roleHashes.contains(fingerprint.roleHash), dataCenterHashes.contains(fingerprint.dataCenterHash),
+              index.claimUnchanged(emailHash: fingerprint.emailHash, contentHash: fingerprint.contentHash, row: Int32(clamping: fingerprint.number))
         else { return false }
-        stored.firstRow = Int32(clamping: fingerprint.number)
-        index.setUser(stored)
         counts.rows += 1
         counts.unchanged += 1
         return true

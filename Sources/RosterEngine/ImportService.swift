@@ -8,8 +8,10 @@ public struct ImportOptions: Sendable {
     /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry run).
     public var reportPath: String?
     public var trigger = RunTrigger.manual
-    /// Rows per store transaction.
-    public var batchSize = 20_000
+    /// Rows planned before their writes go to the store as one batch (a template file is planned a
+    /// block of rows at a time, so its batches may run a block longer). All batches of a run
+    /// share one transaction.
+    public var batchSize = 10_000
 
     public init(dryRun: Bool = false, reportPath: String? = nil, trigger: RunTrigger = .manual) {
         self.dryRun = dryRun
@@ -60,12 +62,12 @@ public struct ImportService: Sendable {
         let format = try CSVFormat.detect(in: &formatSource, file: file)
         let reader = try TemplateFileReader(
             reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
-        guard try reader.advance() else {
+        guard let first = try reader.readBlock(maxRows: TemplateFileFeed.blockRows) else {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }
         let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         return try await run(
-            kind: "import", source: file, feed: TemplateFileFeed(reader: reader, hasCurrentRow: true), expectedRows: format.lineCount,
+            kind: "import", source: file, feed: TemplateFileFeed(reader: reader, first: first), expectedRows: format.lineCount,
             options: options, reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
     }
 
@@ -102,8 +104,10 @@ public struct ImportService: Sendable {
                     try await writes.applyAfterPrevious(batch, to: store)
                 }
                 var feed = feed
-                while try feed.planNext(into: &planner) {
-                    if planner.counts.rows % options.batchSize == 0 {
+                var flushedRows = 0
+                while try await feed.planNext(into: &planner) {
+                    if planner.counts.rows - flushedRows >= options.batchSize {
+                        flushedRows = planner.counts.rows
                         try await flush()
                         progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
                     }
@@ -137,33 +141,11 @@ public struct ImportService: Sendable {
     }
 }
 
-/// Hands rows to the planner one at a time; the seam between a source (a template file, a
-/// mapped file, a pull) and the shared run.
+/// Hands rows to the planner, one or a block at a time; the seam between a source (a template
+/// file, a mapped file, a pull) and the shared run.
 package protocol RowFeed {
-    /// Plans the next row. - Returns: `false` when there are no more rows.
-    mutating func planNext(into planner: inout ImportPlanner) throws -> Bool
-}
-
-/// Rows of a template CSV. A row whose raw cells hash to the stored user's content is
-/// recognised from its fingerprint alone, so a repeat import makes no Strings for it.
-struct TemplateFileFeed<Source: ByteSource>: RowFeed {
-    let reader: TemplateFileReader<Source>
-    /// The reader already stands on a row that was not planned yet.
-    var hasCurrentRow: Bool
-
-    mutating func planNext(into planner: inout ImportPlanner) throws -> Bool {
-        if hasCurrentRow {
-            hasCurrentRow = false
-        } else if try !reader.advance() {
-            return false
-        }
-        if planner.canPlanUnchanged, let fingerprint = reader.fingerprint(), planner.planUnchanged(fingerprint) { return true }
-        let next = reader.row()
-        let issues = next.hasUnterminatedQuote
-            ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
-        planner.plan(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
-        return true
-    }
+    /// Plans the next row or rows. - Returns: `false` when there are no more rows.
+    mutating func planNext(into planner: inout ImportPlanner) async throws -> Bool
 }
 
 extension ThrowingTaskGroup where ChildTaskResult == Void, Failure == any Error {

@@ -1,5 +1,5 @@
 import Foundation
-package import Yams
+import Yams
 
 /// One sync job of `rostersync.yaml` (DESIGN §4): where to pull from, how to map, when to run
 /// and what to do with users that vanished from the source.

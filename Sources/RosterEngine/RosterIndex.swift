@@ -111,6 +111,17 @@ public struct RosterIndex: Sendable {
         }
     }
 
+    /// Marks the stored, active user `emailHash` as first seen on `row` if its content hash is
+    /// `contentHash` and no earlier row claimed it; one probe, for the unchanged-row fast path.
+    /// - Returns: whether the user was marked (otherwise nothing changed).
+    public mutating func claimUnchanged(emailHash: UInt64, contentHash: UInt64, row: Int32) -> Bool {
+        users.modify(emailHash) { slot in
+            guard slot.isStored, slot.isActive, slot.firstRow == 0, slot.contentHash == contentHash else { return false }
+            slot.firstRow = row
+            return true
+        }
+    }
+
     /// Records `user` as it is after the current row.
     public mutating func setUser(_ user: IndexedUser) {
         users.upsert(user.emailHash, UserSlot(contentHash: user.contentHash, extensionHash: user.extensionHash, firstRow: user.firstRow,
@@ -195,6 +206,13 @@ struct OpenTable<Value: Sendable>: Sendable {
     func find(_ key: UInt64) -> Value? {
         let index = slot(of: key)
         return keys[index] == key ? values[index] : nil
+    }
+
+    /// Calls `body` on the value stored under `key`, in place; `false` when `key` is absent.
+    mutating func modify(_ key: UInt64, _ body: (inout Value) -> Bool) -> Bool {
+        let index = slot(of: key)
+        guard keys[index] == key else { return false }
+        return body(&values[index])
     }
 
     /// Stores `value` under `key` (non-zero).

@@ -44,4 +44,56 @@ import Testing
         let rejection = try #require(throws: FileRejection.self) { try rows("") }
         #expect(rejection.reasons.first?.contains("empty") == true)
     }
+
+    /// Blocks split the file anywhere without changing a row, its number or its flags.
+    @Test func blocksGiveTheSameRowsAsReadingOneByOne() throws {
+        let text = """
+            Email Address,First Name,Last Name,License,Extension,Role,Data Center
+            bob@company.com,Bob,Hawkins,,1000,Agent,US
+
+            ann@company.com,"Ann
+            Marie",Lee,,,Agent,US
+            ,,,,,,
+            cy@company.com, Cy ,Po,Contact,,Admin,BR
+            di@company.com,Di,"Ro,,,Agent,US
+
+            """
+        let expected = try rows(text)
+        let reader = try TemplateFileReader(reader: CSVReader(source: MemoryByteSource(text)), file: "f.csv")
+        var fromBlocks: [TemplateFileRow] = []
+        var blockSizes: [Int] = []
+        while let block = try reader.readBlock(maxRows: 2) {
+            blockSizes.append(block.count)
+            fromBlocks += (0..<block.count).map(block.row)
+        }
+        #expect(blockSizes == [2, 2])
+        #expect(fromBlocks.map(\.row) == expected.map(\.row))
+        #expect(fromBlocks.map(\.number) == expected.map(\.number))
+        #expect(fromBlocks.map(\.number) == [2, 4, 6, 7])
+        #expect(fromBlocks.map(\.lineBreaks) == [[], [.firstName], [], [.lastName]])
+        #expect(fromBlocks.map(\.hasUnterminatedQuote) == [false, false, false, true])
+    }
+
+    /// A fingerprint hashes the raw cells in template order as the store hashes canonical rows,
+    /// and is withheld when the bytes cannot stand for the row's Strings.
+    @Test func fingerprintsStandOnlyForPlainUTF8Rows() throws {
+        let text = "Email Address,First Name,Last Name,License,Extension,Role,Data Center\nBob@Company.com,Bob,Hawkins,Enterprise,1000,Agent,US\nann@company.com,\"A\nB\",Lee,,,Agent,US\n"
+        let reader = try TemplateFileReader(reader: CSVReader(source: MemoryByteSource(text)), file: "f.csv")
+        let block = try #require(try reader.readBlock(maxRows: 10))
+        let fingerprint = try #require(block.fingerprint(0))
+        var content = StableHash()
+        for cell in ["Bob", "Hawkins", "Enterprise", "1000", "Bob@Company.com", "Agent", "US"] { content.combine(cell) }
+        #expect(fingerprint.contentHash == content.value)
+        #expect(fingerprint.emailHash == StableHash.ofLowercased("bob@company.com"))
+        #expect(fingerprint.roleHash == StableHash.of("Agent"))
+        #expect(fingerprint.dataCenterHash == StableHash.of("US"))
+        #expect(fingerprint.number == 2)
+        #expect(block.fingerprint(1) == nil, "a line break in a cell")
+
+        let latin1 = Array("First Name,Last Name,License,Extension,Email Address,Role,Data Center\nJos".utf8) + [0xE9] + Array(",H,,,j@c.de,Agent,US\n".utf8)
+        let windows = try TemplateFileReader(reader: CSVReader(source: MemoryByteSource(latin1), encoding: .windows1252), file: "f.csv")
+        let windowsBlock = try #require(try windows.readBlock(maxRows: 10))
+        #expect(windowsBlock.fingerprint(0) == nil, "Windows-1252 bytes are not the Strings' UTF-8")
+        #expect(windowsBlock.row(0).row.firstName == "José")
+    }
 }

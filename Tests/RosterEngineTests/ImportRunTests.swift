@@ -144,6 +144,30 @@ import Testing
         }
     }
 
+    /// A file is read ahead in blocks of rows on another thread; checks that span blocks (a
+    /// duplicate email, an extension used twice) and row numbers must not notice.
+    @Test func rowsAcrossReadAheadBlocksKeepFileOrder() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            var harness = ImportHarness(directory: directory)
+            var rows = (0..<10_000).map { row("U\($0)", "Tester", "Enterprise", "\(20_000 + $0)", "u\($0)@company.com", "Agent", "US") }
+            rows[9_000][4] = "U7@Company.com"
+            rows[9_001][3] = "20005"
+            let first = try await harness.importRows(rows)
+            #expect(counts(first) == [10_000, 9_998, 0, 0, 2])
+            let failures = try await harness.store.reportRows(runID: first.id)
+            #expect(failures.map(\.row) == [9_002, 9_003])
+            #expect(failures[0].errors == ["Email Address: \"U7@Company.com\" is already on row 9; keep one row per user"])
+            #expect(failures[1].errors.first?.contains("already used on row 7") == true, "\(failures[1].errors)")
+
+            rows[9_000][4] = "u9000@company.com"
+            rows[9_001][3] = "29001"
+            rows[5_000][5] = "Admin"
+            let second = try await harness.importRows(rows)
+            #expect(counts(second) == [10_000, 2, 1, 9_997, 0])
+            #expect(try await harness.users()["u5000@company.com"]?[5] == "Admin")
+        }
+    }
+
     @Test func unterminatedQuoteFailsThatRow() async throws {
         try await withTemporaryDirectory { directory async throws in
             let harness = ImportHarness(directory: directory)

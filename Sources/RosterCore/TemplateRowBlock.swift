@@ -1,0 +1,90 @@
+/// A run of rows read from a template CSV, kept as bytes: each row's number, its seven trimmed
+/// cells in template order, what the reader noticed (line breaks, an unclosed quote) and, when
+/// it can stand for the row, its ``RowFingerprint``.
+///
+/// Strings are made only for the rows that need them (``row(_:)``): a repeat import recognises
+/// most rows by fingerprint alone. A block is a plain value, so one thread can read blocks ahead
+/// while another plans them.
+public struct TemplateRowBlock: Sendable {
+    /// The file's encoding, used to decode cells.
+    public let encoding: TextEncoding
+    private var numbers: [Int] = []
+    /// Bits 0–6: the template column's cell held a line break; bit 7: unclosed quote.
+    private var flags: [UInt8] = []
+    private var fingerprints: [RowFingerprint?] = []
+    /// End offset in `bytes` of every cell, seven per row.
+    private var cellEnds: [Int] = []
+    private var bytes: [UInt8] = []
+
+    private static let unterminatedQuote: UInt8 = 0x80
+    private static let columns = TemplateColumn.allCases.count
+
+    init(encoding: TextEncoding, capacity: Int) {
+        self.encoding = encoding
+        numbers.reserveCapacity(capacity)
+        flags.reserveCapacity(capacity)
+        fingerprints.reserveCapacity(capacity)
+        cellEnds.reserveCapacity(capacity * Self.columns)
+        bytes.reserveCapacity(capacity * 80)
+    }
+
+    /// Number of rows in the block.
+    public var count: Int { numbers.count }
+
+    /// The fingerprint of row `index`, or `nil` when it cannot stand for the row's Strings: a
+    /// Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote.
+    public func fingerprint(_ index: Int) -> RowFingerprint? { fingerprints[index] }
+
+    /// Row `index` as Strings.
+    public func row(_ index: Int) -> TemplateFileRow {
+        var row = TemplateRow()
+        var lineBreaks: Set<TemplateColumn> = []
+        bytes.withUnsafeBufferPointer { all in
+            for column in TemplateColumn.allCases {
+                row[column] = encoding.decode(UnsafeBufferPointer(rebasing: all[cellRange(index, column.rawValue)]))
+                if flags[index] & (1 << column.rawValue) != 0 { lineBreaks.insert(column) }
+            }
+        }
+        return TemplateFileRow(
+            number: numbers[index], row: row, lineBreaks: lineBreaks,
+            hasUnterminatedQuote: flags[index] & Self.unterminatedQuote != 0)
+    }
+
+    private func cellRange(_ row: Int, _ column: Int) -> Range<Int> {
+        let cell = row * Self.columns + column
+        return (cell == 0 ? 0 : cellEnds[cell - 1])..<cellEnds[cell]
+    }
+
+    /// Appends the reader's current row, cells taken in `header` order.
+    mutating func appendCurrentRow<Source>(of reader: CSVReader<Source>, header: TemplateHeader) {
+        var rowFlags: UInt8 = reader.hasUnterminatedQuote ? Self.unterminatedQuote : 0
+        for (column, field) in header.fieldIndex.enumerated() {
+            reader.withTrimmedFieldBytes(field) { bytes.append(contentsOf: $0) }
+            cellEnds.append(bytes.count)
+            if reader.fieldHasLineBreak(field) { rowFlags |= 1 << column }
+        }
+        numbers.append(reader.recordNumber)
+        flags.append(rowFlags)
+        fingerprints.append(encoding == .utf8 && rowFlags == 0 ? fingerprintOfLastRow() : nil)
+    }
+
+    private func fingerprintOfLastRow() -> RowFingerprint {
+        let row = count - 1
+        var content = StableHash(), email = StableHash(), role = StableHash(), center = StableHash()
+        bytes.withUnsafeBufferPointer { all in
+            for column in TemplateColumn.allCases {
+                let cell = UnsafeBufferPointer(rebasing: all[cellRange(row, column.rawValue)])
+                content.combine(bytes: cell)
+                switch column {
+                case .email: email.combineLowercased(bytes: cell)
+                case .role: role.combine(bytes: cell)
+                case .dataCenter: center.combine(bytes: cell)
+                default: break
+                }
+            }
+        }
+        return RowFingerprint(
+            number: numbers[row], emailHash: email.value, contentHash: content.value, roleHash: role.value,
+            dataCenterHash: center.value)
+    }
+}
