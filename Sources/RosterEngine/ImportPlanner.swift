@@ -50,8 +50,7 @@ public struct RunCounts: Sendable, Equatable {
 ///
 /// Writes and failures accumulate until ``takeBatch(runID:)``; nothing here does I/O.
 public struct ImportPlanner: Sendable {
-    /// The per-row rules; ``PreparedRow`` applies them off the planner's thread.
-    public let validator: RowValidator
+    private let validator: RowValidator
     private var index: RosterIndex
     public private(set) var counts = RunCounts()
     /// Whether a fingerprint can find anything: false for a first import into an empty store.
@@ -145,18 +144,12 @@ public struct ImportPlanner: Sendable {
     /// Plans one row and returns what will happen to it.
     @discardableResult
     public mutating func plan(_ source: SourceRow) -> PlannedAction {
-        plan(PreparedRow(source, validator: validator))
-    }
-
-    /// Plans a row whose validation and hashes were prepared ahead (with this planner's validator).
-    @discardableResult
-    public mutating func plan(_ prepared: PreparedRow) -> PlannedAction {
         counts.rows += 1
-        let source = prepared.source
-        var row = prepared.row, issues = prepared.issues
+        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
+        issues = source.issues + issues
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
-        let emailHash = prepared.emailHash
+        let emailHash = StableHash.ofLowercased(row.email)
         // Identity (DESIGN §2): the link a sync of this job stored for the record's id, then the email.
         var existing: IndexedUser?
         var isRename = false
@@ -183,7 +176,7 @@ public struct ImportPlanner: Sendable {
                 issues.append(RowIssue(.extension, "no free extension left in \(range.lowerBound)-\(range.upperBound); widen extension_range or write one"))
             }
         }
-        let extensionHash = row.extension == prepared.row.extension ? prepared.extensionHash : ExtensionKey.of(row.extension)
+        let extensionHash = ExtensionKey.of(row.extension)
         var storeHeldIssue: Int?
         if extensionHash != 0, extensionHash != existing?.extensionHash, !issues.contains(where: { $0.column == .extension }),
            let holder = index.holder(extensionHash: extensionHash), holder.ownerEmailHash != (existing?.emailHash ?? emailHash) {
@@ -216,7 +209,7 @@ public struct ImportPlanner: Sendable {
         }
 
         let record = UserRecord(row: row, attributes: source.attributes)
-        let contentHash = row.extension == prepared.row.extension ? prepared.contentHash : record.contentHash
+        let contentHash = record.contentHash
         let action: PlannedAction
         if let stored = existing, stored.isStored {
             if stored.contentHash == contentHash && stored.isActive {
@@ -279,29 +272,4 @@ public struct ImportPlanner: Sendable {
 
     /// Rows planned but not yet taken.
     public var pendingCount: Int { writes.count + failures.count }
-}
-
-/// The part of planning one row that needs neither the index nor the rest of the file: the
-/// validator's verdict and the row's hashes. Pure, so a reading thread can prepare rows ahead
-/// of ``ImportPlanner/plan(_:)-(PreparedRow)``.
-public struct PreparedRow: Sendable {
-    public let source: SourceRow
-    /// The normalised row.
-    let row: TemplateRow
-    /// The source's own issues, then the validator's.
-    let issues: [RowIssue]
-    let emailHash: UInt64
-    let extensionHash: UInt64
-    /// ``UserRecord/contentHash`` of the normalised row and the source's attributes (0 when the row failed).
-    let contentHash: UInt64
-
-    public init(_ source: SourceRow, validator: RowValidator) {
-        self.source = source
-        let (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
-        self.row = row
-        self.issues = source.issues + issues
-        emailHash = StableHash.ofLowercased(row.email)
-        extensionHash = ExtensionKey.of(row.extension)
-        contentHash = self.issues.isEmpty ? UserRecord(row: row, attributes: source.attributes).contentHash : 0
-    }
 }

@@ -168,23 +168,6 @@ import Testing
         }
     }
 
-    /// Rows validated ahead on the reading thread still get automatic extensions, stored with
-    /// the hash of the row as stored: the same file again is all unchanged.
-    @Test func extensionsAssignedToRowsPreparedAhead() async throws {
-        try await withTemporaryDirectory { directory async throws in
-            let catalog = Catalog(extensionRange: 100_000...199_999)
-            var harness = ImportHarness(directory: directory, catalog: catalog)
-            let rows = (0..<9_000).map { row("U\($0)", "Tester", "", "", "u\($0)@company.com", "agent", "us") }
-            let first = try await harness.importRows(rows)
-            #expect(counts(first) == [9_000, 9_000, 0, 0, 0])
-            let users = try await harness.users()
-            #expect(Set(users.values.map { $0[3] }) == Set((100_000..<109_000).map(String.init)))
-            #expect(users["u8999@company.com"]?[5] == "Agent")
-            let again = try await harness.importRows(rows)
-            #expect(counts(again) == [9_000, 0, 0, 9_000, 0])
-        }
-    }
-
     @Test func unterminatedQuoteFailsThatRow() async throws {
         try await withTemporaryDirectory { directory async throws in
             let harness = ImportHarness(directory: directory)
