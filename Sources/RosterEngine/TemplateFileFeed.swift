@@ -29,6 +29,7 @@ struct TemplateFileFeed: RowFeed {
         // The reader moves to the thread: nothing else touches it from here on.
         let readBlock = UncheckedTransfer { try reader.readBlock(maxRows: Self.blockRows) }
         let thread = Thread {
+            Thread.current.name = "rs-read-ahead"
             do {
                 while true {
                     permits.wait()
@@ -41,7 +42,6 @@ struct TemplateFileFeed: RowFeed {
                 continuation.finish(throwing: error)
             }
         }
-        thread.name = "rostersync.read-ahead"
         thread.start()
         blocks = stream.makeAsyncIterator()
         self.permits = permits
