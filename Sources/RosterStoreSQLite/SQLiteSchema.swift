@@ -77,6 +77,9 @@ enum SQLiteSchema {
                 CREATE TABLE job_state (job TEXT PRIMARY KEY, state TEXT NOT NULL);
                 """)
         }
+        migrator.registerMigration("v3: the process of a run") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN pid INTEGER")
+        }
         return migrator
     }
 }

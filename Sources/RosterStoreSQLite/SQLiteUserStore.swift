@@ -26,6 +26,27 @@ public final class SQLiteUserStore: UserStore {
         }
         database = try DatabasePool(path: path, configuration: configuration)
         try SQLiteSchema.migrator.migrate(database)
+        try settleAbandonedRuns()
+    }
+
+    /// Marks `interrupted` every run still `running` whose process is gone (killed, or the
+    /// machine went down): its writes were one transaction, so SQLite already rolled them back.
+    /// A run whose process is alive (another import right now) is left alone.
+    private func settleAbandonedRuns() throws {
+        try database.write { db in
+            let running = try Row.fetchAll(db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL", arguments: [RunStatus.running.rawValue])
+            for run in running {
+                let pid: Int32 = run["pid"]
+                guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+                try db.execute(
+                    sql: "UPDATE runs SET status = ?, message = ? WHERE id = ?",
+                    arguments: [
+                        RunStatus.interrupted.rawValue,
+                        "the process (pid \(pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
+                        run["id"] as Int64,
+                    ])
+            }
+        }
     }
 
     /// A private in-memory database, for tests.
@@ -157,8 +178,8 @@ public final class SQLiteUserStore: UserStore {
     public func beginRun(_ run: RunRecord) async throws -> Int64 {
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO runs (kind, source, trigger, started_at, status) VALUES (?, ?, ?, ?, ?)",
-                arguments: [run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue])
+                sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid()])
             return db.lastInsertedRowID
         }
     }

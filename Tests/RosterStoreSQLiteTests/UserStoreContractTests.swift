@@ -230,6 +230,8 @@ import Testing
             let reopened = try SQLiteUserStore(path: path)
             #expect(try await reopened.users().map(\.record) == [user("Bob", "bob@company.com", extension: "1000")])
             #expect(try await reopened.runs(limit: 5).count == 1)
+            // Its process (this one) is alive, so reopening does not take it for abandoned.
+            #expect(try await reopened.runs(limit: 5).map(\.status) == [.running])
         }
     }
 }

@@ -57,6 +57,11 @@ import Testing
             let json = try rerun.json()
             #expect(counts(json) == [Self.rowCount, Self.rowCount - partial.count, 0, partial.count, 0])
 
+            // The rerun's process found the killed run still marked running, its process gone.
+            let runs = try await watcher.runs(limit: 5)
+            #expect(runs.map(\.status) == [.succeeded, .interrupted])
+            #expect(runs.last?.message?.contains("stopped before the run finished") == true, "\(runs)")
+
             // Every generated email is stored, and there are exactly as many users as rows.
             let index = try await watcher.loadIndex(catalog: .standard, incomingRows: 0)
             #expect(index.count == Self.rowCount)
