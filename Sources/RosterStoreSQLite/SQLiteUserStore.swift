@@ -31,19 +31,26 @@ public final class SQLiteUserStore: UserStore {
 
     /// Marks `interrupted` every run still `running` whose process is gone (killed, or the
     /// machine went down): its writes were one transaction, so SQLite already rolled them back.
-    /// A run whose process is alive (another import right now) is left alone.
+    /// A run whose process is alive (another import right now) is left alone. Looks first and
+    /// writes only when there is something to settle; a store busy with another run's writes is
+    /// left to the next opening.
     private func settleAbandonedRuns() throws {
-        try database.write { db in
-            let running = try Row.fetchAll(db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL", arguments: [RunStatus.running.rawValue])
-            for run in running {
-                let pid: Int32 = run["pid"]
-                guard kill(pid, 0) != 0, errno == ESRCH else { continue }
+        let running = try database.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL", arguments: [RunStatus.running.rawValue])
+        }
+        let abandoned = running.compactMap { run -> (id: Int64, pid: Int32)? in
+            let pid: Int32 = run["pid"]
+            return kill(pid, 0) != 0 && errno == ESRCH ? (run["id"], pid) : nil
+        }
+        guard !abandoned.isEmpty else { return }
+        try? database.write { db in
+            for run in abandoned {
                 try db.execute(
-                    sql: "UPDATE runs SET status = ?, message = ? WHERE id = ?",
+                    sql: "UPDATE runs SET status = ?, message = ? WHERE id = ? AND status = ?",
                     arguments: [
                         RunStatus.interrupted.rawValue,
-                        "the process (pid \(pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
-                        run["id"] as Int64,
+                        "the process (pid \(run.pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
+                        run.id, RunStatus.running.rawValue,
                     ])
             }
         }
