@@ -18,30 +18,19 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
 /// other users) belong to the engine's planner. Every failing rule is reported, not only the first.
 public struct RowValidator: Sendable {
     public let catalog: Catalog
-    /// Canonical spelling by exact and lower-cased spelling, so the common case allocates nothing.
-    private let roles: [String: String]
-    private let licenses: [String: String]
+    private let roles: NameTable
+    private let licenses: NameTable
+    private let dataCenterCodes: [String]
     private let roleList: String
 
     public init(catalog: Catalog) {
         self.catalog = catalog
-        roles = Self.lookup(catalog.roles)
-        licenses = Self.lookup(Catalog.licenses).merging(["": "Unassigned"]) { $1 }
+        roles = NameTable(catalog.roles)
+        licenses = NameTable(Catalog.licenses, extra: [("", "Unassigned")])
+        dataCenterCodes = Array(catalog.dataCenters.keys)
         roleList = catalog.roles.joined(separator: ", ")
     }
 
-    private static func lookup(_ names: [String]) -> [String: String] {
-        var table: [String: String] = [:]
-        for name in names {
-            table[name] = name
-            table[name.lowercased()] = name
-        }
-        return table
-    }
-
-    private func canonical(_ value: String, in table: [String: String]) -> String? {
-        table[value] ?? table[value.lowercased()]
-    }
 
     /// Validates `row` (cells already trimmed) and returns it normalised: canonical license and
     /// role casing, empty license as `Unassigned`, upper-case data center.
@@ -55,8 +44,9 @@ public struct RowValidator: Sendable {
         if row.firstName.isEmpty { issues.append(RowIssue(.firstName, "required; write the user's first name")) }
         if row.lastName.isEmpty { issues.append(RowIssue(.lastName, "required; write the user's last name")) }
 
-        if let license = canonical(row.license, in: licenses) {
-            row[.license] = license
+        if let license = licenses.canonical(row.license) {
+            // Assign only a change: the caller still holds the cells, so any write copies them.
+            if license != row.license { row[.license] = license }
         } else {
             let hint = Suggestions.closest(to: row.license, in: Catalog.licenses).map { "did you mean \"\($0)\"? " } ?? ""
             issues.append(RowIssue(.license, "\"\(row.license)\" is not a license; \(hint)write Contact, Enterprise or Unassigned (empty means Unassigned)"))
@@ -72,18 +62,18 @@ public struct RowValidator: Sendable {
 
         if row.role.isEmpty {
             issues.append(RowIssue(.role, "required; write one of: \(roleList)"))
-        } else if let role = canonical(row.role, in: roles) {
-            row[.role] = role
+        } else if let role = roles.canonical(row.role) {
+            if role != row.role { row[.role] = role }
         } else {
             let hint = Suggestions.closest(to: row.role, in: catalog.roles).map { "did you mean \"\($0)\"? " } ?? ""
             issues.append(RowIssue(.role, "\"\(row.role)\" is not a role; \(hint)write one of: \(roleList) (add custom roles under catalog.roles in rostersync.yaml)"))
         }
 
-        let center = catalog.dataCenters[row.dataCenter] != nil ? row.dataCenter : row.dataCenter.uppercased()
+        let center = dataCenterCodes.contains(row.dataCenter) ? row.dataCenter : row.dataCenter.uppercased()
         if row.dataCenter.isEmpty {
             issues.append(RowIssue(.dataCenter, "required; write a two-letter code: \(catalog.dataCenterList)"))
-        } else if catalog.dataCenters[center] != nil {
-            row[.dataCenter] = center
+        } else if dataCenterCodes.contains(center) {
+            if center != row.dataCenter { row[.dataCenter] = center }
         } else {
             issues.append(RowIssue(.dataCenter, "\"\(row.dataCenter)\" is not a data center; \(dataCenterHint(center))write a two-letter code: \(catalog.dataCenterList)"))
         }
@@ -103,6 +93,24 @@ public struct RowValidator: Sendable {
         let byName = catalog.dataCenters.first { $0.value.uppercased() == value }?.key
         let byPrefix = catalog.dataCenters.keys.sorted().first { value.hasPrefix($0) }
         return (byName ?? byPrefix).map { "did you mean \($0)? " } ?? ""
+    }
+}
+
+/// Canonical names by exact or lower-cased spelling. Catalogs name a handful of licenses and
+/// roles, so scanning a few short strings beats hashing one, and the common exact spelling
+/// allocates nothing.
+private struct NameTable: Sendable {
+    private let entries: [(spelling: String, canonical: String)]
+
+    init(_ names: [String], extra: [(String, String)] = []) {
+        entries = names.flatMap { [($0, $0), ($0.lowercased(), $0)] } + extra
+    }
+
+    func canonical(_ value: String) -> String? {
+        for entry in entries where entry.spelling == value { return entry.canonical }
+        let lowered = value.lowercased()
+        for entry in entries where entry.spelling == lowered { return entry.canonical }
+        return nil
     }
 }
 

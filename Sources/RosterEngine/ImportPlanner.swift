@@ -73,12 +73,15 @@ public struct ImportPlanner: Sendable {
     /// each, so an array scan beats hashing the hash.
     private let roleHashes: [UInt64]
     private let dataCenterHashes: [UInt64]
+    /// Seats of each license, by position in ``Catalog/licenses`` (`nil`: unlimited).
+    private let seatLimits: [Int?]
 
     public init(catalog: Catalog, index: RosterIndex) {
         validator = RowValidator(catalog: catalog)
         self.index = index
         roleHashes = catalog.roles.map(StableHash.of)
         dataCenterHashes = catalog.dataCenters.keys.map(StableHash.of)
+        seatLimits = Catalog.licenses.map(catalog.seatLimit)
     }
 
     /// Gives users without an extension the lowest free number of `range` (a user who already
@@ -190,7 +193,7 @@ public struct ImportPlanner: Sendable {
         let license = UInt8(Catalog.licenses.firstIndex(of: row.license) ?? 0)
         let keepsSeat = existing.map { $0.isActive && $0.license == license } ?? false
         if !issues.contains(where: { $0.column == .license }), !keepsSeat,
-           let limit = validator.catalog.seatLimit(for: row.license), index.seatsUsed[Int(license)] >= limit {
+           let limit = seatLimits[Int(license)], index.seatsUsed[Int(license)] >= limit {
             issues.append(RowIssue(.license, "no \(row.license) seat left (\(limit) of \(limit) in use); write Unassigned, or raise catalog.licenses.\(row.license) in rostersync.yaml"))
         }
 

@@ -103,10 +103,11 @@ func expectNoSecrets(_ error: PullError?, _ secrets: [String], sourceLocation: S
     }
 }
 
-/// Timeouts short enough that a hanging server fails a pull in seconds (5 tries × 0.5 s).
+/// Timeouts short enough that a hanging server fails a pull in seconds (5 tries × 1.5 s), long
+/// enough that a loaded machine still answers the pages that do get an answer in time.
 let shortTimeouts: TimeoutSettings = {
     var settings = TimeoutSettings()
-    settings.connectSeconds = 0.5
-    settings.totalSeconds = 0.5
+    settings.connectSeconds = 1.5
+    settings.totalSeconds = 1.5
     return settings
 }()
