@@ -84,52 +84,32 @@ public struct ImportService: Sendable {
         let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
         var planner = ImportPlanner(catalog: catalog, index: index)
         if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
-        if !options.dryRun { record.id = try await store.beginRun(record) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
-
-        var writesOpen = false
-        do {
-            if !options.dryRun {
-                try await store.beginWrites()
-                writesOpen = true
-            }
-            // Batch N is written by a child task while batch N+1 is planned: planning never reads
-            // the store, so the two overlap and use both cores. At most one write is in flight.
-            try await withThrowingTaskGroup(of: Void.self) { writes in
-                func flush() async throws {
-                    try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
-                    let batch = planner.takeBatch(runID: options.dryRun ? nil : record.id)
-                    try report?.append(batch.failures)
-                    guard !options.dryRun, !batch.isEmpty else { return }
-                    try await writes.applyAfterPrevious(batch, to: store)
-                }
-                var feed = feed
-                var flushedRows = 0
-                while try await feed.planNext(into: &planner) {
-                    if planner.counts.rows - flushedRows >= options.batchSize {
-                        flushedRows = planner.counts.rows
-                        try await flush()
-                        progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
-                    }
-                }
-                try await flush()
-                try await writes.waitForAll()
-            }
-            if writesOpen {
-                writesOpen = false
-                try await store.commitWrites()
-            }
-        } catch {
-            if writesOpen { await store.rollbackWrites() }
+        try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             report?.discard()
-            if !options.dryRun {
-                record.apply(planner.counts)
-                record.status = .failed
-                record.message = "stopped after \(planner.counts.rows) rows: \(error)"
-                record.finishedAt = clock.now()
-                try? await store.finishRun(record)
+            record.apply(planner.counts)
+            record.status = .failed
+            record.message = "stopped after \(planner.counts.rows) rows: \(error)"
+        }) { runID, writes in
+            // Batch N is written by a child task while batch N+1 is planned: planning never reads
+            // the store, so the two overlap and use both cores.
+            func flush() async throws {
+                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
+                let batch = planner.takeBatch(runID: runID)
+                try report?.append(batch.failures)
+                guard !options.dryRun, !batch.isEmpty else { return }
+                try await writes.applyAfterPrevious(batch, to: store)
             }
-            throw error
+            var feed = feed
+            var flushedRows = 0
+            while try await feed.planNext(into: &planner) {
+                if planner.counts.rows - flushedRows >= options.batchSize {
+                    flushedRows = planner.counts.rows
+                    try await flush()
+                    progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
+                }
+            }
+            try await flush()
         }
 
         record.apply(planner.counts)
@@ -146,15 +126,6 @@ public struct ImportService: Sendable {
 package protocol RowFeed {
     /// Plans the next row or rows. - Returns: `false` when there are no more rows.
     mutating func planNext(into planner: inout ImportPlanner) async throws -> Bool
-}
-
-extension ThrowingTaskGroup where ChildTaskResult == Void, Failure == any Error {
-    /// Writes `batch` in a child task once the previous batch's write has finished, so the
-    /// caller plans the next batch meanwhile and at most one write is in flight, in plan order.
-    mutating func applyAfterPrevious(_ batch: WriteBatch, to store: any UserStore) async throws {
-        try await next()
-        addTask { try await store.apply(batch) }
-    }
 }
 
 extension RunRecord {

@@ -79,55 +79,43 @@ public struct SyncService: Sendable {
         planner.useLinks(try await store.links(job: job.name), job: job.name)
         if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
         let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
-        if !options.dryRun {
-            record.id = try await store.beginRun(record)
-            try await store.beginWrites()
-        }
         var plan: [PlannedChange] = []
         var pulled = 0
         var removedIDs: [String] = []
-        do {
+        let verdict = try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
+            record.status = Task.isCancelled ? .interrupted : .failed
+            record.pulled = pulled
+            record.message = "\(error); nothing was written"
+        }) { runID, writes in
             // Page N's batch is written by a child task while page N+1 is pulled and planned
-            // (planning never reads the store); at most one write is in flight.
-            try await withThrowingTaskGroup(of: Void.self) { writes in
-                func flush(_ batch: WriteBatch) async throws {
-                    if options.dryRun {
-                        plan += try await describe(batch)
-                    } else if !batch.isEmpty {
-                        try await writes.applyAfterPrevious(batch, to: store)
-                    }
+            // (planning never reads the store).
+            func flush(_ batch: WriteBatch) async throws {
+                if options.dryRun {
+                    plan += try await describe(batch)
+                } else if !batch.isEmpty {
+                    try await writes.applyAfterPrevious(batch, to: store)
                 }
-                let outcome = try await client.pull(stream: stream, state: state) { page in
-                    removedIDs += page.removedIDs
-                    for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
-                        pulled += 1
-                        guard let source else { continue }
-                        planner.plan(source)
-                    }
-                    try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
-                    try await flush(planner.takeBatch(runID: options.dryRun ? nil : record.id))
-                }
-                record.pulled = pulled
-                (record.status, record.message) = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
-                var last = planner.takeBatch(runID: options.dryRun ? nil : record.id)
-                if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
-                    last.jobState = (job.name, text)
-                }
-                try await flush(last)
-                try await writes.waitForAll()
             }
-            if !options.dryRun { try await store.commitWrites() }
-        } catch {
-            if !options.dryRun {
-                await store.rollbackWrites()
-                record.status = Task.isCancelled ? .interrupted : .failed
-                record.pulled = pulled
-                record.message = "\(error); nothing was written"
-                record.finishedAt = clock.now()
-                try? await store.finishRun(record)
+            let outcome = try await client.pull(stream: stream, state: state) { page in
+                removedIDs += page.removedIDs
+                for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
+                    pulled += 1
+                    guard let source else { continue }
+                    planner.plan(source)
+                }
+                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
+                try await flush(planner.takeBatch(runID: runID))
             }
-            throw error
+            let safeguardVerdict = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
+            var last = planner.takeBatch(runID: runID)
+            if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
+                last.jobState = (job.name, text)
+            }
+            try await flush(last)
+            return safeguardVerdict
         }
+        (record.status, record.message) = verdict
+        record.pulled = pulled
         record.apply(planner.counts)
         record.deactivated = planner.counts.deactivated
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
