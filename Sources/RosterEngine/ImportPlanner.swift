@@ -114,6 +114,12 @@ public struct ImportPlanner: Sendable {
         }
     }
 
+    /// Number of active users linked to the job, those this run links included: the base a
+    /// fractional deactivation threshold is taken of.
+    public func activeLinkedUserCount() -> Int {
+        Set(links.values).count { index.user(emailHash: $0)?.isActive ?? false }
+    }
+
     /// Active users linked to the job under these external ids (removed at the source).
     public func linkedUsers(_ externalIDs: [String]) -> [UInt64] {
         externalIDs.compactMap { links[$0] }.filter { index.user(emailHash: $0)?.isActive ?? false }

@@ -197,7 +197,7 @@ public struct SyncService: Sendable {
         if pulled == 0 && outcome.isFullPull {
             return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
-        let limit = max(job.threshold.limit(linked: missing.count + planner.counts.rows), options.allowDeactivations ?? 0)
+        let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
         if missing.count > limit {
             return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
         }
