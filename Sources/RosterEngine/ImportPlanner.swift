@@ -14,6 +14,9 @@ public struct SourceRow: Sendable {
     /// The cells the error report shows for this row instead of ``row``: a mapped CSV's own cells,
     /// so its report can be fixed and imported again through the same mapping. `nil` for template rows.
     public var reportCells: [String]?
+    /// Hashes of ``row``'s cells that the reader already computed from the file's bytes; the
+    /// planner reuses them when validation left the cells as they were.
+    public var fingerprint: RowFingerprint?
 
     public init(
         number: Int, row: TemplateRow, lineBreaks: Set<TemplateColumn> = [], attributes: [String: String] = [:],
@@ -155,10 +158,12 @@ public struct ImportPlanner: Sendable {
     public mutating func plan(_ source: SourceRow) -> PlannedAction {
         counts.rows += 1
         var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
+        // The reader's hashes stand for the row when validation changed no cell and no attribute joins them.
+        let rawHashes = source.attributes.isEmpty && row.cells == source.row.cells ? source.fingerprint : nil
         issues = source.issues + issues
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
-        let emailHash = StableHash.ofLowercased(row.email)
+        let emailHash = rawHashes?.emailHash ?? StableHash.ofLowercased(row.email)
         // Identity (DESIGN §2): the link a sync of this job stored for the record's id, then the email.
         var existing: IndexedUser?
         var isRename = false
@@ -218,7 +223,7 @@ public struct ImportPlanner: Sendable {
         }
 
         let record = UserRecord(row: row, attributes: source.attributes)
-        let contentHash = record.contentHash
+        let contentHash = (row.cells == source.row.cells ? rawHashes?.contentHash : nil) ?? record.contentHash
         let action: PlannedAction
         if let stored = existing, stored.isStored {
             if stored.contentHash == contentHash && stored.isActive {

@@ -57,7 +57,9 @@ struct TemplateFileFeed: RowFeed {
             let next = block.row(index)
             let issues = next.hasUnterminatedQuote
                 ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
-            planner.plan(SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues))
+            var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues)
+            source.fingerprint = block.fingerprint(index)
+            planner.plan(source)
         }
         return true
     }
