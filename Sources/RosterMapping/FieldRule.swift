@@ -8,17 +8,17 @@ import RosterCore
 final class FieldRule: Sendable {
     /// Where the raw value comes from.
     enum Source: Sendable {
-        case path(SourcePath)
+        case path(SlotPath)
         case constant(String)
         /// The first path whose value is not blank.
-        case firstOf([SourcePath])
+        case firstOf([SlotPath])
         /// Literal text with `{{path}}` placeholders.
         case template([TemplatePiece])
     }
 
     enum TemplatePiece: Sendable {
         case literal(String)
-        case path(SourcePath)
+        case path(SlotPath)
     }
 
     /// The column header or attribute name, for issues.
@@ -39,9 +39,9 @@ final class FieldRule: Sendable {
         self.defaultValue = defaultValue
     }
 
-    /// The mapped text for `record`; a path that holds an array or object adds a reason to `problem`.
-    func evaluate(_ record: JSONValue, problem: inout String?) -> String {
-        var value = rawValue(record, problem: &problem)
+    /// The mapped text for a record's `slots`; a path that holds an array or object adds a reason to `problem`.
+    func evaluate(_ slots: [SlotValue], problem: inout String?) -> String {
+        var value = rawValue(slots, problem: &problem)
         for index in transforms.indices { value = transforms[index].apply(value) }
         if let valueMap {
             if let mapped = valueMap.lookup(value) { return mapped }
@@ -73,15 +73,15 @@ final class FieldRule: Sendable {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
     }
 
-    private func rawValue(_ record: JSONValue, problem: inout String?) -> String {
+    private func rawValue(_ slots: [SlotValue], problem: inout String?) -> String {
         switch source {
         case .constant(let text):
             return text
         case .path(let path):
-            return FieldRule.text(at: path, in: record, problem: &problem)
+            return FieldRule.text(at: path, in: slots, problem: &problem)
         case .firstOf(let paths):
             for path in paths {
-                let text = FieldRule.text(at: path, in: record, problem: &problem)
+                let text = FieldRule.text(at: path, in: slots, problem: &problem)
                 if !FieldRule.isBlank(text) { return text }
             }
             return ""
@@ -90,18 +90,20 @@ final class FieldRule: Sendable {
             for piece in pieces {
                 switch piece {
                 case .literal(let literal): text += literal
-                case .path(let path): text += FieldRule.text(at: path, in: record, problem: &problem)
+                case .path(let path): text += FieldRule.text(at: path, in: slots, problem: &problem)
                 }
             }
             return text
         }
     }
 
-    private static func text(at path: SourcePath, in record: JSONValue, problem: inout String?) -> String {
-        guard let value = path.resolve(in: record) else { return "" }
-        if let text = value.mappedText { return text }
-        let kind = if case .array = value { "a list; index it, e.g. \(path).0" } else { "an object; name a key inside it, e.g. \(path).name" }
-        problem = "path '\(path)' holds \(kind)"
+    private static func text(at path: SlotPath, in slots: [SlotValue], problem: inout String?) -> String {
+        switch slots[path.slot] {
+        case .text(let text): return text
+        case .missing: return ""
+        case .list: problem = "path '\(path)' holds a list; index it, e.g. \(path).0"
+        case .object: problem = "path '\(path)' holds an object; name a key inside it, e.g. \(path).name"
+        }
         return ""
     }
 }
@@ -148,20 +150,18 @@ struct RecordFilter: Sendable {
             case regex(CompiledRegex)
         }
 
-        var path: SourcePath
+        var path: SlotPath
         var test: Test
 
-        func holds(for record: JSONValue) -> Bool {
-            let value = path.resolve(in: record)
+        func holds(for slots: [SlotValue]) -> Bool {
+            let value = slots[path.slot]
+            if case .exists(let wanted) = test { return RecordFilter.isPresent(value) == wanted }
+            guard case .text(let text) = value else { return false }
             switch test {
-            case .exists(let wanted):
-                return RecordFilter.isPresent(value) == wanted
-            case .equals(let expected):
-                return value?.mappedText.map { RecordFilter.equalsIgnoringCase($0, lowercased: expected) } ?? false
-            case .oneOf(let expected):
-                return value?.mappedText.map { expected.contains($0.lowercased()) } ?? false
-            case .regex(let regex):
-                return value?.mappedText.map(regex.matches) ?? false
+            case .exists: return false
+            case .equals(let expected): return RecordFilter.equalsIgnoringCase(text, lowercased: expected)
+            case .oneOf(let expected): return expected.contains(text.lowercased())
+            case .regex(let regex): return regex.matches(text)
             }
         }
     }
@@ -169,8 +169,8 @@ struct RecordFilter: Sendable {
     var include: [Rule] = []
     var exclude: [Rule] = []
 
-    func admits(_ record: JSONValue) -> Bool {
-        include.allSatisfy { $0.holds(for: record) } && !exclude.contains { $0.holds(for: record) }
+    func admits(_ slots: [SlotValue]) -> Bool {
+        include.allSatisfy { $0.holds(for: slots) } && !exclude.contains { $0.holds(for: slots) }
     }
 
     /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
@@ -184,12 +184,12 @@ struct RecordFilter: Sendable {
         return true
     }
 
-    static func isPresent(_ value: JSONValue?) -> Bool {
+    /// Whether a value is there: not missing or `null`, not blank text, not an empty list or object.
+    static func isPresent(_ value: SlotValue) -> Bool {
         switch value {
-        case nil, .null?: return false
-        case .array(let items)?: return !items.isEmpty
-        case .object(let members)?: return !members.isEmpty
-        case let scalar?: return !FieldRule.isBlank(scalar.mappedText ?? "")
+        case .missing: return false
+        case .text(let text): return !FieldRule.isBlank(text)
+        case .list(let isEmpty), .object(let isEmpty): return !isEmpty
         }
     }
 }

@@ -1,0 +1,173 @@
+import RosterCore
+
+/// Maps JSON records given as UTF-8 bytes, in one pass and without building a `JSONValue`.
+///
+/// The decoder walks each object once: it matches keys against the paths the mapping reads
+/// (compared as bytes), skips values nobody reads while still checking that they are JSON, and
+/// makes a `String` only for the values rules use. The result is the same ``MappedRecord`` as
+/// ``Mapping/map(_:)`` gives for the parsed record: both fill the same slots and share one
+/// evaluation. Of duplicate keys the last one wins, as in a parsed object.
+///
+/// Keep one decoder per thread and reuse it: it holds scratch space sized for its mapping.
+///
+/// ```swift
+/// var decoder = MappingDecoder(mapping: mapping)
+/// let mapped = try decoder.map(jsonObject: Array(#"{"givenName": "Ada"}"#.utf8))
+/// ```
+public struct MappingDecoder {
+    /// The mapping records are mapped with.
+    public let mapping: Mapping
+    private var slots: [SlotValue]
+    /// Per trie node, the number of the record in which the node last got a value: a second
+    /// value within one record means a duplicate key, whose slots are cleared before it is read.
+    private var visits: [UInt32]
+    private var record: UInt32 = 0
+
+    /// A decoder for `mapping`.
+    public init(mapping: Mapping) {
+        self.mapping = mapping
+        slots = Array(repeating: .missing, count: mapping.slotPaths.count)
+        visits = Array(repeating: 0, count: mapping.pathTrieSize)
+    }
+
+    /// Maps the JSON object in `bytes` (whitespace around it allowed).
+    ///
+    /// Cost: one pass over the bytes; allocations are the mapped record and the strings the
+    /// mapping reads or builds (short ASCII values need none).
+    /// - Throws: ``JSONRecordError`` when the bytes are not one JSON object, with the line and
+    ///   column (in bytes, from 1) of the first problem.
+    public mutating func map(jsonObject bytes: UnsafeRawBufferPointer) throws(JSONRecordError) -> MappedRecord {
+        var scanner = JSONScanner(bytes)
+        do throws(JSONSyntaxError) {
+            return try map(&scanner)
+        } catch {
+            throw JSONRecordError(error, in: bytes)
+        }
+    }
+
+    /// Maps the JSON object in `bytes`; see ``map(jsonObject:)-(UnsafeRawBufferPointer)``.
+    /// - Throws: ``JSONRecordError`` when the bytes are not one JSON object.
+    public mutating func map(jsonObject bytes: [UInt8]) throws(JSONRecordError) -> MappedRecord {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONRecordError) in try map(jsonObject: buffer) }
+        }
+        return try result.get()
+    }
+
+    /// Maps the record object at `scanner`, which must end right after it.
+    mutating func map(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> MappedRecord {
+        try fillSlots(&scanner)
+        return mapping.evaluate(slots)
+    }
+
+    /// Reads one record object from `scanner` into `slots`; the scanner must end right after it.
+    private mutating func fillSlots(_ scanner: inout JSONScanner) throws(JSONSyntaxError) {
+        for index in slots.indices { slots[index] = .missing }
+        record &+= 1
+        if record == 0 {
+            for index in visits.indices { visits[index] = 0 }
+            record = 1
+        }
+        scanner.skipWhitespace()
+        guard scanner.current == UInt8(ascii: "{") else { throw scanner.unexpected("a record object starting with '{'") }
+        try value(mapping.pathTrie, &scanner, depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { throw scanner.error("text after the record's closing '}'; write one record object per line") }
+    }
+
+    /// Reads the value at the scanner into the slots of `node` and of the nodes below it.
+    private mutating func value(_ node: PathTrieNode, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
+        if visits[node.id] == record {
+            for slot in node.subtreeSlots { slots[slot] = .missing }
+        } else {
+            visits[node.id] = record
+        }
+        switch scanner.current {
+        case UInt8(ascii: "\""):
+            let token = try scanner.scanString()
+            if !node.slots.isEmpty { store(.text(scanner.string(token)), in: node) }
+        case UInt8(ascii: "{"):
+            var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "}"))
+            if !node.slots.isEmpty { store(.object(isEmpty: !more), in: node) }
+            while more {
+                let key = try scanner.scanKey()
+                if let child = node.member(key, in: scanner) {
+                    try value(child, &scanner, depth: depth + 1)
+                } else {
+                    try scanner.skipValue(depth: depth + 1)
+                }
+                more = try scanner.nextMember(close: UInt8(ascii: "}"))
+            }
+        case UInt8(ascii: "["):
+            var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "]"))
+            if !node.slots.isEmpty { store(.list(isEmpty: !more), in: node) }
+            var index = 0
+            while more {
+                if let child = node.element(index) {
+                    try value(child, &scanner, depth: depth + 1)
+                } else {
+                    try scanner.skipValue(depth: depth + 1)
+                }
+                index += 1
+                more = try scanner.nextMember(close: UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            let literal = try scanner.scanLiteral()
+            if !node.slots.isEmpty { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: node) }
+        default:
+            let token = try scanner.scanNumber()
+            if !node.slots.isEmpty { store(.text(try Self.numberText(token, in: scanner)), in: node) }
+        }
+    }
+
+    @inline(__always)
+    private mutating func store(_ value: SlotValue, in node: PathTrieNode) {
+        for slot in node.slots { slots[slot] = value }
+    }
+
+    /// The mapped text of a number: what ``RosterCore/JSONValue/format(_:)`` gives for its Double
+    /// value. Integers of up to 15 digits are exact in a Double and print as written (JSON allows
+    /// no leading zeros), so they skip the conversion; `-0` prints as `0` as the Double does.
+    static func numberText(_ token: JSONNumberToken, in scanner: JSONScanner) throws(JSONSyntaxError) -> String {
+        let digits = token.end - token.start - (scanner.bytes[token.start] == UInt8(ascii: "-") ? 1 : 0)
+        if token.isInteger && digits <= 15 {
+            if digits == 1 && token.end - token.start == 2 && scanner.bytes[token.start + 1] == UInt8(ascii: "0") { return "0" }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: scanner.bytes[token.start..<token.end]), as: UTF8.self)
+        }
+        return JSONValue.format(try scanner.double(token))
+    }
+}
+
+/// Why bytes given as a record are not one JSON object: where (line and byte column, from 1)
+/// and what is wrong.
+public struct JSONRecordError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The input file, when the bytes came from one.
+    public var file: String?
+    /// The line of the problem, from 1.
+    public var line: Int
+    /// The byte column of the problem within its line, from 1.
+    public var column: Int
+    /// What is wrong and what to write instead, e.g. `expected ':' after the key, found ','`.
+    public var message: String
+
+    /// An error at `line`:`column` of `file` saying `message`.
+    public init(file: String? = nil, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// A scanner error placed by counting the line feeds before its offset in `bytes`.
+    init(_ error: JSONSyntaxError, in bytes: UnsafeRawBufferPointer, file: String? = nil, firstLine: Int = 1) {
+        var line = firstLine, lineStart = 0
+        for index in 0..<min(error.offset, bytes.count) where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        self.init(file: file, line: line, column: error.offset - lineStart + 1, message: error.message)
+    }
+
+    /// `file:line:column: error: message` (`record:` when there is no file).
+    public var description: String { "\(file ?? "record"):\(line):\(column): error: \(message)" }
+}
