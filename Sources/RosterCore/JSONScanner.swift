@@ -219,7 +219,7 @@ package struct JSONScanner {
             }
             skipDigits()
         }
-        var isInteger = true
+        var isInteger = true, hasExponent = false
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -227,11 +227,12 @@ package struct JSONScanner {
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             isInteger = false
+            hasExponent = true
             position += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             try requireDigits("a digit in the exponent")
         }
-        return JSONNumberToken(start: start, end: position, isInteger: isInteger)
+        return JSONNumberToken(start: start, end: position, isInteger: isInteger, mayOverflow: hasExponent || position - start > 300)
     }
 
     /// The value of a scanned number.
@@ -293,7 +294,10 @@ package struct JSONScanner {
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             _ = try scanLiteral()
         default:
-            _ = try scanNumber()
+            let number = try scanNumber()
+            // Only an exponent or a very long number can leave a Double's range (`1e400`); the
+            // parsed path rejects those, so skipping must too.
+            if number.mayOverflow { _ = try double(number) }
         }
     }
 
@@ -360,6 +364,8 @@ package struct JSONNumberToken {
     package var end: Int
     /// Whether the number has neither a fraction nor an exponent.
     package var isInteger: Bool
+    /// Whether the number may be beyond a Double's range (it has an exponent or over 300 characters).
+    package var mayOverflow: Bool
 }
 
 /// One of JSON's three words.

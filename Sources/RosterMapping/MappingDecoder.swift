@@ -116,7 +116,11 @@ public struct MappingDecoder {
             if !node.slots.isEmpty { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: node) }
         default:
             let token = try scanner.scanNumber()
-            if !node.slots.isEmpty { store(.text(try Self.numberText(token, in: scanner)), in: node) }
+            if !node.slots.isEmpty {
+                store(.text(try Self.numberText(token, in: scanner)), in: node)
+            } else if token.mayOverflow {
+                _ = try scanner.double(token)
+            }
         }
     }
 
