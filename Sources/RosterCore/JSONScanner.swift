@@ -15,19 +15,19 @@ package struct JSONScanner {
     package var position: Int
 
     /// A scanner at the first byte of `bytes`.
-    package init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+    @inlinable package init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
     /// Whether every byte has been read.
-    @inline(__always) package var isAtEnd: Bool { position >= bytes.count }
+    @inlinable package var isAtEnd: Bool { position >= bytes.count }
 
     /// The next byte, or 0 at the end (0 starts no JSON token, so callers need no separate end check).
-    @inline(__always) package var current: UInt8 { position < bytes.count ? bytes[position] : 0 }
+    @inlinable package var current: UInt8 { position < bytes.count ? bytes[position] : 0 }
 
     /// Moves past spaces, tabs, line feeds and carriage returns.
-    @inline(__always) package mutating func skipWhitespace() {
+    @inlinable package mutating func skipWhitespace() {
         while position < bytes.count {
             let byte = bytes[position]
             guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
@@ -49,7 +49,7 @@ package struct JSONScanner {
     }
 
     /// Consumes `byte` or throws, naming `expected`.
-    @inline(__always) package mutating func consume(_ byte: UInt8, _ expected: @autoclosure () -> String) throws(JSONSyntaxError) {
+    @inlinable package mutating func consume(_ byte: UInt8, _ expected: @autoclosure () -> String) throws(JSONSyntaxError) {
         guard current == byte else { throw unexpected(expected()) }
         position += 1
     }
@@ -61,11 +61,13 @@ package struct JSONScanner {
     /// Validates UTF-8 and escapes on the way; builds nothing (see ``string(_:)``).
     /// - Throws: ``JSONSyntaxError`` for an unterminated string, a raw control character, a bad
     ///   escape or invalid UTF-8, at the offending byte.
-    package mutating func scanString() throws(JSONSyntaxError) -> JSONStringToken {
+    @inlinable package mutating func scanString() throws(JSONSyntaxError) -> JSONStringToken {
         position += 1
         let start = position
         var hasEscapes = false
-        while position < bytes.count {
+        while true {
+            skipPlainStringBytes()
+            guard position < bytes.count else { break }
             let byte = bytes[position]
             if byte == 0x22 {
                 position += 1
@@ -85,12 +87,41 @@ package struct JSONScanner {
         throw JSONSyntaxError(offset: start - 1, message: "unterminated string; close it with '\"'")
     }
 
+    /// Moves to the next byte in a string that needs a look: a quote, a backslash, a control
+    /// character or a non-ASCII byte. Eight bytes per step while the rest is long enough.
+    @inlinable package mutating func skipPlainStringBytes() {
+        while position &+ 8 <= bytes.count {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
+            // The classic "has a zero byte" test, per byte class: its lowest flagged byte is exact,
+            // which is the only one used.
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            let quotes = word ^ 0x2222_2222_2222_2222, backslashes = word ^ 0x5C5C_5C5C_5C5C_5C5C
+            let flagged = ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)
+                | ((word &- 0x2020_2020_2020_2020) & ~word) | word
+            let special = flagged & highs
+            if special != 0 {
+                position &+= special.trailingZeroBitCount >> 3
+                return
+            }
+            position &+= 8
+        }
+        while position < bytes.count {
+            let byte = bytes[position]
+            if byte == 0x22 || byte == 0x5C || byte < 0x20 || byte >= 0x80 { return }
+            position += 1
+        }
+    }
+
     /// The text of a scanned string, with escapes decoded.
-    package func string(_ token: JSONStringToken) -> String {
+    @inlinable package func string(_ token: JSONStringToken) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
-        guard token.hasEscapes else { return String(decoding: raw, as: UTF8.self) }
+        return token.hasEscapes ? unescapedString(token) : String(decoding: raw, as: UTF8.self)
+    }
+
+    /// The slow path of ``string(_:)``, for strings holding escapes.
+    @usableFromInline package func unescapedString(_ token: JSONStringToken) -> String {
         var decoded: [UInt8] = []
-        decoded.reserveCapacity(raw.count)
+        decoded.reserveCapacity(token.end - token.start)
         var index = token.start
         while index < token.end {
             let byte = bytes[index]
@@ -123,7 +154,7 @@ package struct JSONScanner {
 
     /// Whether the scanned string equals `key`, compared as UTF-8 without building a `String`
     /// unless the string holds escapes.
-    @inline(__always) package func string(_ token: JSONStringToken, equals key: UnsafeRawBufferPointer) -> Bool {
+    @inlinable package func string(_ token: JSONStringToken, equals key: UnsafeRawBufferPointer) -> Bool {
         if token.hasEscapes { return string(token).utf8.elementsEqual(key) }
         guard token.end - token.start == key.count else { return false }
         var offset = 0
@@ -136,7 +167,7 @@ package struct JSONScanner {
 
     /// Checks the escape at the current backslash and moves past it; a high surrogate must be
     /// followed by a low one when another `\u` follows it (a lone one decodes as U+FFFD).
-    private mutating func skipEscape() throws(JSONSyntaxError) {
+    @usableFromInline package mutating func skipEscape() throws(JSONSyntaxError) {
         guard position + 1 < bytes.count else { throw error("unterminated string; close it with '\"'") }
         let escape = bytes[position + 1]
         switch escape {
@@ -183,7 +214,7 @@ package struct JSONScanner {
     }
 
     /// Checks one multi-byte UTF-8 sequence (shortest form, no surrogates, at most U+10FFFF).
-    private mutating func skipUTF8Sequence(lead: UInt8) throws(JSONSyntaxError) {
+    @usableFromInline package mutating func skipUTF8Sequence(lead: UInt8) throws(JSONSyntaxError) {
         let length: Int
         var low: UInt8 = 0x80, high: UInt8 = 0xBF
         switch lead {
@@ -208,7 +239,7 @@ package struct JSONScanner {
 
     /// Scans a number in JSON's grammar, `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
     /// - Throws: ``JSONSyntaxError`` at the first byte that breaks the grammar.
-    package mutating func scanNumber() throws(JSONSyntaxError) -> JSONNumberToken {
+    @inlinable package mutating func scanNumber() throws(JSONSyntaxError) -> JSONNumberToken {
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
         if current == UInt8(ascii: "0") {
@@ -245,18 +276,18 @@ package struct JSONScanner {
         return number
     }
 
-    private mutating func skipDigits() {
+    @inlinable package mutating func skipDigits() {
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
     }
 
-    private mutating func requireDigits(_ expected: String) throws(JSONSyntaxError) {
+    @inlinable package mutating func requireDigits(_ expected: String) throws(JSONSyntaxError) {
         guard current >= UInt8(ascii: "0") && current <= UInt8(ascii: "9") else { throw unexpected(expected) }
         skipDigits()
     }
 
     /// Scans `true`, `false` or `null` at the current position.
     /// - Throws: ``JSONSyntaxError`` when the word is anything else.
-    package mutating func scanLiteral() throws(JSONSyntaxError) -> JSONLiteral {
+    @inlinable package mutating func scanLiteral() throws(JSONSyntaxError) -> JSONLiteral {
         let (word, literal): (StaticString, JSONLiteral) = switch current {
         case UInt8(ascii: "t"): ("true", .true)
         case UInt8(ascii: "f"): ("false", .false)
@@ -274,7 +305,7 @@ package struct JSONScanner {
 
     /// Moves past the value at the current position, checking it fully but building nothing.
     /// - Throws: ``JSONSyntaxError`` for anything that is not JSON, or nesting beyond ``maximumDepth``.
-    package mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+    @inlinable package mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
         switch current {
         case UInt8(ascii: "\""):
             _ = try scanString()
@@ -303,7 +334,7 @@ package struct JSONScanner {
 
     /// Scans an object key and the `:` after it, leaving the scanner at the member's value.
     @discardableResult
-    package mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
+    @inlinable package mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
         guard current == 0x22 else { throw unexpected("a key in double quotes") }
         let key = try scanString()
         skipWhitespace()
@@ -318,8 +349,7 @@ package struct JSONScanner {
     /// - Returns: `true` when a member follows (the scanner is at it), `false` for an empty
     ///   container (the scanner is past its closing bracket).
     /// - Throws: ``JSONSyntaxError`` when nesting goes beyond ``maximumDepth``.
-    @inline(__always)
-    package mutating func openContainer(depth: Int, close: UInt8) throws(JSONSyntaxError) -> Bool {
+    @inlinable package mutating func openContainer(depth: Int, close: UInt8) throws(JSONSyntaxError) -> Bool {
         guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         skipWhitespace()
@@ -330,8 +360,7 @@ package struct JSONScanner {
 
     /// After a member: moves past the `,` and returns `true`, or past the closing bracket and returns `false`.
     /// - Throws: ``JSONSyntaxError`` when neither follows.
-    @inline(__always)
-    package mutating func nextMember(close: UInt8) throws(JSONSyntaxError) -> Bool {
+    @inlinable package mutating func nextMember(close: UInt8) throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         if current == UInt8(ascii: ",") {
             position += 1
@@ -347,7 +376,7 @@ package struct JSONScanner {
 }
 
 /// Where a scanned string's content lies (between the quotes) and whether it needs decoding.
-package struct JSONStringToken {
+@frozen package struct JSONStringToken {
     /// Offset of the first content byte.
     package var start: Int
     /// Offset of the closing quote.
@@ -357,7 +386,7 @@ package struct JSONStringToken {
 }
 
 /// Where a scanned number lies, and whether it is written as a plain integer (no `.`, no exponent).
-package struct JSONNumberToken {
+@frozen package struct JSONNumberToken {
     /// Offset of the first byte (`-` or a digit).
     package var start: Int
     /// Offset just past the last digit.

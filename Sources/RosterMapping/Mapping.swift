@@ -23,9 +23,7 @@ public struct Mapping: Sendable {
     /// Every distinct path the mapping reads; slot `i` of a record holds the value at `slotPaths[i]`.
     let slotPaths: [SourcePath]
     /// `slotPaths` as a tree, for ``MappingDecoder``.
-    let pathTrie: PathTrieNode
-    /// Number of nodes in `pathTrie`.
-    let pathTrieSize: Int
+    let pathTrie: PathTrie
 
     init(
         path: String, source: String?, tests: [MappingTest], idPath: SlotPath?, filter: RecordFilter,
@@ -39,7 +37,7 @@ public struct Mapping: Sendable {
         self.columns = columns
         self.attributeRules = attributeRules
         self.slotPaths = slotPaths
-        (pathTrie, pathTrieSize) = PathTrieNode.build(slotPaths)
+        pathTrie = PathTrie(slotPaths)
     }
 
     /// Whether the file declares `id:`, so mapped records carry an external id.

@@ -27,7 +27,7 @@ public struct MappingDecoder {
     public init(mapping: Mapping) {
         self.mapping = mapping
         slots = Array(repeating: .missing, count: mapping.slotPaths.count)
-        visits = Array(repeating: 0, count: mapping.pathTrieSize)
+        visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
     }
 
     /// Maps the JSON object in `bytes` (whitespace around it allowed).
@@ -70,28 +70,30 @@ public struct MappingDecoder {
         }
         scanner.skipWhitespace()
         guard scanner.current == UInt8(ascii: "{") else { throw scanner.unexpected("a record object starting with '{'") }
-        try value(mapping.pathTrie, &scanner, depth: 0)
+        try value(0, &scanner, depth: 0)
         scanner.skipWhitespace()
         guard scanner.isAtEnd else { throw scanner.error("text after the record's closing '}'; write one record object per line") }
     }
 
     /// Reads the value at the scanner into the slots of `node` and of the nodes below it.
-    private mutating func value(_ node: PathTrieNode, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
-        if visits[node.id] == record {
-            for slot in node.subtreeSlots { slots[slot] = .missing }
+    private mutating func value(_ node: Int, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
+        let entry = mapping.pathTrie.nodes[node]
+        if visits[node] == record {
+            for index in entry.subtree { slots[mapping.pathTrie.slotList[index]] = .missing }
         } else {
-            visits[node.id] = record
+            visits[node] = record
         }
+        let isRead = !entry.slots.isEmpty
         switch scanner.current {
         case UInt8(ascii: "\""):
             let token = try scanner.scanString()
-            if !node.slots.isEmpty { store(.text(scanner.string(token)), in: node) }
+            if isRead { store(.text(scanner.string(token)), in: entry) }
         case UInt8(ascii: "{"):
             var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "}"))
-            if !node.slots.isEmpty { store(.object(isEmpty: !more), in: node) }
+            if isRead { store(.object(isEmpty: !more), in: entry) }
             while more {
                 let key = try scanner.scanKey()
-                if let child = node.member(key, in: scanner) {
+                if let child = member(of: entry, named: key, in: scanner) {
                     try value(child, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
@@ -100,10 +102,10 @@ public struct MappingDecoder {
             }
         case UInt8(ascii: "["):
             var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "]"))
-            if !node.slots.isEmpty { store(.list(isEmpty: !more), in: node) }
+            if isRead { store(.list(isEmpty: !more), in: entry) }
             var index = 0
             while more {
-                if let child = node.element(index) {
+                if let child = element(of: entry, at: index) {
                     try value(child, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
@@ -113,11 +115,11 @@ public struct MappingDecoder {
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             let literal = try scanner.scanLiteral()
-            if !node.slots.isEmpty { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: node) }
+            if isRead { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: entry) }
         default:
             let token = try scanner.scanNumber()
-            if !node.slots.isEmpty {
-                store(.text(try Self.numberText(token, in: scanner)), in: node)
+            if isRead {
+                store(.text(try Self.numberText(token, in: scanner)), in: entry)
             } else if token.mayOverflow {
                 _ = try scanner.double(token)
             }
@@ -125,8 +127,44 @@ public struct MappingDecoder {
     }
 
     @inline(__always)
-    private mutating func store(_ value: SlotValue, in node: PathTrieNode) {
-        for slot in node.slots { slots[slot] = value }
+    private mutating func store(_ value: SlotValue, in node: PathTrie.Node) {
+        for index in node.slots { slots[mapping.pathTrie.slotList[index]] = value }
+    }
+
+    /// The node read under the object key `key` below `node`, if any: signatures first, bytes
+    /// only for a candidate.
+    @inline(__always)
+    private func member(of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner) -> Int? {
+        guard !node.memberRange.isEmpty else { return nil }
+        let trie = mapping.pathTrie
+        if key.hasEscapes {
+            let bytes = Array(scanner.string(key).utf8)
+            let signature = PathTrie.signature(length: bytes.count) { bytes[$0] }
+            for index in node.memberRange where trie.members[index].signature == signature
+                && trie.keyBytes[trie.members[index].key].elementsEqual(bytes) {
+                return trie.members[index].node
+            }
+            return nil
+        }
+        let length = key.end - key.start
+        let signature = PathTrie.signature(length: length) { scanner.bytes[key.start &+ $0] }
+        for index in node.memberRange {
+            let member = trie.members[index]
+            guard member.signature == signature else { continue }
+            if length <= 7 { return member.node }
+            var offset = 7
+            while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }
+            if offset == length { return member.node }
+        }
+        return nil
+    }
+
+    @inline(__always)
+    private func element(of node: PathTrie.Node, at index: Int) -> Int? {
+        for position in node.elementRange where mapping.pathTrie.elements[position].index == index {
+            return mapping.pathTrie.elements[position].node
+        }
+        return nil
     }
 
     /// The mapped text of a number: what ``RosterCore/JSONValue/format(_:)`` gives for its Double
