@@ -5,29 +5,34 @@
 /// UTF-8 without raw control characters, and every error carries the byte offset it was found at.
 /// The scanner only reads `bytes`; the caller keeps them alive while it scans (the pointer is why
 /// it is not `Sendable`).
-package struct JSONScanner {
+///
+/// Public with `@inlinable` members rather than `package`: Swift 6.3 does not inline `@inlinable`
+/// `package` members into other modules (checked with a two-module build), and the decoder needs
+/// these small steps inlined (about 2× on the mapping bench). The package ships no library
+/// product, so nothing outside it can see this type.
+public struct JSONScanner {
     /// Nesting deeper than this is rejected instead of recursing further.
-    package static let maximumDepth = 512
+    public static let maximumDepth = 512
 
     /// The text being scanned.
-    package let bytes: UnsafeRawBufferPointer
+    public let bytes: UnsafeRawBufferPointer
     /// Offset of the next unread byte.
-    package var position: Int
+    public var position: Int
 
     /// A scanner at the first byte of `bytes`.
-    @inlinable package init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
+    @inlinable public init(_ bytes: UnsafeRawBufferPointer, position: Int = 0) {
         self.bytes = bytes
         self.position = position
     }
 
     /// Whether every byte has been read.
-    @inlinable package var isAtEnd: Bool { position >= bytes.count }
+    @inlinable @inline(__always) public var isAtEnd: Bool { position >= bytes.count }
 
     /// The next byte, or 0 at the end (0 starts no JSON token, so callers need no separate end check).
-    @inlinable package var current: UInt8 { position < bytes.count ? bytes[position] : 0 }
+    @inlinable @inline(__always) public var current: UInt8 { position < bytes.count ? bytes[position] : 0 }
 
     /// Moves past spaces, tabs, line feeds and carriage returns.
-    @inlinable package mutating func skipWhitespace() {
+    @inlinable @inline(__always) public mutating func skipWhitespace() {
         while position < bytes.count {
             let byte = bytes[position]
             guard byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 else { return }
@@ -36,12 +41,12 @@ package struct JSONScanner {
     }
 
     /// An error at the current position.
-    package func error(_ message: String) -> JSONSyntaxError {
+    public func error(_ message: String) -> JSONSyntaxError {
         JSONSyntaxError(offset: position, message: message)
     }
 
     /// An error for an unexpected byte (or the end) where `expected` should be.
-    package func unexpected(_ expected: String) -> JSONSyntaxError {
+    public func unexpected(_ expected: String) -> JSONSyntaxError {
         guard !isAtEnd else { return error("the text ends where \(expected) should follow; the record is cut short") }
         let byte = bytes[position]
         let shown = byte >= 0x20 && byte < 0x7F ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"
@@ -49,7 +54,7 @@ package struct JSONScanner {
     }
 
     /// Consumes `byte` or throws, naming `expected`.
-    @inlinable package mutating func consume(_ byte: UInt8, _ expected: @autoclosure () -> String) throws(JSONSyntaxError) {
+    @inlinable @inline(__always) public mutating func consume(_ byte: UInt8, _ expected: @autoclosure () -> String) throws(JSONSyntaxError) {
         guard current == byte else { throw unexpected(expected()) }
         position += 1
     }
@@ -61,7 +66,7 @@ package struct JSONScanner {
     /// Validates UTF-8 and escapes on the way; builds nothing (see ``string(_:)``).
     /// - Throws: ``JSONSyntaxError`` for an unterminated string, a raw control character, a bad
     ///   escape or invalid UTF-8, at the offending byte.
-    @inlinable package mutating func scanString() throws(JSONSyntaxError) -> JSONStringToken {
+    @inlinable public mutating func scanString() throws(JSONSyntaxError) -> JSONStringToken {
         position += 1
         let start = position
         var hasEscapes = false
@@ -89,7 +94,7 @@ package struct JSONScanner {
 
     /// Moves to the next byte in a string that needs a look: a quote, a backslash, a control
     /// character or a non-ASCII byte. Eight bytes per step while the rest is long enough.
-    @inlinable package mutating func skipPlainStringBytes() {
+    @inlinable @inline(__always) public mutating func skipPlainStringBytes() {
         while position &+ 8 <= bytes.count {
             let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: position, as: UInt64.self))
             // The classic "has a zero byte" test, per byte class: its lowest flagged byte is exact,
@@ -113,13 +118,13 @@ package struct JSONScanner {
     }
 
     /// The text of a scanned string, with escapes decoded.
-    @inlinable package func string(_ token: JSONStringToken) -> String {
+    @inlinable public func string(_ token: JSONStringToken) -> String {
         let raw = UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end])
         return token.hasEscapes ? unescapedString(token) : String(decoding: raw, as: UTF8.self)
     }
 
     /// The slow path of ``string(_:)``, for strings holding escapes.
-    @usableFromInline package func unescapedString(_ token: JSONStringToken) -> String {
+    public func unescapedString(_ token: JSONStringToken) -> String {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(token.end - token.start)
         var index = token.start
@@ -152,22 +157,9 @@ package struct JSONScanner {
         return String(decoding: decoded, as: UTF8.self)
     }
 
-    /// Whether the scanned string equals `key`, compared as UTF-8 without building a `String`
-    /// unless the string holds escapes.
-    @inlinable package func string(_ token: JSONStringToken, equals key: UnsafeRawBufferPointer) -> Bool {
-        if token.hasEscapes { return string(token).utf8.elementsEqual(key) }
-        guard token.end - token.start == key.count else { return false }
-        var offset = 0
-        while offset < key.count {
-            if bytes[token.start + offset] != key[offset] { return false }
-            offset += 1
-        }
-        return true
-    }
-
     /// Checks the escape at the current backslash and moves past it; a high surrogate must be
     /// followed by a low one when another `\u` follows it (a lone one decodes as U+FFFD).
-    @usableFromInline package mutating func skipEscape() throws(JSONSyntaxError) {
+    public mutating func skipEscape() throws(JSONSyntaxError) {
         guard position + 1 < bytes.count else { throw error("unterminated string; close it with '\"'") }
         let escape = bytes[position + 1]
         switch escape {
@@ -214,7 +206,7 @@ package struct JSONScanner {
     }
 
     /// Checks one multi-byte UTF-8 sequence (shortest form, no surrogates, at most U+10FFFF).
-    @usableFromInline package mutating func skipUTF8Sequence(lead: UInt8) throws(JSONSyntaxError) {
+    public mutating func skipUTF8Sequence(lead: UInt8) throws(JSONSyntaxError) {
         let length: Int
         var low: UInt8 = 0x80, high: UInt8 = 0xBF
         switch lead {
@@ -239,7 +231,7 @@ package struct JSONScanner {
 
     /// Scans a number in JSON's grammar, `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`.
     /// - Throws: ``JSONSyntaxError`` at the first byte that breaks the grammar.
-    @inlinable package mutating func scanNumber() throws(JSONSyntaxError) -> JSONNumberToken {
+    @inlinable public mutating func scanNumber() throws(JSONSyntaxError) -> JSONNumberToken {
         let start = position
         if current == UInt8(ascii: "-") { position += 1 }
         if current == UInt8(ascii: "0") {
@@ -268,7 +260,7 @@ package struct JSONScanner {
 
     /// The value of a scanned number.
     /// - Throws: ``JSONSyntaxError`` when it is too large for a Double (e.g. `1e400`).
-    package func double(_ token: JSONNumberToken) throws(JSONSyntaxError) -> Double {
+    public func double(_ token: JSONNumberToken) throws(JSONSyntaxError) -> Double {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[token.start..<token.end]), as: UTF8.self)
         guard let number = Double(text), number.isFinite else {
             throw JSONSyntaxError(offset: token.start, message: "number \(text) is out of range")
@@ -276,18 +268,18 @@ package struct JSONScanner {
         return number
     }
 
-    @inlinable package mutating func skipDigits() {
+    @inlinable public mutating func skipDigits() {
         while position < bytes.count, bytes[position] >= UInt8(ascii: "0"), bytes[position] <= UInt8(ascii: "9") { position += 1 }
     }
 
-    @inlinable package mutating func requireDigits(_ expected: String) throws(JSONSyntaxError) {
+    @inlinable public mutating func requireDigits(_ expected: String) throws(JSONSyntaxError) {
         guard current >= UInt8(ascii: "0") && current <= UInt8(ascii: "9") else { throw unexpected(expected) }
         skipDigits()
     }
 
     /// Scans `true`, `false` or `null` at the current position.
     /// - Throws: ``JSONSyntaxError`` when the word is anything else.
-    @inlinable package mutating func scanLiteral() throws(JSONSyntaxError) -> JSONLiteral {
+    @inlinable public mutating func scanLiteral() throws(JSONSyntaxError) -> JSONLiteral {
         let (word, literal): (StaticString, JSONLiteral) = switch current {
         case UInt8(ascii: "t"): ("true", .true)
         case UInt8(ascii: "f"): ("false", .false)
@@ -305,7 +297,7 @@ package struct JSONScanner {
 
     /// Moves past the value at the current position, checking it fully but building nothing.
     /// - Throws: ``JSONSyntaxError`` for anything that is not JSON, or nesting beyond ``maximumDepth``.
-    @inlinable package mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
+    @inlinable public mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
         switch current {
         case UInt8(ascii: "\""):
             _ = try scanString()
@@ -334,7 +326,7 @@ package struct JSONScanner {
 
     /// Scans an object key and the `:` after it, leaving the scanner at the member's value.
     @discardableResult
-    @inlinable package mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
+    @inlinable @inline(__always) public mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
         guard current == 0x22 else { throw unexpected("a key in double quotes") }
         let key = try scanString()
         skipWhitespace()
@@ -349,7 +341,7 @@ package struct JSONScanner {
     /// - Returns: `true` when a member follows (the scanner is at it), `false` for an empty
     ///   container (the scanner is past its closing bracket).
     /// - Throws: ``JSONSyntaxError`` when nesting goes beyond ``maximumDepth``.
-    @inlinable package mutating func openContainer(depth: Int, close: UInt8) throws(JSONSyntaxError) -> Bool {
+    @inlinable @inline(__always) public mutating func openContainer(depth: Int, close: UInt8) throws(JSONSyntaxError) -> Bool {
         guard depth < Self.maximumDepth else { throw error("nested deeper than \(Self.maximumDepth) levels") }
         position += 1
         skipWhitespace()
@@ -360,7 +352,7 @@ package struct JSONScanner {
 
     /// After a member: moves past the `,` and returns `true`, or past the closing bracket and returns `false`.
     /// - Throws: ``JSONSyntaxError`` when neither follows.
-    @inlinable package mutating func nextMember(close: UInt8) throws(JSONSyntaxError) -> Bool {
+    @inlinable @inline(__always) public mutating func nextMember(close: UInt8) throws(JSONSyntaxError) -> Bool {
         skipWhitespace()
         if current == UInt8(ascii: ",") {
             position += 1
@@ -376,41 +368,56 @@ package struct JSONScanner {
 }
 
 /// Where a scanned string's content lies (between the quotes) and whether it needs decoding.
-@frozen package struct JSONStringToken {
+@frozen public struct JSONStringToken {
     /// Offset of the first content byte.
-    package var start: Int
+    public var start: Int
     /// Offset of the closing quote.
-    package var end: Int
+    public var end: Int
     /// Whether the content holds backslash escapes.
-    package var hasEscapes: Bool
+    public var hasEscapes: Bool
+
+    /// A token for the content `start..<end`.
+    @inlinable public init(start: Int, end: Int, hasEscapes: Bool) {
+        self.start = start
+        self.end = end
+        self.hasEscapes = hasEscapes
+    }
 }
 
 /// Where a scanned number lies, and whether it is written as a plain integer (no `.`, no exponent).
-@frozen package struct JSONNumberToken {
+@frozen public struct JSONNumberToken {
     /// Offset of the first byte (`-` or a digit).
-    package var start: Int
+    public var start: Int
     /// Offset just past the last digit.
-    package var end: Int
+    public var end: Int
     /// Whether the number has neither a fraction nor an exponent.
-    package var isInteger: Bool
+    public var isInteger: Bool
     /// Whether the number may be beyond a Double's range (it has an exponent or over 300 characters).
-    package var mayOverflow: Bool
+    public var mayOverflow: Bool
+
+    /// A token for the number text `start..<end`.
+    @inlinable public init(start: Int, end: Int, isInteger: Bool, mayOverflow: Bool) {
+        self.start = start
+        self.end = end
+        self.isInteger = isInteger
+        self.mayOverflow = mayOverflow
+    }
 }
 
 /// One of JSON's three words.
-package enum JSONLiteral {
+public enum JSONLiteral {
     case `true`, `false`, null
 }
 
 /// Why bytes are not JSON: the byte offset (from the start of the scanned text) and what is wrong.
-package struct JSONSyntaxError: Error, Sendable, Hashable {
+public struct JSONSyntaxError: Error, Sendable, Hashable {
     /// Offset of the offending byte from the start of the text.
-    package var offset: Int
+    public var offset: Int
     /// What is wrong there, e.g. `expected ':' after the key, found ','`.
-    package var message: String
+    public var message: String
 
     /// An error at `offset` saying `message`.
-    package init(offset: Int, message: String) {
+    public init(offset: Int, message: String) {
         self.offset = offset
         self.message = message
     }

@@ -39,8 +39,8 @@ final class FieldRule: Sendable {
         self.defaultValue = defaultValue
     }
 
-    /// The mapped text for a record's `slots`; a path that holds an array or object adds a reason to `problem`.
-    func evaluate(_ slots: [SlotValue], problem: inout String?) -> String {
+    /// The mapped text for a record's `slots`; a path that holds an array or object sets `problem`.
+    func evaluate(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
         var value = rawValue(slots, problem: &problem)
         for index in transforms.indices { value = transforms[index].apply(value) }
         if let valueMap {
@@ -65,7 +65,8 @@ final class FieldRule: Sendable {
     /// Whether `text` may start or end with a space character; checks the first and last UTF-8
     /// bytes only (NBSP ends in 0xA0, BOM in 0xBF), so a `true` may be a false alarm, never a miss.
     static func needsTrimming(_ text: String) -> Bool {
-        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        let ends = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.last.map { (bytes[0], $0) } }
+        guard let (first, last) = ends ?? text.utf8.first.map({ ($0, text.utf8.last!) }) else { return false }
         return first <= 0x20 || first == 0xC2 || first == 0xEF || last <= 0x20 || last == 0xA0 || last == 0xBF
     }
 
@@ -73,7 +74,7 @@ final class FieldRule: Sendable {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
     }
 
-    private func rawValue(_ slots: [SlotValue], problem: inout String?) -> String {
+    private func rawValue(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
         switch source {
         case .constant(let text):
             return text
@@ -97,12 +98,12 @@ final class FieldRule: Sendable {
         }
     }
 
-    private static func text(at path: SlotPath, in slots: [SlotValue], problem: inout String?) -> String {
+    private static func text(at path: SlotPath, in slots: [SlotValue], problem: inout SlotProblem?) -> String {
         switch slots[path.slot] {
         case .text(let text): return text
         case .missing: return ""
-        case .list: problem = "path '\(path)' holds a list; index it, e.g. \(path).0"
-        case .object: problem = "path '\(path)' holds an object; name a key inside it, e.g. \(path).name"
+        case .list: problem = SlotProblem(path: path, isList: true)
+        case .object: problem = SlotProblem(path: path, isList: false)
         }
         return ""
     }
@@ -115,22 +116,28 @@ final class FieldRule: Sendable {
 /// hashed: comparing a few short strings is cheaper than hashing one.
 struct ValueMap: Sendable {
     private static let scanLimit = 12
-    private let entries: [(written: String, folded: String, value: String)]
+    /// Keys as written, keys folded, and values, in parallel so a scan compares strings in place
+    /// instead of copying (and retaining) tuples.
+    private let written: [String]
+    private let foldedKeys: [String]
+    private let values: [String]
     private let exact: [String: String]
     private let folded: [String: String]
 
-    init(_ written: [String: String]) {
-        entries = written.map { ($0.key, FieldRule.mapKey($0.key), $0.value) }
-        let small = entries.count <= Self.scanLimit
-        exact = small ? [:] : written
-        folded = small ? [:] : Dictionary(entries.map { ($0.folded, $0.value) }, uniquingKeysWith: { first, _ in first })
+    init(_ table: [String: String]) {
+        written = Array(table.keys)
+        foldedKeys = written.map(FieldRule.mapKey)
+        values = written.map { table[$0]! }
+        let small = written.count <= Self.scanLimit
+        exact = small ? [:] : table
+        folded = small ? [:] : Dictionary(zip(foldedKeys, values), uniquingKeysWith: { first, _ in first })
     }
 
     func lookup(_ value: String) -> String? {
-        if entries.count <= Self.scanLimit {
-            for entry in entries where entry.written == value { return entry.value }
+        if written.count <= Self.scanLimit {
+            for index in written.indices where written[index] == value { return values[index] }
             let key = FieldRule.mapKey(value)
-            for entry in entries where entry.folded == key { return entry.value }
+            for index in foldedKeys.indices where foldedKeys[index] == key { return values[index] }
             return nil
         }
         return exact[value] ?? folded[FieldRule.mapKey(value)]
@@ -139,7 +146,8 @@ struct ValueMap: Sendable {
 
 /// Which records a mapping keeps: every `include` rule must hold and no `exclude` rule may.
 struct RecordFilter: Sendable {
-    struct Rule: Sendable {
+    /// A class so that checking it retains one reference rather than copying its test's payload.
+    final class Rule: Sendable {
         enum Test: Sendable {
             /// Case-insensitive equality with a lower-cased text.
             case equals(String)
@@ -150,8 +158,13 @@ struct RecordFilter: Sendable {
             case regex(CompiledRegex)
         }
 
-        var path: SlotPath
-        var test: Test
+        let path: SlotPath
+        let test: Test
+
+        init(path: SlotPath, test: Test) {
+            self.path = path
+            self.test = test
+        }
 
         func holds(for slots: [SlotValue]) -> Bool {
             let value = slots[path.slot]

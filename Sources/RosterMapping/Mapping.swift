@@ -22,12 +22,14 @@ public struct Mapping: Sendable {
     let attributeRules: [FieldRule]
     /// Every distinct path the mapping reads; slot `i` of a record holds the value at `slotPaths[i]`.
     let slotPaths: [SourcePath]
+    /// Paths as the file spelt them, for issues (see ``SlotPath/spelling``).
+    let pathSpellings: [String]
     /// `slotPaths` as a tree, for ``MappingDecoder``.
     let pathTrie: PathTrie
 
     init(
         path: String, source: String?, tests: [MappingTest], idPath: SlotPath?, filter: RecordFilter,
-        columns: [FieldRule], attributeRules: [FieldRule], slotPaths: [SourcePath]
+        columns: [FieldRule], attributeRules: [FieldRule], slotPaths: [SourcePath], pathSpellings: [String]
     ) {
         self.path = path
         self.source = source
@@ -37,6 +39,7 @@ public struct Mapping: Sendable {
         self.columns = columns
         self.attributeRules = attributeRules
         self.slotPaths = slotPaths
+        self.pathSpellings = pathSpellings
         pathTrie = PathTrie(slotPaths)
     }
 
@@ -69,9 +72,9 @@ public struct Mapping: Sendable {
         }
         var issues: [MappingIssue] = []
         func cell(_ index: Int) -> String {
-            var problem: String?
+            var problem: SlotProblem?
             let value = columns[index].evaluate(slots, problem: &problem)
-            if let problem { issues.append(MappingIssue(column: columns[index].name, reason: problem)) }
+            if let problem { issues.append(MappingIssue(column: columns[index].name, reason: problem.reason(spellings: pathSpellings))) }
             return value
         }
         // Seven calls straight into the row: an intermediate array, `TemplateColumn.allCases` or
@@ -83,9 +86,9 @@ public struct Mapping: Sendable {
         if !attributeRules.isEmpty {
             attributes.reserveCapacity(attributeRules.count)
             for rule in attributeRules {
-                var problem: String?
+                var problem: SlotProblem?
                 attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(slots, problem: &problem)))
-                if let problem { issues.append(MappingIssue(column: rule.name, reason: problem)) }
+                if let problem { issues.append(MappingIssue(column: rule.name, reason: problem.reason(spellings: pathSpellings))) }
             }
         }
         return MappedRecord(row: row, attributes: attributes, issues: issues, isFilteredOut: false, externalID: externalID)

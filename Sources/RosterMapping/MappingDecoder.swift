@@ -147,10 +147,10 @@ public struct MappingDecoder {
             return nil
         }
         let length = key.end - key.start
-        let signature = PathTrie.signature(length: length) { scanner.bytes[key.start &+ $0] }
+        let signature = PathTrie.signature(of: key, in: scanner)
         for index in node.memberRange {
             let member = trie.members[index]
-            guard member.signature == signature else { continue }
+            guard member.signature == signature, member.key.count == length else { continue }
             if length <= 7 { return member.node }
             var offset = 7
             while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }

@@ -124,7 +124,7 @@ struct MappingLoader {
         guard let columns else { return nil }
         return Mapping(
             path: file, source: source, tests: tests, idPath: idPath, filter: filter,
-            columns: columns, attributeRules: attributes, slotPaths: slotCatalog.paths)
+            columns: columns, attributeRules: attributes, slotPaths: slotCatalog.paths, pathSpellings: slotCatalog.spellings)
     }
 
     private mutating func loadColumns(_ node: Node, keyNode: Node) -> [FieldRule]? {

@@ -57,6 +57,19 @@ struct PathTrie: Sendable {
         return signature
     }
 
+    /// ``signature(length:byte:)`` of a scanned key without escapes, from one 8-byte load when
+    /// the text goes on that far (it does but at the very end: a key is followed by `:` and a value).
+    @inline(__always)
+    static func signature(of key: JSONStringToken, in scanner: JSONScanner) -> UInt64 {
+        let length = key.end &- key.start
+        guard key.start &+ 8 <= scanner.bytes.count else {
+            return signature(length: length) { scanner.bytes[key.start &+ $0] }
+        }
+        let word = UInt64(littleEndian: scanner.bytes.loadUnaligned(fromByteOffset: key.start, as: UInt64.self))
+        let kept = UInt64(truncatingIfNeeded: min(length, 7) &* 8)
+        return word & ((1 &<< kept) &- 1) | UInt64(truncatingIfNeeded: length) &<< 56
+    }
+
     private typealias Suffix = (slot: Int, rest: ArraySlice<SourcePath.Segment>)
 
     /// Adds the node for `suffixes` and its subtree; returns the node's number.

@@ -26,14 +26,28 @@ enum SlotValue: Sendable, Hashable {
     }
 }
 
-/// A path a rule reads, with the number of the slot its value lands in.
-struct SlotPath: Sendable, CustomStringConvertible {
-    /// The path as the mapping file wrote it (for messages).
-    let path: SourcePath
+/// A path a rule reads: the slot its value lands in, and how the file spelt it (for messages).
+/// Two integers, so rules copy it without touching reference counts.
+struct SlotPath: Sendable {
     /// Index into the record's slots.
     let slot: Int
+    /// Index into ``Mapping/pathSpellings``.
+    let spelling: Int
+}
 
-    var description: String { path.description }
+/// A rule read a list or an object where it needs a value; ``Mapping`` turns it into the issue text.
+struct SlotProblem: Sendable {
+    let path: SlotPath
+    /// `true` for a list, `false` for an object.
+    let isList: Bool
+
+    /// The issue reason, e.g. `path 'phones' holds a list; index it, e.g. phones.0`.
+    func reason(spellings: [String]) -> String {
+        let path = spellings[path.spelling]
+        return isList
+            ? "path '\(path)' holds a list; index it, e.g. \(path).0"
+            : "path '\(path)' holds an object; name a key inside it, e.g. \(path).name"
+    }
 }
 
 /// Numbers the distinct paths of a mapping as the loader meets them: paths with the same
@@ -41,12 +55,20 @@ struct SlotPath: Sendable, CustomStringConvertible {
 struct SlotCatalog {
     /// The paths in slot order.
     private(set) var paths: [SourcePath] = []
+    /// Every distinct spelling of a path, for messages.
+    private(set) var spellings: [String] = []
     private var slots: [[SourcePath.Segment]: Int] = [:]
+    private var spellingNumbers: [String: Int] = [:]
 
     mutating func slot(for path: SourcePath) -> SlotPath {
-        if let slot = slots[path.segments] { return SlotPath(path: path, slot: slot) }
+        let spelling = spellingNumbers[path.description] ?? spellings.count
+        if spelling == spellings.count {
+            spellingNumbers[path.description] = spelling
+            spellings.append(path.description)
+        }
+        if let slot = slots[path.segments] { return SlotPath(slot: slot, spelling: spelling) }
         slots[path.segments] = paths.count
         paths.append(path)
-        return SlotPath(path: path, slot: paths.count - 1)
+        return SlotPath(slot: paths.count - 1, spelling: spelling)
     }
 }
