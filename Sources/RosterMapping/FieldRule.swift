@@ -42,7 +42,10 @@ final class FieldRule: Sendable {
     /// The mapped text for a record's `slots`; a path that holds an array or object sets `problem`.
     func evaluate(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
         var value = rawValue(slots, problem: &problem)
-        for index in transforms.indices { value = transforms[index].apply(value) }
+        // Through the buffer, transforms are applied in place; the array's subscript would copy each one.
+        transforms.withUnsafeBufferPointer { steps in
+            for index in steps.indices { value = steps[index].apply(value) }
+        }
         if let valueMap {
             if let mapped = valueMap.lookup(value) { return mapped }
             return defaultValue ?? value
@@ -114,7 +117,8 @@ final class FieldRule: Sendable {
 /// Values usually match a key exactly as written, so that is tried first and only a miss pays
 /// for trimming and lower-casing. Small tables (the usual 2–10 entries) are scanned instead of
 /// hashed: comparing a few short strings is cheaper than hashing one.
-struct ValueMap: Sendable {
+/// A class so that a rule reaches it by one reference instead of copying its five tables.
+final class ValueMap: Sendable {
     private static let scanLimit = 12
     /// Keys as written, keys folded, and values, in parallel so a scan compares strings in place
     /// instead of copying (and retaining) tuples.
@@ -188,13 +192,18 @@ struct RecordFilter: Sendable {
 
     /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
     static func equalsIgnoringCase(_ text: String, lowercased expected: String) -> Bool {
-        guard text.utf8.count == expected.utf8.count else { return text.lowercased() == expected }
-        var expectedBytes = expected.utf8.makeIterator()
-        for byte in text.utf8 {
-            if byte >= 0x80 { return text.lowercased() == expected }
-            if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != expectedBytes.next() { return false }
+        let asciiVerdict = Transform.withBytes(text) { bytes in
+            Transform.withBytes(expected) { wanted -> Bool? in
+                guard bytes.count == wanted.count else { return nil }
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    if byte >= 0x80 { return nil }
+                    if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != wanted[index] { return false }
+                }
+                return true
+            }
         }
-        return true
+        return asciiVerdict ?? (text.lowercased() == expected)
     }
 
     /// Whether a value is there: not missing or `null`, not blank text, not an empty list or object.

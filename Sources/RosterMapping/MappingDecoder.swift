@@ -17,6 +17,9 @@ import RosterCore
 public struct MappingDecoder {
     /// The mapping records are mapped with.
     public let mapping: Mapping
+    /// The mapping's path trie, held directly: reading it through `mapping` in the inner loop
+    /// would copy (and retain) its arrays.
+    private let trie: PathTrie
     private var slots: [SlotValue]
     /// Per trie node, the number of the record in which the node last got a value: a second
     /// value within one record means a duplicate key, whose slots are cleared before it is read.
@@ -26,6 +29,7 @@ public struct MappingDecoder {
     /// A decoder for `mapping`.
     public init(mapping: Mapping) {
         self.mapping = mapping
+        trie = mapping.pathTrie
         slots = Array(repeating: .missing, count: mapping.slotPaths.count)
         visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
     }
@@ -77,9 +81,9 @@ public struct MappingDecoder {
 
     /// Reads the value at the scanner into the slots of `node` and of the nodes below it.
     private mutating func value(_ node: Int, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
-        let entry = mapping.pathTrie.nodes[node]
+        let entry = trie.nodes[node]
         if visits[node] == record {
-            for index in entry.subtree { slots[mapping.pathTrie.slotList[index]] = .missing }
+            for index in entry.subtree { slots[trie.slotList[index]] = .missing }
         } else {
             visits[node] = record
         }
@@ -128,7 +132,7 @@ public struct MappingDecoder {
 
     @inline(__always)
     private mutating func store(_ value: SlotValue, in node: PathTrie.Node) {
-        for index in node.slots { slots[mapping.pathTrie.slotList[index]] = value }
+        for index in node.slots { slots[trie.slotList[index]] = value }
     }
 
     /// The node read under the object key `key` below `node`, if any: signatures first, bytes
@@ -136,7 +140,6 @@ public struct MappingDecoder {
     @inline(__always)
     private func member(of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner) -> Int? {
         guard !node.memberRange.isEmpty else { return nil }
-        let trie = mapping.pathTrie
         if key.hasEscapes {
             let bytes = Array(scanner.string(key).utf8)
             let signature = PathTrie.signature(length: bytes.count) { bytes[$0] }
@@ -161,8 +164,8 @@ public struct MappingDecoder {
 
     @inline(__always)
     private func element(of node: PathTrie.Node, at index: Int) -> Int? {
-        for position in node.elementRange where mapping.pathTrie.elements[position].index == index {
-            return mapping.pathTrie.elements[position].node
+        for position in node.elementRange where trie.elements[position].index == index {
+            return trie.elements[position].node
         }
         return nil
     }

@@ -92,7 +92,7 @@ enum Transform: Sendable {
     /// Runs `body` over the UTF-8 bytes of `text` where they lie (a copy only for a bridged string),
     /// so byte loops skip `String.UTF8View`'s per-byte indexing.
     @inline(__always)
-    private static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
         return Array(text.utf8).withUnsafeBufferPointer(body)
     }
