@@ -2,30 +2,25 @@ import Foundation
 import Testing
 
 @Suite struct MapJSONLinesTests {
-    static let lines = [
-        #"{"id": "6f1c2b8e-0001", "givenName": "Bob", "surname": "Hawkins", "mail": "Bob.Hawkins@Company.com", "businessPhones": ["+1 425 555 1000"], "department": "Support", "jobTitle": "Agent II", "usageLocation": "GB", "accountEnabled": true}"#,
-        "",
-        #"{"id": "6f1c2b8e-0002", "givenName": "Andrew", "surname": null, "mail": null, "userPrincipalName": "Drew@Company.com", "accountEnabled": true}"#,
-        #"{"id": "6f1c2b8e-0004", "givenName": "Old", "surname": "User", "accountEnabled": false}"#,
-    ]
+    /// The records of `examples/graph-users.json` written one per line, with a blank line between.
+    static func graphUsersAsJSONLines() throws -> Data {
+        let page = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: MapCLI.path("examples/graph-users.json")))) as? [String: Any])
+        let records = try #require(page["value"] as? [Any])
+        let lines = try records.map { String(decoding: try JSONSerialization.data(withJSONObject: $0), as: UTF8.self) }
+        return Data(lines.joined(separator: "\n\n").utf8)
+    }
 
     @Test(arguments: ["users.jsonl", "users.NDJSON"])
-    func previewsAJSONLinesFile(name: String) throws {
+    func aJSONLinesFilePreviewsAsTheSameRecordsInOneDocument(name: String) throws {
         try MapCLI.withTemporaryDirectory { directory in
             let input = directory.appendingPathComponent(name)
-            try Data(Self.lines.joined(separator: "\n").utf8).write(to: input)
-            let outcome = try MapCLI.run(
-                ["map", "--mapping", MapCLI.path("mappings/microsoft-graph-users.yaml"), "--input", input.path, "--json"], in: directory)
-            #expect(outcome.status == 0, "\(outcome.stderr)")
-            let rows = try #require(try outcome.json()["rows"] as? [[String: Any]])
-            #expect(rows.map { $0["index"] as? Int } == [1, 2, 3])
-            #expect(rows.map { $0["externalID"] as? String } == ["6f1c2b8e-0001", "6f1c2b8e-0002", "6f1c2b8e-0004"])
-            #expect(rows.map { $0["valid"] as? Bool } == [true, false, false])
-            #expect(rows.map { $0["filteredOut"] as? Bool } == [false, false, true])
-            let first = try #require(rows[0]["row"] as? [String: String])
-            #expect(first["Email Address"] == "bob.hawkins@company.com")
-            #expect(first["Extension"] == "1000")
-            #expect((rows[1]["errors"] as? [String])?.first?.hasPrefix("Last Name: required") == true)
+            try Self.graphUsersAsJSONLines().write(to: input)
+            let mapping = MapCLI.path("mappings/microsoft-graph-users.yaml")
+            let lines = try MapCLI.run(["map", "--mapping", mapping, "--input", input.path, "--json"], in: directory)
+            let document = try MapCLI.run(["map", "--mapping", mapping, "--input", MapCLI.path("examples/graph-users.json"), "--json"], in: directory)
+            #expect(lines.status == 0, "\(lines.stderr)")
+            #expect(try #require(try lines.json()["rows"] as? [[String: Any]]).count == 3)
+            #expect(lines.stdout == document.stdout)
         }
     }
 
