@@ -25,6 +25,9 @@ public struct MappingDecoder {
     /// value within one record means a duplicate key, whose slots are cleared before it is read.
     private var visits: [UInt32]
     private var record: UInt32 = 0
+    /// Per member of the trie, then per node, the member that followed it in the last object
+    /// read (-1 when none yet): a guess to try before the scan.
+    private var nextGuess: [Int]
 
     /// A decoder for `mapping`.
     public init(mapping: Mapping) {
@@ -32,6 +35,7 @@ public struct MappingDecoder {
         trie = mapping.pathTrie
         slots = Array(repeating: .missing, count: mapping.slotPaths.count)
         visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
+        nextGuess = Array(repeating: -1, count: mapping.pathTrie.members.count + mapping.pathTrie.nodes.count)
     }
 
     /// Maps the JSON object in `bytes` (whitespace around it allowed).
@@ -95,10 +99,16 @@ public struct MappingDecoder {
         case UInt8(ascii: "{"):
             var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "}"))
             if isRead { store(.object(isEmpty: !more), in: entry) }
+            // Records of one stream list their keys in one order, so the member read after the
+            // previous one last time is tried first (`nextGuess`: per member, then per node start).
+            var previous = trie.members.count &+ node
             while more {
                 let key = try scanner.scanKey()
-                if let child = member(of: entry, named: key, in: scanner) {
-                    try value(child, &scanner, depth: depth + 1)
+                let guess = nextGuess[previous]
+                if let found = Self.member(of: entry, named: key, in: scanner, guess: guess, trie: trie) {
+                    nextGuess[previous] = found
+                    previous = found
+                    try value(trie.members[found].node, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
                 }
@@ -109,7 +119,7 @@ public struct MappingDecoder {
             if isRead { store(.list(isEmpty: !more), in: entry) }
             var index = 0
             while more {
-                if let child = element(of: entry, at: index) {
+                if let child = Self.element(of: entry, at: index, trie: trie) {
                     try value(child, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
@@ -135,35 +145,37 @@ public struct MappingDecoder {
         for index in node.slots { slots[trie.slotList[index]] = value }
     }
 
-    /// The node read under the object key `key` below `node`, if any: signatures first, bytes
-    /// only for a candidate.
+    /// The member (index into `trie.members`) read under the object key `key` below `node`, if
+    /// any: `guess` first, then the others; signatures first, bytes only for a candidate.
     @inline(__always)
-    private func member(of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner) -> Int? {
+    private static func member(
+        of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner, guess: Int, trie: borrowing PathTrie
+    ) -> Int? {
         guard !node.memberRange.isEmpty else { return nil }
         if key.hasEscapes {
             let bytes = Array(scanner.string(key).utf8)
-            let signature = PathTrie.signature(length: bytes.count) { bytes[$0] }
-            for index in node.memberRange where trie.members[index].signature == signature
-                && trie.keyBytes[trie.members[index].key].elementsEqual(bytes) {
-                return trie.members[index].node
-            }
+            for index in node.memberRange where trie.keyBytes[trie.members[index].key].elementsEqual(bytes) { return index }
             return nil
         }
-        let length = key.end - key.start
         let signature = PathTrie.signature(of: key, in: scanner)
-        for index in node.memberRange {
-            let member = trie.members[index]
-            guard member.signature == signature, member.key.count == length else { continue }
-            if length <= 7 { return member.node }
-            var offset = 7
-            while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }
-            if offset == length { return member.node }
-        }
+        if guess >= 0, matches(trie.members[guess], signature, key, scanner, trie) { return guess }
+        for index in node.memberRange where matches(trie.members[index], signature, key, scanner, trie) { return index }
         return nil
     }
 
     @inline(__always)
-    private func element(of node: PathTrie.Node, at index: Int) -> Int? {
+    private static func matches(
+        _ member: PathTrie.Member, _ signature: UInt64, _ key: JSONStringToken, _ scanner: JSONScanner, _ trie: borrowing PathTrie
+    ) -> Bool {
+        let length = key.end &- key.start
+        guard member.signature == signature, member.key.count == length else { return false }
+        var offset = 7
+        while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }
+        return offset >= length
+    }
+
+    @inline(__always)
+    private static func element(of node: PathTrie.Node, at index: Int, trie: borrowing PathTrie) -> Int? {
         for position in node.elementRange where trie.elements[position].index == index {
             return trie.elements[position].node
         }
