@@ -11,7 +11,7 @@ enum GraphUsers {
     private static let givenNames = ["Ada", "Bob", "Chen", "Dina", "Emil", "Fatima", "Goran", "Hana"]
     private static let surnames = ["Hawkins", "Davis", "Kingston", "Okafor", "Silva", "Nakamura", "Novak", "Berg"]
 
-    /// The fields of the `index`-th user in Graph's order: `(key, value)` with `nil` for JSON null.
+    /// The fields of the `index`-th user in Graph's key order.
     private static func fields(_ index: Int) -> [(String, JSONValue)] {
         let given = givenNames[index % givenNames.count], surname = surnames[(index / 8) % surnames.count]
         let login = "\(given).\(surname)\(index)@Contoso.com"
