@@ -7,54 +7,60 @@ import Glibc
 import Darwin
 #endif
 
-/// Maps `records` deterministic Graph-shaped users with `mappings/microsoft-graph-users.yaml`
-/// and prints rows/s and peak RSS.
+/// Maps a Graph-shaped JSON-lines file of `records` users with `mappings/microsoft-graph-users.yaml`
+/// and prints rows/s (wall and thread CPU) and peak RSS; then, for comparison, the `JSONValue` path.
 ///
-/// Records are generated in memory in batches of 10,000 (not timed), as a connector delivers
-/// pages, so peak RSS reflects streaming rather than the whole pull; only `Mapping.map` is timed.
+/// The file (`DIR/graph-users-N.jsonl`) is written first and not timed; the timed part reads it in
+/// chunks, decodes and maps every line (``Mapping/mapJSONLines(from:file:chunkSize:_:)``). The
+/// `JSONValue` path maps the same users generated in memory in batches of 10,000 (not timed),
+/// timing only `Mapping.map`, as the bench did before the byte decoder.
 /// The mapping file is looked up under the current directory, then relative to this source file.
-/// - Throws: ``MappingDiagnostics`` when the mapping file is missing or invalid.
-func runMappingBench(records: Int) throws {
+/// - Throws: ``MappingDiagnostics`` when the mapping file is missing or invalid; file errors.
+func runMappingBench(records: Int, directory: String) throws {
     let mapping = try MappingFile.load(path: graphMappingPath())
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let path = "\(directory)/graph-users-\(records).jsonl"
     let clock = ContinuousClock()
-    var mappingTime = Duration.zero, generationTime = Duration.zero, floorTime = Duration.zero
-    var mappingCPU = 0.0, floorCPU = 0.0
+    let writeStart = clock.now
+    try GraphUsers.writeJSONLines(count: records, to: path)
+    let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    print("mapping: wrote \(records) Graph users to \(path) (\(size / 1_000_000) MB) in \(clock.now - writeStart)")
+
     var kept = 0, filtered = 0, checksum = 0
+    var source = try FileByteSource(path: path)
+    let start = clock.now, startCPU = threadCPUSeconds()
+    let mapped = try mapping.mapJSONLines(from: &source, file: path) { _, record in
+        if record.isFilteredOut { filtered += 1 } else { kept += 1 }
+        checksum &+= record.row.email.utf8.count &+ record.row.extension.utf8.count &+ record.attributes.count
+    }
+    let fileTime = clock.now - start, fileCPU = threadCPUSeconds() - startCPU
+    print("mapping: \(mapped) JSON lines (\(kept) rows, \(filtered) filtered) read, decoded and mapped in \(fileTime), checksum \(checksum)")
+    // On a shared machine wall time includes waiting for a core; thread CPU time does not.
+    print("mapping: JSON lines file: \(perSecond(mapped, fileTime)) rows/s wall, \(Int(Double(mapped) / fileCPU)) rows/s thread CPU, \(Int(Double(size) / fileCPU / 1e6)) MB/s, peak RSS \(peakResidentKiB()) KiB")
+
+    let (valueTime, valueCPU, valueChecksum) = mapJSONValues(records, mapping)
+    print("mapping: JSONValue path (map only, records built in memory, not timed): \(perSecond(records, valueTime)) rows/s wall, \(Int(Double(records) / valueCPU)) rows/s thread CPU, checksum \(valueChecksum)")
+}
+
+/// Maps `records` in-memory Graph users through ``Mapping/map(_:)``: (wall, thread CPU seconds, checksum).
+private func mapJSONValues(_ records: Int, _ mapping: Mapping) -> (Duration, Double, Int) {
+    let clock = ContinuousClock()
+    var time = Duration.zero, cpu = 0.0, checksum = 0
     var next = 0
     while next < records {
         let batchEnd = min(records, next + 10_000)
-        let generationStart = clock.now
-        let users = (next..<batchEnd).map(graphUser)
-        let start = clock.now
-        let startCPU = threadCPUSeconds()
-        generationTime += start - generationStart
+        let users = (next..<batchEnd).map(GraphUsers.value)
+        let start = clock.now, startCPU = threadCPUSeconds()
         for user in users {
-            let mapped = mapping.map(user)
-            if mapped.isFilteredOut { filtered += 1 } else { kept += 1 }
-            checksum &+= mapped.row.email.utf8.count &+ mapped.row.extension.utf8.count &+ mapped.attributes.count
+            let record = mapping.map(user)
+            checksum &+= record.row.email.utf8.count &+ record.row.extension.utf8.count &+ record.attributes.count
         }
-        mappingTime += clock.now - start
-        mappingCPU += threadCPUSeconds() - startCPU
-        let floorStart = clock.now, floorStartCPU = threadCPUSeconds()
-        for user in users {
-            for field in graphFields { checksum &+= user[field] == nil ? 0 : 1 }
-        }
-        floorTime += clock.now - floorStart
-        floorCPU += threadCPUSeconds() - floorStartCPU
+        time += clock.now - start
+        cpu += threadCPUSeconds() - startCPU
         next = batchEnd
     }
-    print("mapping: \(records) Graph records (\(kept) rows, \(filtered) filtered) mapped in \(mappingTime), generated in \(generationTime)")
-    print("mapping: \(perSecond(records, mappingTime)) rows/s, peak RSS \(peakResidentKiB()) KiB, checksum \(checksum)")
-    print("mapping: floor (only the \(graphFields.count) top-level dictionary lookups): \(perSecond(records, floorTime)) records/s")
-    // On a shared machine wall time includes waiting for a core; thread CPU time does not.
-    print("mapping: by thread CPU time: \(Int(Double(records) / mappingCPU)) rows/s, floor \(Int(Double(records) / floorCPU)) records/s")
+    return (time, cpu, checksum)
 }
-
-/// The top-level fields the Graph mapping reads: looking them up is the floor of its cost.
-private let graphFields = [
-    "accountEnabled", "id", "givenName", "surname", "businessPhones", "mail", "userPrincipalName",
-    "department", "usageLocation", "jobTitle",
-]
 
 /// `count` per second of `duration`.
 func perSecond(_ count: Int, _ duration: Duration) -> Int {
@@ -67,30 +73,6 @@ private func graphMappingPath() -> String {
     if FileManager.default.fileExists(atPath: local) { return local }
     return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent(local).path
-}
-
-private let departments = ["Support", "Sales", "Contact Center", "Team Leads", "IT", "Finance", "Engineering"]
-private let locations = ["US", "GB", "BR", "DE"]
-private let givenNames = ["Ada", "Bob", "Chen", "Dina", "Emil", "Fatima", "Goran", "Hana"]
-private let surnames = ["Hawkins", "Davis", "Kingston", "Okafor", "Silva", "Nakamura", "Novak", "Berg"]
-
-/// The `index`-th synthetic Graph user: every 10th has no `mail`, every 20th is disabled.
-private func graphUser(_ index: Int) -> JSONValue {
-    let given = givenNames[index % givenNames.count], surname = surnames[(index / 8) % surnames.count]
-    let login = "\(given).\(surname)\(index)@Contoso.com"
-    return .object([
-        "id": .string("00000000-0000-0000-0000-\(String(index))"),
-        "givenName": .string(given),
-        "surname": .string(surname),
-        "mail": index % 10 == 3 ? .null : .string(login),
-        "userPrincipalName": .string(login),
-        "businessPhones": .array([.string("+1 425 555 \(1000 + index % 9000)")]),
-        "mobilePhone": .null,
-        "department": .string(departments[index % departments.count]),
-        "jobTitle": .string("Agent"),
-        "usageLocation": .string(locations[index % locations.count]),
-        "accountEnabled": .bool(index % 20 != 7),
-    ])
 }
 
 /// CPU time this thread has used, in seconds.

@@ -8,7 +8,8 @@ let usage = """
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
            RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
-           RosterBench mapping [--rows N]              map N Graph-shaped records with mappings/microsoft-graph-users.yaml
+           RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
+                                                       with mappings/microsoft-graph-users.yaml (and the JSONValue path)
     """
 
 func option(_ name: String, default value: String) -> String {
@@ -35,7 +36,7 @@ do {
     case "import":
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
     case "mapping":
-        try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000)
+        try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"))
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":

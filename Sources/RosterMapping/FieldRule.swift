@@ -8,17 +8,17 @@ import RosterCore
 final class FieldRule: Sendable {
     /// Where the raw value comes from.
     enum Source: Sendable {
-        case path(SourcePath)
+        case path(SlotPath)
         case constant(String)
         /// The first path whose value is not blank.
-        case firstOf([SourcePath])
+        case firstOf([SlotPath])
         /// Literal text with `{{path}}` placeholders.
         case template([TemplatePiece])
     }
 
     enum TemplatePiece: Sendable {
         case literal(String)
-        case path(SourcePath)
+        case path(SlotPath)
     }
 
     /// The column header or attribute name, for issues.
@@ -39,10 +39,13 @@ final class FieldRule: Sendable {
         self.defaultValue = defaultValue
     }
 
-    /// The mapped text for `record`; a path that holds an array or object adds a reason to `problem`.
-    func evaluate(_ record: JSONValue, problem: inout String?) -> String {
-        var value = rawValue(record, problem: &problem)
-        for index in transforms.indices { value = transforms[index].apply(value) }
+    /// The mapped text for a record's `slots`; a path that holds an array or object sets `problem`.
+    func evaluate(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
+        var value = rawValue(slots, problem: &problem)
+        // Through the buffer, transforms are applied in place; the array's subscript would copy each one.
+        transforms.withUnsafeBufferPointer { steps in
+            for index in steps.indices { value = steps[index].apply(value) }
+        }
         if let valueMap {
             if let mapped = valueMap.lookup(value) { return mapped }
             return defaultValue ?? value
@@ -65,7 +68,8 @@ final class FieldRule: Sendable {
     /// Whether `text` may start or end with a space character; checks the first and last UTF-8
     /// bytes only (NBSP ends in 0xA0, BOM in 0xBF), so a `true` may be a false alarm, never a miss.
     static func needsTrimming(_ text: String) -> Bool {
-        guard let first = text.utf8.first, let last = text.utf8.last else { return false }
+        let ends = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.last.map { (bytes[0], $0) } }
+        guard let (first, last) = ends ?? text.utf8.first.map({ ($0, text.utf8.last!) }) else { return false }
         return first <= 0x20 || first == 0xC2 || first == 0xEF || last <= 0x20 || last == 0xA0 || last == 0xBF
     }
 
@@ -73,15 +77,15 @@ final class FieldRule: Sendable {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
     }
 
-    private func rawValue(_ record: JSONValue, problem: inout String?) -> String {
+    private func rawValue(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
         switch source {
         case .constant(let text):
             return text
         case .path(let path):
-            return FieldRule.text(at: path, in: record, problem: &problem)
+            return FieldRule.text(at: path, in: slots, problem: &problem)
         case .firstOf(let paths):
             for path in paths {
-                let text = FieldRule.text(at: path, in: record, problem: &problem)
+                let text = FieldRule.text(at: path, in: slots, problem: &problem)
                 if !FieldRule.isBlank(text) { return text }
             }
             return ""
@@ -90,18 +94,20 @@ final class FieldRule: Sendable {
             for piece in pieces {
                 switch piece {
                 case .literal(let literal): text += literal
-                case .path(let path): text += FieldRule.text(at: path, in: record, problem: &problem)
+                case .path(let path): text += FieldRule.text(at: path, in: slots, problem: &problem)
                 }
             }
             return text
         }
     }
 
-    private static func text(at path: SourcePath, in record: JSONValue, problem: inout String?) -> String {
-        guard let value = path.resolve(in: record) else { return "" }
-        if let text = value.mappedText { return text }
-        let kind = if case .array = value { "a list; index it, e.g. \(path).0" } else { "an object; name a key inside it, e.g. \(path).name" }
-        problem = "path '\(path)' holds \(kind)"
+    private static func text(at path: SlotPath, in slots: [SlotValue], problem: inout SlotProblem?) -> String {
+        switch slots[path.slot] {
+        case .text(let text): return text
+        case .missing: return ""
+        case .list: problem = SlotProblem(path: path, isList: true)
+        case .object: problem = SlotProblem(path: path, isList: false)
+        }
         return ""
     }
 }
@@ -111,24 +117,31 @@ final class FieldRule: Sendable {
 /// Values usually match a key exactly as written, so that is tried first and only a miss pays
 /// for trimming and lower-casing. Small tables (the usual 2–10 entries) are scanned instead of
 /// hashed: comparing a few short strings is cheaper than hashing one.
-struct ValueMap: Sendable {
+/// A class so that a rule reaches it by one reference instead of copying its five tables.
+final class ValueMap: Sendable {
     private static let scanLimit = 12
-    private let entries: [(written: String, folded: String, value: String)]
+    /// Keys as written, keys folded, and values, in parallel so a scan compares strings in place
+    /// instead of copying (and retaining) tuples.
+    private let written: [String]
+    private let foldedKeys: [String]
+    private let values: [String]
     private let exact: [String: String]
     private let folded: [String: String]
 
-    init(_ written: [String: String]) {
-        entries = written.map { ($0.key, FieldRule.mapKey($0.key), $0.value) }
-        let small = entries.count <= Self.scanLimit
-        exact = small ? [:] : written
-        folded = small ? [:] : Dictionary(entries.map { ($0.folded, $0.value) }, uniquingKeysWith: { first, _ in first })
+    init(_ table: [String: String]) {
+        written = Array(table.keys)
+        foldedKeys = written.map(FieldRule.mapKey)
+        values = written.map { table[$0]! }
+        let small = written.count <= Self.scanLimit
+        exact = small ? [:] : table
+        folded = small ? [:] : Dictionary(zip(foldedKeys, values), uniquingKeysWith: { first, _ in first })
     }
 
     func lookup(_ value: String) -> String? {
-        if entries.count <= Self.scanLimit {
-            for entry in entries where entry.written == value { return entry.value }
+        if written.count <= Self.scanLimit {
+            for index in written.indices where written[index] == value { return values[index] }
             let key = FieldRule.mapKey(value)
-            for entry in entries where entry.folded == key { return entry.value }
+            for index in foldedKeys.indices where foldedKeys[index] == key { return values[index] }
             return nil
         }
         return exact[value] ?? folded[FieldRule.mapKey(value)]
@@ -137,7 +150,8 @@ struct ValueMap: Sendable {
 
 /// Which records a mapping keeps: every `include` rule must hold and no `exclude` rule may.
 struct RecordFilter: Sendable {
-    struct Rule: Sendable {
+    /// A class so that checking it retains one reference rather than copying its test's payload.
+    final class Rule: Sendable {
         enum Test: Sendable {
             /// Case-insensitive equality with a lower-cased text.
             case equals(String)
@@ -148,20 +162,23 @@ struct RecordFilter: Sendable {
             case regex(CompiledRegex)
         }
 
-        var path: SourcePath
-        var test: Test
+        let path: SlotPath
+        let test: Test
 
-        func holds(for record: JSONValue) -> Bool {
-            let value = path.resolve(in: record)
+        init(path: SlotPath, test: Test) {
+            self.path = path
+            self.test = test
+        }
+
+        func holds(for slots: [SlotValue]) -> Bool {
+            let value = slots[path.slot]
+            if case .exists(let wanted) = test { return RecordFilter.isPresent(value) == wanted }
+            guard case .text(let text) = value else { return false }
             switch test {
-            case .exists(let wanted):
-                return RecordFilter.isPresent(value) == wanted
-            case .equals(let expected):
-                return value?.mappedText.map { RecordFilter.equalsIgnoringCase($0, lowercased: expected) } ?? false
-            case .oneOf(let expected):
-                return value?.mappedText.map { expected.contains($0.lowercased()) } ?? false
-            case .regex(let regex):
-                return value?.mappedText.map(regex.matches) ?? false
+            case .exists: return false
+            case .equals(let expected): return RecordFilter.equalsIgnoringCase(text, lowercased: expected)
+            case .oneOf(let expected): return expected.contains(text.lowercased())
+            case .regex(let regex): return regex.matches(text)
             }
         }
     }
@@ -169,27 +186,32 @@ struct RecordFilter: Sendable {
     var include: [Rule] = []
     var exclude: [Rule] = []
 
-    func admits(_ record: JSONValue) -> Bool {
-        include.allSatisfy { $0.holds(for: record) } && !exclude.contains { $0.holds(for: record) }
+    func admits(_ slots: [SlotValue]) -> Bool {
+        include.allSatisfy { $0.holds(for: slots) } && !exclude.contains { $0.holds(for: slots) }
     }
 
     /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
     static func equalsIgnoringCase(_ text: String, lowercased expected: String) -> Bool {
-        guard text.utf8.count == expected.utf8.count else { return text.lowercased() == expected }
-        var expectedBytes = expected.utf8.makeIterator()
-        for byte in text.utf8 {
-            if byte >= 0x80 { return text.lowercased() == expected }
-            if (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) != expectedBytes.next() { return false }
+        let asciiVerdict = Transform.withBytes(text) { bytes in
+            Transform.withBytes(expected) { wanted -> Bool? in
+                guard bytes.count == wanted.count else { return nil }
+                for index in bytes.indices {
+                    let byte = bytes[index]
+                    if byte >= 0x80 { return nil }
+                    if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != wanted[index] { return false }
+                }
+                return true
+            }
         }
-        return true
+        return asciiVerdict ?? (text.lowercased() == expected)
     }
 
-    static func isPresent(_ value: JSONValue?) -> Bool {
+    /// Whether a value is there: not missing or `null`, not blank text, not an empty list or object.
+    static func isPresent(_ value: SlotValue) -> Bool {
         switch value {
-        case nil, .null?: return false
-        case .array(let items)?: return !items.isEmpty
-        case .object(let members)?: return !members.isEmpty
-        case let scalar?: return !FieldRule.isBlank(scalar.mappedText ?? "")
+        case .missing: return false
+        case .text(let text): return !FieldRule.isBlank(text)
+        case .list(let isEmpty), .object(let isEmpty): return !isEmpty
         }
     }
 }

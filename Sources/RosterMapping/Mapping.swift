@@ -14,12 +14,34 @@ public struct Mapping: Sendable {
     /// The `tests:` of the file, in file order.
     public let tests: [MappingTest]
 
-    let idPath: SourcePath?
+    let idPath: SlotPath?
     let filter: RecordFilter
     /// One rule per template column, in template order (exactly seven), each named by its header.
     let columns: [FieldRule]
     /// Custom attribute rules in file order, each named by its attribute.
     let attributeRules: [FieldRule]
+    /// Every distinct path the mapping reads; slot `i` of a record holds the value at `slotPaths[i]`.
+    let slotPaths: [SourcePath]
+    /// Paths as the file spelt them, for issues (see ``SlotPath/spelling``).
+    let pathSpellings: [String]
+    /// `slotPaths` as a tree, for ``MappingDecoder``.
+    let pathTrie: PathTrie
+
+    init(
+        path: String, source: String?, tests: [MappingTest], idPath: SlotPath?, filter: RecordFilter,
+        columns: [FieldRule], attributeRules: [FieldRule], slotPaths: [SourcePath], pathSpellings: [String]
+    ) {
+        self.path = path
+        self.source = source
+        self.tests = tests
+        self.idPath = idPath
+        self.filter = filter
+        self.columns = columns
+        self.attributeRules = attributeRules
+        self.slotPaths = slotPaths
+        self.pathSpellings = pathSpellings
+        pathTrie = PathTrie(slotPaths)
+    }
 
     /// Whether the file declares `id:`, so mapped records carry an external id.
     public var declaresID: Bool { idPath != nil }
@@ -32,32 +54,41 @@ public struct Mapping: Sendable {
     /// Never fails: a missing path gives empty text, so the row validator decides. A record that
     /// the `filter:` rejects comes back with ``MappedRecord/isFilteredOut`` set, an empty row and
     /// its external id (when `id:` is declared), so callers can still recognise it.
-    /// Cost: one pass over the rules; allocations are the result's arrays and the strings that
-    /// transforms build (no parsing, no regex compilation).
+    /// Cost: one lookup per distinct path the mapping reads, then one pass over the rules;
+    /// allocations are the result's arrays and the strings that transforms build (no parsing,
+    /// no regex compilation). ``MappingDecoder`` maps JSON bytes the same way without building
+    /// a `JSONValue` first.
     public func map(_ record: JSONValue) -> MappedRecord {
-        let externalID = idPath.map { path in path.resolve(in: record)?.mappedText ?? "" }
-        guard filter.admits(record) else {
+        evaluate(slotPaths.map { SlotValue($0.resolve(in: record)) })
+    }
+
+    /// The record whose values at `slotPaths` are `slots`: the one evaluation both ways in share.
+    func evaluate(_ slots: [SlotValue]) -> MappedRecord {
+        let externalID = idPath.map { path in
+            if case .text(let text) = slots[path.slot] { text } else { "" }
+        }
+        guard filter.admits(slots) else {
             return MappedRecord(row: TemplateRow(), attributes: [], issues: [], isFilteredOut: true, externalID: externalID)
         }
         var issues: [MappingIssue] = []
-        // Seven evaluations into locals, then one array: `TemplateColumn.allCases` and `TemplateRow()`
-        // would each allocate per record.
-        let cells = columns.map { rule -> String in
-            var problem: String?
-            let value = rule.evaluate(record, problem: &problem)
-            if let problem { issues.append(MappingIssue(column: rule.name, reason: problem)) }
+        func cell(_ index: Int) -> String {
+            var problem: SlotProblem?
+            let value = columns[index].evaluate(slots, problem: &problem)
+            if let problem { issues.append(MappingIssue(column: columns[index].name, reason: problem.reason(spellings: pathSpellings))) }
             return value
         }
+        // Seven calls straight into the row: an intermediate array, `TemplateColumn.allCases` or
+        // `TemplateRow()` would each allocate per record.
         let row = TemplateRow(
-            firstName: cells[0], lastName: cells[1], license: cells[2], extension: cells[3],
-            email: cells[4], role: cells[5], dataCenter: cells[6])
+            firstName: cell(0), lastName: cell(1), license: cell(2), extension: cell(3),
+            email: cell(4), role: cell(5), dataCenter: cell(6))
         var attributes: [MappedAttribute] = []
         if !attributeRules.isEmpty {
             attributes.reserveCapacity(attributeRules.count)
             for rule in attributeRules {
-                var problem: String?
-                attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(record, problem: &problem)))
-                if let problem { issues.append(MappingIssue(column: rule.name, reason: problem)) }
+                var problem: SlotProblem?
+                attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(slots, problem: &problem)))
+                if let problem { issues.append(MappingIssue(column: rule.name, reason: problem.reason(spellings: pathSpellings))) }
             }
         }
         return MappedRecord(row: row, attributes: attributes, issues: issues, isFilteredOut: false, externalID: externalID)

@@ -48,6 +48,8 @@ public enum MappingFile {
 struct MappingLoader {
     let file: String
     var diagnostics: [MappingDiagnostic] = []
+    /// Every distinct path the rules read, numbered as met.
+    var slotCatalog = SlotCatalog()
 
     static let topLevelKeys = ["source", "description", "id", "filter", "columns", "attributes", "tests"]
     /// Template headers plus the `Email` alias, for did-you-mean on column names.
@@ -93,10 +95,11 @@ struct MappingLoader {
         return node.tag.rawValue == Tag.Name.null.rawValue ? "" : scalar.string
     }
 
-    mutating func sourcePath(_ node: Node, _ what: String) -> SourcePath? {
+    /// The path written at `node`, given its slot.
+    mutating func sourcePath(_ node: Node, _ what: String) -> SlotPath? {
         guard let text = scalarText(node, what) else { return nil }
         do {
-            return try SourcePath(parsing: text)
+            return slotCatalog.slot(for: try SourcePath(parsing: text))
         } catch {
             self.error(node, "\(what): \(error.description)")
             return nil
@@ -121,7 +124,7 @@ struct MappingLoader {
         guard let columns else { return nil }
         return Mapping(
             path: file, source: source, tests: tests, idPath: idPath, filter: filter,
-            columns: columns, attributeRules: attributes)
+            columns: columns, attributeRules: attributes, slotPaths: slotCatalog.paths, pathSpellings: slotCatalog.spellings)
     }
 
     private mutating func loadColumns(_ node: Node, keyNode: Node) -> [FieldRule]? {

@@ -38,16 +38,34 @@ extension Mapping {
     public func preview(_ records: [JSONValue], catalog: Catalog) -> [PreviewRow] {
         let validator = RowValidator(catalog: catalog)
         return records.enumerated().map { position, record in
-            let mapped = map(record)
-            var errors: [String] = []
-            if !mapped.isFilteredOut {
-                errors = mapped.issues.map { "\($0.column): \($0.reason)" }
-                errors += validator.validate(mapped.row, lineBreaks: mapped.row.columnsWithLineBreaks).issues.map(\.description)
-            }
-            return PreviewRow(
-                index: position + 1, externalID: mapped.externalID, isFilteredOut: mapped.isFilteredOut,
-                row: mapped.row, attributes: mapped.attributes, errors: errors)
+            previewRow(index: position + 1, map(record), validator: validator)
         }
+    }
+
+    /// Maps and validates every record of a JSON-lines stream, as ``preview(_:catalog:)`` does for
+    /// parsed records; rows are numbered by record, from 1 (blank lines are skipped).
+    ///
+    /// Cost: one pass over the bytes through ``mapJSONLines(from:file:chunkSize:_:)``; the rows are kept.
+    /// - Throws: ``JSONRecordError`` (file, line, column) for a line that is not a JSON object;
+    ///   ``RosterCore/ByteSourceError`` when reading fails.
+    public func previewJSONLines(from source: inout some ByteSource, file: String, catalog: Catalog) throws -> [PreviewRow] {
+        let validator = RowValidator(catalog: catalog)
+        var rows: [PreviewRow] = []
+        try mapJSONLines(from: &source, file: file) { _, mapped in
+            rows.append(previewRow(index: rows.count + 1, mapped, validator: validator))
+        }
+        return rows
+    }
+
+    private func previewRow(index: Int, _ mapped: MappedRecord, validator: RowValidator) -> PreviewRow {
+        var errors: [String] = []
+        if !mapped.isFilteredOut {
+            errors = mapped.issues.map { "\($0.column): \($0.reason)" }
+            errors += validator.validate(mapped.row, lineBreaks: mapped.row.columnsWithLineBreaks).issues.map(\.description)
+        }
+        return PreviewRow(
+            index: index, externalID: mapped.externalID, isFilteredOut: mapped.isFilteredOut,
+            row: mapped.row, attributes: mapped.attributes, errors: errors)
     }
 }
 

@@ -55,7 +55,7 @@ extension MappingLoader {
         return FieldRule(name: name, source: source, transforms: transforms, valueMap: valueMap, defaultValue: defaultValue)
     }
 
-    private mutating func loadFirstOf(_ node: Node, _ what: String) -> [SourcePath]? {
+    private mutating func loadFirstOf(_ node: Node, _ what: String) -> [SlotPath]? {
         guard case .sequence(let items) = node, !items.isEmpty else {
             error(node, "\(what) first_of must be a list of paths, e.g. first_of: [mail, userPrincipalName]")
             return nil
@@ -77,7 +77,7 @@ extension MappingLoader {
             }
             let inner = String(rest[open.upperBound..<close.lowerBound]).trimmingSpaces()
             do {
-                pieces.append(.path(try SourcePath(parsing: inner)))
+                pieces.append(.path(slotCatalog.slot(for: try SourcePath(parsing: inner))))
             } catch {
                 self.error(node, "\(what) template placeholder {{\(inner)}}: \(error.description)")
                 return nil

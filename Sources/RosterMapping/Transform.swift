@@ -39,38 +39,62 @@ enum Transform: Sendable {
     }
 
     /// `text.lowercased()`, returning the text itself when it is ASCII without capitals (the common
-    /// case for emails and map keys), which saves building a copy.
+    /// case for emails and map keys), and folding other ASCII text byte by byte: Unicode case
+    /// mapping is only needed, and only paid for, beyond ASCII.
     static func lowercased(_ text: String) -> String {
-        text.utf8.contains { $0 >= 0x80 || ($0 >= 0x41 && $0 <= 0x5A) } ? text.lowercased() : text
+        withBytes(text) { bytes in
+            var hasCapitals = false
+            for byte in bytes {
+                if byte >= 0x80 { return text.lowercased() }
+                if byte &- 0x41 < 26 { hasCapitals = true }
+            }
+            guard hasCapitals else { return text }
+            return String(unsafeUninitializedCapacity: bytes.count) { buffer in
+                for index in bytes.indices { buffer[index] = bytes[index] &- 0x41 < 26 ? bytes[index] | 0x20 : bytes[index] }
+                return bytes.count
+            }
+        }
     }
 
     /// Written straight into the result's storage: no intermediate byte array per value.
     static func digitsOnly(_ text: String) -> String {
-        let count = text.utf8.count(where: { $0 >= 0x30 && $0 <= 0x39 })
-        if count == text.utf8.count { return text }
-        return String(unsafeUninitializedCapacity: count) { buffer in
-            var position = 0
-            for byte in text.utf8 where byte >= 0x30 && byte <= 0x39 {
-                buffer[position] = byte
-                position += 1
+        withBytes(text) { bytes in
+            let count = bytes.count(where: { $0 &- 0x30 < 10 })
+            if count == bytes.count { return text }
+            return String(unsafeUninitializedCapacity: count) { buffer in
+                var position = 0
+                for byte in bytes where byte &- 0x30 < 10 {
+                    buffer[position] = byte
+                    position += 1
+                }
+                return position
             }
-            return position
         }
     }
 
     /// Characters, not bytes, so `first`/`last` never cut a letter in half; ASCII text skips grapheme breaking.
     static func prefixCharacters(_ text: String, _ count: Int) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: text.utf8.prefix(count), as: UTF8.self)
+        withBytes(text) { bytes in
+            guard bytes.count > count else { return text }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(text.prefix(count)) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes.prefix(count)), as: UTF8.self)
         }
-        return String(text.prefix(count))
     }
 
     static func suffixCharacters(_ text: String, _ count: Int) -> String {
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            return String(decoding: text.utf8.suffix(count), as: UTF8.self)
+        withBytes(text) { bytes in
+            guard bytes.count > count else { return text }
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return String(text.suffix(count)) }
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes.suffix(count)), as: UTF8.self)
         }
-        return String(text.suffix(count))
+    }
+
+    /// Runs `body` over the UTF-8 bytes of `text` where they lie (a copy only for a bridged string),
+    /// so byte loops skip `String.UTF8View`'s per-byte indexing.
+    @inline(__always)
+    static func withBytes<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = text.utf8.withContiguousStorageIfAvailable(body) { return result }
+        return Array(text.utf8).withUnsafeBufferPointer(body)
     }
 
     /// Upper-cases the first letter of every word and lower-cases the rest; a word starts after

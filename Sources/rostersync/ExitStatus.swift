@@ -28,6 +28,8 @@ enum ExitStatus {
             return (usage, mapping.description)
         case let records as SampleRecordsError:
             return (usage, records.description)
+        case let record as JSONRecordError:
+            return (usage, "\(record)\nwrite one JSON object per line (JSON lines)")
         case let source as ByteSourceError:
             return (usage, "error: \(source)")
         case let usageError as UsageError:

@@ -11,13 +11,14 @@ struct MapCommand: ParsableCommand {
         commandName: "map", abstract: "Preview rows from sample records through a mapping file, or run its tests.",
         discussion: """
             --input takes a JSON array of records, a vendor response page (records under value, users, records, \
-            results, …) or JSON lines. --test exits 1 when any test fails. A mapping file with errors exits 2.
+            results, …) or JSON lines; a .jsonl or .ndjson file is streamed line by line. --test exits 1 when any \
+            test fails. A mapping file with errors, or input that is not JSON, exits 2.
             """)
 
     @Option(help: "The mapping file (mappings/*.yaml).")
     var mapping: String
 
-    @Option(help: "Sample records to map: JSON array, response page or JSON lines.")
+    @Option(help: "Sample records to map: JSON array, response page or JSON lines (.jsonl/.ndjson streamed).")
     var input: String?
 
     @Flag(help: "Run the mapping file's tests: instead of previewing records.")
@@ -38,13 +39,26 @@ struct MapCommand: ParsableCommand {
             if results.contains(where: { !$0.passed }) { throw ExitCode(ExitStatus.rowsFailed) }
         } else if let input {
             let catalog = try RosterConfig.load(path: global.config ?? "rostersync.yaml", required: global.config != nil).catalog
-            let rows = loaded.preview(try SampleRecords.load(path: input), catalog: catalog)
+            let rows = try Self.previewRows(loaded, input: input, catalog: catalog)
             if global.json {
                 Output.json(["rows": rows.map(MapRendering.rowJSON)])
             } else {
                 print(MapRendering.table(rows, attributeNames: loaded.attributeNames, showsID: loaded.declaresID))
             }
         }
+    }
+}
+
+extension MapCommand {
+    /// Rows for `input`: a `.jsonl`/`.ndjson` file streams through the byte decoder, anything
+    /// else is read whole as sample records.
+    static func previewRows(_ mapping: Mapping, input: String, catalog: Catalog) throws -> [PreviewRow] {
+        let lowercased = input.lowercased()
+        guard lowercased.hasSuffix(".jsonl") || lowercased.hasSuffix(".ndjson") else {
+            return mapping.preview(try SampleRecords.load(path: input), catalog: catalog)
+        }
+        var source = try FileByteSource(path: input)
+        return try mapping.previewJSONLines(from: &source, file: input, catalog: catalog)
     }
 }
 

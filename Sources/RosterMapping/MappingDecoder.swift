@@ -1,0 +1,230 @@
+import RosterCore
+
+/// Maps JSON records given as UTF-8 bytes, in one pass and without building a `JSONValue`.
+///
+/// The decoder walks each object once: it matches keys against the paths the mapping reads
+/// (compared as bytes), skips values nobody reads while still checking that they are JSON, and
+/// makes a `String` only for the values rules use. The result is the same ``MappedRecord`` as
+/// ``Mapping/map(_:)`` gives for the parsed record: both fill the same slots and share one
+/// evaluation. Of duplicate keys the last one wins, as in a parsed object.
+///
+/// Keep one decoder per thread and reuse it: it holds scratch space sized for its mapping.
+///
+/// ```swift
+/// var decoder = MappingDecoder(mapping: mapping)
+/// let mapped = try decoder.map(jsonObject: Array(#"{"givenName": "Ada"}"#.utf8))
+/// ```
+public struct MappingDecoder {
+    /// The mapping records are mapped with.
+    public let mapping: Mapping
+    /// The mapping's path trie, held directly: reading it through `mapping` in the inner loop
+    /// would copy (and retain) its arrays.
+    private let trie: PathTrie
+    private var slots: [SlotValue]
+    /// Per trie node, the number of the record in which the node last got a value: a second
+    /// value within one record means a duplicate key, whose slots are cleared before it is read.
+    private var visits: [UInt32]
+    private var record: UInt32 = 0
+    /// Per member of the trie, then per node, the member that followed it in the last object
+    /// read (-1 when none yet): a guess to try before the scan.
+    private var nextGuess: [Int]
+
+    /// A decoder for `mapping`.
+    public init(mapping: Mapping) {
+        self.mapping = mapping
+        trie = mapping.pathTrie
+        slots = Array(repeating: .missing, count: mapping.slotPaths.count)
+        visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
+        nextGuess = Array(repeating: -1, count: mapping.pathTrie.members.count + mapping.pathTrie.nodes.count)
+    }
+
+    /// Maps the JSON object in `bytes` (whitespace around it allowed).
+    ///
+    /// Cost: one pass over the bytes; allocations are the mapped record and the strings the
+    /// mapping reads or builds (short ASCII values need none).
+    /// - Throws: ``JSONRecordError`` when the bytes are not one JSON object, with the line and
+    ///   column (in bytes, from 1) of the first problem.
+    public mutating func map(jsonObject bytes: UnsafeRawBufferPointer) throws(JSONRecordError) -> MappedRecord {
+        var scanner = JSONScanner(bytes)
+        do throws(JSONSyntaxError) {
+            return try map(&scanner)
+        } catch {
+            throw JSONRecordError(error, in: bytes)
+        }
+    }
+
+    /// Maps the JSON object in `bytes`; see ``map(jsonObject:)-(UnsafeRawBufferPointer)``.
+    /// - Throws: ``JSONRecordError`` when the bytes are not one JSON object.
+    public mutating func map(jsonObject bytes: [UInt8]) throws(JSONRecordError) -> MappedRecord {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(JSONRecordError) in try map(jsonObject: buffer) }
+        }
+        return try result.get()
+    }
+
+    /// Maps the record object at `scanner`, which must end right after it.
+    mutating func map(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> MappedRecord {
+        try fillSlots(&scanner)
+        return mapping.evaluate(slots)
+    }
+
+    /// Reads one record object from `scanner` into `slots`; the scanner must end right after it.
+    private mutating func fillSlots(_ scanner: inout JSONScanner) throws(JSONSyntaxError) {
+        for index in slots.indices { slots[index] = .missing }
+        record &+= 1
+        if record == 0 {
+            for index in visits.indices { visits[index] = 0 }
+            record = 1
+        }
+        scanner.skipWhitespace()
+        guard scanner.current == UInt8(ascii: "{") else { throw scanner.unexpected("a record object starting with '{'") }
+        try value(0, &scanner, depth: 0)
+        scanner.skipWhitespace()
+        guard scanner.isAtEnd else { throw scanner.error("text after the record's closing '}'; write one record object per line") }
+    }
+
+    /// Reads the value at the scanner into the slots of `node` and of the nodes below it.
+    private mutating func value(_ node: Int, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
+        let entry = trie.nodes[node]
+        if visits[node] == record {
+            for index in entry.subtree { slots[trie.slotList[index]] = .missing }
+        } else {
+            visits[node] = record
+        }
+        let isRead = !entry.slots.isEmpty
+        switch scanner.current {
+        case UInt8(ascii: "\""):
+            let token = try scanner.scanString()
+            if isRead { store(.text(scanner.string(token)), in: entry) }
+        case UInt8(ascii: "{"):
+            var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "}"))
+            if isRead { store(.object(isEmpty: !more), in: entry) }
+            // Records of one stream list their keys in one order, so the member read after the
+            // previous one last time is tried first (`nextGuess`: per member, then per node start).
+            var previous = trie.members.count &+ node
+            while more {
+                let key = try scanner.scanKey()
+                let guess = nextGuess[previous]
+                if let found = Self.member(of: entry, named: key, in: scanner, guess: guess, trie: trie) {
+                    nextGuess[previous] = found
+                    previous = found
+                    try value(trie.members[found].node, &scanner, depth: depth + 1)
+                } else {
+                    try scanner.skipValue(depth: depth + 1)
+                }
+                more = try scanner.nextMember(close: UInt8(ascii: "}"))
+            }
+        case UInt8(ascii: "["):
+            var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "]"))
+            if isRead { store(.list(isEmpty: !more), in: entry) }
+            var index = 0
+            while more {
+                if let child = Self.element(of: entry, at: index, trie: trie) {
+                    try value(child, &scanner, depth: depth + 1)
+                } else {
+                    try scanner.skipValue(depth: depth + 1)
+                }
+                index += 1
+                more = try scanner.nextMember(close: UInt8(ascii: "]"))
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
+            let literal = try scanner.scanLiteral()
+            if isRead { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: entry) }
+        default:
+            let token = try scanner.scanNumber()
+            if isRead {
+                store(.text(try Self.numberText(token, in: scanner)), in: entry)
+            } else if token.mayOverflow {
+                _ = try scanner.double(token)
+            }
+        }
+    }
+
+    @inline(__always)
+    private mutating func store(_ value: SlotValue, in node: PathTrie.Node) {
+        for index in node.slots { slots[trie.slotList[index]] = value }
+    }
+
+    /// The member (index into `trie.members`) read under the object key `key` below `node`, if
+    /// any: `guess` first, then the others; signatures first, bytes only for a candidate.
+    @inline(__always)
+    private static func member(
+        of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner, guess: Int, trie: borrowing PathTrie
+    ) -> Int? {
+        guard !node.memberRange.isEmpty else { return nil }
+        if key.hasEscapes {
+            let bytes = Array(scanner.string(key).utf8)
+            for index in node.memberRange where trie.keyBytes[trie.members[index].key].elementsEqual(bytes) { return index }
+            return nil
+        }
+        let signature = PathTrie.signature(of: key, in: scanner)
+        if guess >= 0, matches(trie.members[guess], signature, key, scanner, trie) { return guess }
+        for index in node.memberRange where matches(trie.members[index], signature, key, scanner, trie) { return index }
+        return nil
+    }
+
+    @inline(__always)
+    private static func matches(
+        _ member: PathTrie.Member, _ signature: UInt64, _ key: JSONStringToken, _ scanner: JSONScanner, _ trie: borrowing PathTrie
+    ) -> Bool {
+        let length = key.end &- key.start
+        guard member.signature == signature, member.key.count == length else { return false }
+        var offset = 7
+        while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }
+        return offset >= length
+    }
+
+    @inline(__always)
+    private static func element(of node: PathTrie.Node, at index: Int, trie: borrowing PathTrie) -> Int? {
+        for position in node.elementRange where trie.elements[position].index == index {
+            return trie.elements[position].node
+        }
+        return nil
+    }
+
+    /// The mapped text of a number: what ``RosterCore/JSONValue/format(_:)`` gives for its Double
+    /// value. Integers of up to 15 digits are exact in a Double and print as written (JSON allows
+    /// no leading zeros), so they skip the conversion; `-0` prints as `0` as the Double does.
+    static func numberText(_ token: JSONNumberToken, in scanner: JSONScanner) throws(JSONSyntaxError) -> String {
+        let digits = token.end - token.start - (scanner.bytes[token.start] == UInt8(ascii: "-") ? 1 : 0)
+        if token.isInteger && digits <= 15 {
+            if digits == 1 && token.end - token.start == 2 && scanner.bytes[token.start + 1] == UInt8(ascii: "0") { return "0" }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: scanner.bytes[token.start..<token.end]), as: UTF8.self)
+        }
+        return JSONValue.format(try scanner.double(token))
+    }
+}
+
+/// Why bytes given as a record are not one JSON object: where (line and byte column, from 1)
+/// and what is wrong.
+public struct JSONRecordError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The input file, when the bytes came from one.
+    public var file: String?
+    /// The line of the problem, from 1.
+    public var line: Int
+    /// The byte column of the problem within its line, from 1.
+    public var column: Int
+    /// What is wrong and what to write instead, e.g. `expected ':' after the key, found ','`.
+    public var message: String
+
+    /// An error at `line`:`column` of `file` saying `message`.
+    public init(file: String? = nil, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
+    /// A scanner error placed by counting the line feeds before its offset in `bytes`.
+    init(_ error: JSONSyntaxError, in bytes: UnsafeRawBufferPointer, file: String? = nil, firstLine: Int = 1) {
+        var line = firstLine, lineStart = 0
+        for index in 0..<min(error.offset, bytes.count) where bytes[index] == 0x0A {
+            line += 1
+            lineStart = index + 1
+        }
+        self.init(file: file, line: line, column: error.offset - lineStart + 1, message: error.message)
+    }
+
+    /// `file:line:column: error: message` (`record:` when there is no file).
+    public var description: String { "\(file ?? "record"):\(line):\(column): error: \(message)" }
+}

@@ -1,0 +1,145 @@
+import Foundation
+import RosterCore
+import RosterMapping
+import Testing
+
+@Suite struct MalformedRecordTests {
+    @Test(arguments: [
+        (#"{"a":1"#, 7, "cut short"),
+        (#"{"a" 1}"#, 6, "expected ':' after the key, found '1'"),
+        (#"{"a":1,}"#, 8, "expected a key in double quotes, found '}'"),
+        (#"[1]"#, 1, "expected a record object starting with '{'"),
+        (#"{"a":tru}"#, 6, "expected a value"),
+        (#"{"a":"x\q"}"#, 9, "expected an escape"),
+        (#"{"a":01}"#, 7, "expected ',' or '}' after the member, found '1'"),
+        (#"{"a":"\u12"}"#, 11, "four hex digits"),
+        (#"{"a":"\ud800\u0041"}"#, 13, "must be followed by a low one"),
+        (#"{"a":1} x"#, 9, "text after the record"),
+        (#"{"a":1e400}"#, 6, "out of range"),
+        (#"{"unread":[-1E-400,1e400]}"#, 20, "out of range"),
+        (#"{"a":-}"#, 7, "a digit after '-'"),
+        (#"{"a":1.}"#, 8, "a digit after the decimal point"),
+        (#"{"a":+1}"#, 6, "expected a value"),
+        (#"{"a":"open}"#, 6, "unterminated string"),
+        ("{\"a\":\"tab\there\"}", 10, "control character 0x9"),
+        (#"{"a":[1 2]}"#, 9, "expected ',' or ']' after the item, found '2'"),
+        ("", 1, "cut short"),
+    ])
+    func malformedRecordSaysWhereAndWhat(text: String, column: Int, message: String) throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var decoder = MappingDecoder(mapping: mapping)
+        let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: Array(text.utf8)) }
+        #expect(error.line == 1)
+        #expect(error.column == column, "\(error)")
+        #expect(error.message.contains(message), "\(error)")
+    }
+
+    @Test func invalidUTF8IsRejectedAtItsByte() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var decoder = MappingDecoder(mapping: mapping)
+        for bytes: [UInt8] in [[0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
+            let text = Array(#"{"skipped":""#.utf8) + bytes + Array(#""}"#.utf8)
+            let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: text) }
+            #expect(error.column == 13, "\(error)")
+            #expect(error.message.contains("UTF-8"), "\(error)")
+        }
+    }
+
+    @Test func errorsInMultiLineObjectsNameTheLine() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var decoder = MappingDecoder(mapping: mapping)
+        let error = try #require(throws: JSONRecordError.self) {
+            try decoder.map(jsonObject: Array("{\n  \"a\": 1,\n  \"b\" 2\n}".utf8))
+        }
+        #expect((error.line, error.column) == (3, 7))
+        #expect(error.description == "record:3:7: error: expected ':' after the key, found '2'")
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var decoder = MappingDecoder(mapping: mapping)
+        let text = "{\"skip\":" + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"
+        let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: Array(text.utf8)) }
+        #expect(error.message.contains("nested deeper than"))
+    }
+}
+
+/// A byte source that hands out at most `step` bytes per read, to exercise chunk boundaries.
+struct TrickleSource: ByteSource {
+    var bytes: [UInt8]
+    var step: Int
+    var offset = 0
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let count = min(step, buffer.count, bytes.count - offset)
+        for index in 0..<count { buffer[index] = bytes[offset + index] }
+        offset += count
+        return count
+    }
+}
+
+@Suite struct JSONLinesTests {
+    static let lines = [
+        "\u{FEFF}" + #"{"id":"1","text":"Ada","mail":"Ada@X.com","list":["+1 425 555 0100"]}"#,
+        "",
+        #"  {"id":"2","text":"caf\u00e9","obj":{"key":"k"}}  "#,
+        "   \t",
+        #"{"id":"3","text":"Zoë","number":1000.0,"skip":{"long":"\#(String(repeating: "x", count: 300))"}}"#,
+    ]
+
+    @Test(arguments: [("\n", false), ("\r\n", false), ("\n", true)], [7, 64, 1 << 18])
+    func mapsEveryLineAsTheJSONValuePathDoes(ending: (String, Bool), chunkSize: Int) throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        let text = Self.lines.joined(separator: ending.0) + (ending.1 ? ending.0 : "")
+        var source = TrickleSource(bytes: Array(text.utf8), step: chunkSize)
+        var seen: [(Int, MappedRecord)] = []
+        let count = try mapping.mapJSONLines(from: &source, file: "users.jsonl", chunkSize: chunkSize) { seen.append(($0, $1)) }
+        #expect(count == 3)
+        #expect(seen.map(\.0) == [1, 3, 5])
+        let expected = [0, 2, 4].map { index in
+            mapping.map(JSONByteParser.parse(Array(Self.lines[index].utf8.drop(while: { $0 == 0xEF || $0 == 0xBB || $0 == 0xBF })))!)
+        }
+        #expect(seen.map(\.1) == expected)
+        #expect(seen.map(\.1.externalID) == ["1", "2", "3"])
+    }
+
+    @Test func malformedLineNamesFileLineAndColumn() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        let text = "{\"id\":\"1\"}\n\n{\"id\":\"2\",}\n{\"id\":\"3\"}\n"
+        var source = MemoryByteSource(text)
+        var mapped = 0
+        let error = try #require(throws: JSONRecordError.self) {
+            try mapping.mapJSONLines(from: &source, file: "users.jsonl") { _, _ in mapped += 1 }
+        }
+        #expect(mapped == 1)
+        #expect(error.description == "users.jsonl:3:11: error: expected a key in double quotes, found '}'")
+    }
+
+    @Test func aLineThatIsNotAnObjectIsRejected() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var source = MemoryByteSource("{\"id\":\"1\"}\n[{\"id\":\"2\"}]\n")
+        let error = try #require(throws: JSONRecordError.self) { try mapping.mapJSONLines(from: &source, file: "x.ndjson") { _, _ in } }
+        #expect((error.line, error.column) == (2, 1))
+    }
+
+    @Test func anEmptyStreamMapsNothing() throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var source = MemoryByteSource("")
+        #expect(try mapping.mapJSONLines(from: &source, file: "empty.jsonl") { _, _ in Issue.record("no record expected") } == 0)
+    }
+
+    @Test func previewNumbersRowsByRecordAndValidates() throws {
+        let mapping = try MappingFile.load(path: mappingsDirectory.appendingPathComponent("microsoft-graph-users.yaml").path)
+        let text = """
+            {"id":"a","givenName":"Ada","surname":"Lovelace","mail":"ada@x.com","businessPhones":["+1 425 555 1001"],"accountEnabled":true}
+
+            {"id":"b","givenName":"Old","accountEnabled":false}
+            """
+        var source = MemoryByteSource(text)
+        let rows = try mapping.previewJSONLines(from: &source, file: "users.jsonl", catalog: Catalog())
+        #expect(rows.map(\.index) == [1, 2])
+        #expect(rows.map(\.externalID) == ["a", "b"])
+        #expect(rows.map(\.isFilteredOut) == [false, true])
+        #expect(rows[0].row.extension == "1001")
+    }
+}
