@@ -81,6 +81,7 @@ public struct ImportService: Sendable {
     ) async throws -> ImportResult {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
+        record.reportColumns = reportColumns == Template.headers ? nil : reportColumns
         let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
         var planner = ImportPlanner(catalog: catalog, index: index)
         if let range = catalog.extensionRange { planner.assignExtensions(in: range) }

@@ -38,6 +38,9 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var pulled = 0
     /// Where the error report was written, when rows failed.
     public var reportPath: String?
+    /// The header of the failed rows' cells when it is not the template's: a mapped import keeps
+    /// its file's own columns, so `report` can label them as the file did.
+    public var reportColumns: [String]?
     /// A sentence for people: why a run failed or a safeguard tripped.
     public var message: String?
 

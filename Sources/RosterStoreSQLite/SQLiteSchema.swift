@@ -80,6 +80,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v3: the process of a run") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN pid INTEGER")
         }
+        migrator.registerMigration("v4: a mapped import's report columns") { db in
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN report_columns TEXT")
+        }
         return migrator
     }
 }

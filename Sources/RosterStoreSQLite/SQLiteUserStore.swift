@@ -185,8 +185,11 @@ public final class SQLiteUserStore: UserStore {
     public func beginRun(_ run: RunRecord) async throws -> Int64 {
         try await database.write { db in
             try db.execute(
-                sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid()])
+                sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid, report_columns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid(),
+                    run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator),
+                ])
             return db.lastInsertedRowID
         }
     }
@@ -260,6 +263,7 @@ public final class SQLiteUserStore: UserStore {
         run.pulled = row["pulled"]
         run.reportPath = row["report_path"]
         run.message = row["message"]
+        run.reportColumns = (row["report_columns"] as String?).map { SQLiteBulk.split($0, SQLiteBulk.cellSeparator) }
         return run
     }
 }

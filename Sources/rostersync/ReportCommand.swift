@@ -41,7 +41,8 @@ struct ReportCommand: AsyncParsableCommand {
         }
         let failures = try await store.reportRows(runID: record.id)
         let withExternalID = record.kind == "sync"
-        let header = ReportRow.header(withExternalID: withExternalID)
+        let columns = record.reportColumns ?? Template.headers
+        let header = ReportRow.header(columns: columns, withExternalID: withExternalID)
         let rows = failures.map { $0.csvCells(withExternalID: withExternalID) }
         switch global.json ? .json : format {
         case .json:
@@ -49,7 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
             object["failures"] = failures.map { failure in
                 [
                     "row": failure.row, "errors": failure.errors, "externalID": Output.nullable(failure.externalID),
-                    "cells": Dictionary(uniqueKeysWithValues: zip(Template.headers, failure.cells)),
+                    "cells": Dictionary(zip(columns, failure.cells), uniquingKeysWith: { first, _ in first }),
                 ] as [String: Any]
             }
             Output.json(object)

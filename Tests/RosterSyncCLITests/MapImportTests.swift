@@ -62,6 +62,13 @@ import Testing
             #expect(lines[1].hasPrefix(#",Nameless,nameless@example.com,'+1 555 0101,Inbound,Paris,Full,"fr,2",3,"First Name: required"#))
             #expect(lines[2].hasPrefix(#"Bob,Hawkins,bob@example,'+1 555 0102,Inbound,London,Full,uk-3,4,"Email Address: ""bob@example"""#))
 
+            // The stored report labels the cells with the file's own columns too.
+            let stored = try MapCLI.run(["report", "latest", "--format", "csv", "--db", db], in: directory)
+            #expect(stored.stdout.components(separatedBy: "\r\n").first == lines[0], "\(stored.stdout)")
+            let storedJSON = try MapCLI.run(["report", "latest", "--json", "--db", db], in: directory)
+            let failures = try #require(try storedJSON.json()["failures"] as? [[String: Any]])
+            #expect((failures.first?["cells"] as? [String: String])?["Cost Center"] == "fr,2")
+
             let fixed = report.replacingOccurrences(of: ",Nameless,", with: "Nadia,Nameless,").replacingOccurrences(of: "bob@example,", with: "bob@example.com,")
             try fixed.write(to: reportURL, atomically: true, encoding: .utf8)
             let rerun = try MapCLI.run(["import", reportURL.path, "--mapping", Self.mapping, "--db", db, "--json"], in: directory)
