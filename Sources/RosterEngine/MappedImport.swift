@@ -5,13 +5,13 @@ public import RosterMapping
 extension ImportService {
     /// Imports a CSV whose columns are not the template's (a CRM export) through `mapping`.
     ///
-    /// Each data row becomes a record keyed by the header cells (``CSVRecord/make(headers:cells:)``,
-    /// cells trimmed), then goes through ``Mapping/map(_:)``: records the mapping's `filter:` drops
+    /// Each data row is mapped as the record keyed by the header cells (cells trimmed; see
+    /// ``CSVRowMapper``, which matches paths to columns once per file): records the mapping's `filter:` drops
     /// are skipped and counted in ``ImportResult/filteredOut``; mapping issues fail the row like
     /// validation errors; custom attributes are kept with the user. The error report keeps the
     /// file's own header and cells, so it can be fixed and imported again with the same mapping.
     ///
-    /// Cost: the template import's, plus one dictionary of the row's cells and one `map` per row.
+    /// Cost: the template import's, plus one mapping evaluation per row.
     /// - Throws: ``FileRejection`` for a spreadsheet, UTF-16 text, an empty file or a header with no
     ///   data rows (nothing written); ``ByteSourceError`` when the file cannot be read; store errors.
     public func importFile(
@@ -58,13 +58,13 @@ private struct MappedFeed: RowFeed {
 private final class MappedRows {
     private let reader: CSVReader<FileByteSource>
     private let keys: [String]
-    private let mapping: Mapping
+    private let rowMapper: CSVRowMapper
     private(set) var filteredOut = 0
 
     init(reader: CSVReader<FileByteSource>, header: [String], mapping: Mapping) {
         self.reader = reader
         keys = header
-        self.mapping = mapping
+        rowMapper = CSVRowMapper(mapping: mapping, header: header)
     }
 
     /// The next kept, non-blank row as a ``SourceRow``, or `nil` at the end of the file.
@@ -72,7 +72,7 @@ private final class MappedRows {
         while try reader.next() {
             let cells = (0..<keys.count).map(reader.trimmedField)
             if !reader.hasUnterminatedQuote && cells.allSatisfy(\.isEmpty) { continue }
-            let mapped = mapping.map(CSVRecord.make(headers: keys, cells: cells))
+            let mapped = rowMapper.map(cells: cells)
             if mapped.isFilteredOut {
                 filteredOut += 1
                 continue

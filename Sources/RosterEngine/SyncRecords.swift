@@ -7,35 +7,50 @@ import RosterMapping
 enum SyncRecords {
     /// One entry per source record, numbered from `firstNumber`; `nil` for a record the mapping filters out.
     static func rows(of page: PullPage, mapping: Mapping, firstNumber: Int) throws -> [SourceRow?] {
-        let values: [(id: String?, value: JSONValue)]
+        let mapped: [(id: String?, record: MappedRecord)]
         if let body = page.rawBody {
-            values = try csvRecords(body).map { (nil, $0) }
+            mapped = try csvRecords(body, mapping: mapping).map { (nil, $0) }
         } else {
-            values = page.records.map { ($0.id, $0.value) }
+            mapped = page.records.map { ($0.id, mapping.map($0.value)) }
         }
-        return values.enumerated().map { offset, record in
-            let mapped = mapping.map(record.value)
+        return mapped.enumerated().map { offset, source in
+            let mapped = source.record
             guard !mapped.isFilteredOut else { return nil }
             var attributes: [String: String] = [:]
             for attribute in mapped.attributes { attributes[attribute.name] = attribute.value }
-            let id = mapped.externalID.flatMap { $0.isEmpty ? nil : $0 } ?? record.id
+            let id = mapped.externalID.flatMap { $0.isEmpty ? nil : $0 } ?? source.id
             return SourceRow(
                 number: firstNumber + offset, row: mapped.row, attributes: attributes, externalID: id,
                 issues: mapped.issues.map { RowIssue(TemplateColumn(header: $0.column), TemplateColumn(header: $0.column) == nil ? "\($0.column): \($0.reason)" : $0.reason) })
         }
     }
 
-    /// The records of a CSV body, each keyed by its header cells.
-    static func csvRecords(_ body: [UInt8]) throws -> [JSONValue] {
-        var probe = MemoryByteSource(body)
-        let format = try CSVFormat.detect(in: &probe, file: "the pulled CSV")
-        let reader = CSVReader(source: MemoryByteSource(body), delimiter: format.delimiter, encoding: format.encoding)
+    /// The records of a CSV body, each keyed by its header cells, mapped.
+    static func csvRecords(_ body: [UInt8], mapping: Mapping) throws -> [MappedRecord] {
+        let reader = try csvReader(body)
         guard try reader.next() else { return [] }
-        let headers = reader.fields.map { $0.trimmingSpaces() }
-        var records: [JSONValue] = []
+        let rowMapper = CSVRowMapper(mapping: mapping, header: reader.fields)
+        var records: [MappedRecord] = []
         while try reader.next() {
-            records.append(CSVRecord.make(headers: headers, cells: (0..<reader.fieldCount).map(reader.trimmedField)))
+            records.append(rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField)))
         }
         return records
+    }
+
+    /// The header cells of a CSV body and how many records follow them.
+    static func csvHeaderAndRowCount(_ body: [UInt8]) throws -> (header: [String], rows: Int) {
+        let reader = try csvReader(body)
+        guard try reader.next() else { return ([], 0) }
+        let header = reader.fields
+        var rows = 0
+        while try reader.next() { rows += 1 }
+        return (header, rows)
+    }
+
+    /// A reader of a pulled CSV body, in the format its bytes show (delimiter, encoding).
+    private static func csvReader(_ body: [UInt8]) throws -> CSVReader<MemoryByteSource> {
+        var probe = MemoryByteSource(body)
+        let format = try CSVFormat.detect(in: &probe, file: "the pulled CSV")
+        return CSVReader(source: MemoryByteSource(body), delimiter: format.delimiter, encoding: format.encoding)
     }
 }

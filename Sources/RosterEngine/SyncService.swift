@@ -149,9 +149,14 @@ public struct SyncService: Sendable {
         var result = CheckResult(connector: client.connector.name, stream: stream, records: 0, fields: [])
         do {
             _ = try await client.pull(stream: stream) { page in
-                let records = try page.rawBody.map(SyncRecords.csvRecords) ?? page.records.map(\.value)
-                result.records = records.count
-                if case .object(let members) = records.first { result.fields = members.keys.sorted() }
+                if let body = page.rawBody {
+                    let (header, rows) = try SyncRecords.csvHeaderAndRowCount(body)
+                    result.records = rows
+                    if rows > 0 { result.fields = Set(header.map { $0.trimmingSpaces() }).sorted() }
+                } else {
+                    result.records = page.records.count
+                    if case .object(let members) = page.records.first?.value { result.fields = members.keys.sorted() }
+                }
                 throw FirstPageSeen()
             }
         } catch is FirstPageSeen {}

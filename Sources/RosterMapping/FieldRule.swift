@@ -56,21 +56,12 @@ final class FieldRule: Sendable {
 
     /// The key a value is looked up under in `map:` (and stored under at load): trimmed, lower-cased.
     static func mapKey(_ text: String) -> String {
-        let trimmed = needsTrimming(text) ? text.trimmingSpaces() : text
-        return Transform.lowercased(trimmed)
+        Transform.lowercased(text.trimmingSpaces())
     }
 
     /// Whether `text` is empty or only spaces, tabs, line breaks, NBSP or BOM; allocates nothing.
     static func isBlank(_ text: String) -> Bool {
         text.unicodeScalars.allSatisfy(isSpace)
-    }
-
-    /// Whether `text` may start or end with a space character; checks the first and last UTF-8
-    /// bytes only (NBSP ends in 0xA0, BOM in 0xBF), so a `true` may be a false alarm, never a miss.
-    static func needsTrimming(_ text: String) -> Bool {
-        let ends = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.last.map { (bytes[0], $0) } }
-        guard let (first, last) = ends ?? text.utf8.first.map({ ($0, text.utf8.last!) }) else { return false }
-        return first <= 0x20 || first == 0xC2 || first == 0xEF || last <= 0x20 || last == 0xA0 || last == 0xBF
     }
 
     private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {

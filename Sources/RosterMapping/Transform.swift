@@ -23,7 +23,7 @@ enum Transform: Sendable {
 
     func apply(_ text: String) -> String {
         switch self {
-        case .trim: return FieldRule.needsTrimming(text) ? text.trimmingSpaces() : text
+        case .trim: return text.trimmingSpaces()
         case .lower: return Transform.lowercased(text)
         case .upper: return text.uppercased()
         case .title: return Transform.titleCased(text)
@@ -100,6 +100,7 @@ enum Transform: Sendable {
     /// Upper-cases the first letter of every word and lower-cases the rest; a word starts after
     /// anything that is not a letter, so `o'neil-SMITH` becomes `O'Neil-Smith`.
     static func titleCased(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return asciiTitleCased(text) }
         var result = ""
         result.reserveCapacity(text.utf8.count)
         var startOfWord = true
@@ -113,6 +114,24 @@ enum Transform: Sendable {
             }
         }
         return result
+    }
+
+    /// ``titleCased(_:)`` of ASCII text, byte by byte (no grapheme breaking).
+    private static func asciiTitleCased(_ text: String) -> String {
+        String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
+            var startOfWord = true
+            for (position, byte) in text.utf8.enumerated() {
+                let isUpper = byte >= 0x41 && byte <= 0x5A, isLower = byte >= 0x61 && byte <= 0x7A
+                if isUpper || isLower {
+                    buffer[position] = startOfWord ? (isLower ? byte - 0x20 : byte) : (isUpper ? byte + 0x20 : byte)
+                    startOfWord = false
+                } else {
+                    buffer[position] = byte
+                    startOfWord = true
+                }
+            }
+            return text.utf8.count
+        }
     }
 
     /// The `index`-th non-empty piece of `text` split at `separator` (negative counts from the end);
