@@ -19,7 +19,10 @@ struct TemplateFileFeed: RowFeed {
     /// Starts reading `reader` after `first`, the block the caller already read.
     init<Source: ByteSource>(reader: TemplateFileReader<Source>, first: TemplateRowBlock, depth: Int = 2) {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: TemplateRowBlock.self)
-        let permits = DispatchSemaphore(value: depth)
+        // Created at 0 and raised to `depth`: libdispatch traps when a semaphore is freed below
+        // the value it was created with, which a run that stops early would leave it at.
+        let permits = DispatchSemaphore(value: 0)
+        for _ in 0..<depth { permits.signal() }
         let stop = StopRequest()
         continuation.onTermination = { _ in
             stop.requested.store(true, ordering: .relaxed)

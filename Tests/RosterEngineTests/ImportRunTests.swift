@@ -168,6 +168,30 @@ import Testing
         }
     }
 
+    /// A run that fails part-way records why, keeps nothing, and stops reading the file: the
+    /// read-ahead thread lets go of the file once the run has thrown.
+    @Test(.timeLimit(.minutes(1)))
+    func aFailedRunStopsReadingAhead() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("big.csv").path
+            let rows = (0..<60_000).map { row("U\($0)", "Tester", "", "", "u\($0)@company.com", "Agent", "US") }
+            try Data(CSVWriter.document(header: Template.headers, rows: rows).utf8).write(to: URL(fileURLWithPath: path))
+            let store = RefusingStore()
+            let before = openFileDescriptors()
+            await #expect(throws: RefusingStore.Refused.self) {
+                try await ImportService(store: store, catalog: .standard).importFile(at: path)
+            }
+            let run = try #require(try await store.runs(limit: 1).first)
+            #expect(run.status == .failed)
+            #expect(run.message?.contains("the store refused the batch") == true)
+            #expect(try await store.users().isEmpty)
+            // Bounded wait (at most 5 s) for the reading thread to notice and close the file.
+            let deadline = Date().addingTimeInterval(5)
+            while openFileDescriptors() > before, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(openFileDescriptors() <= before)
+        }
+    }
+
     @Test func unterminatedQuoteFailsThatRow() async throws {
         try await withTemporaryDirectory { directory async throws in
             let harness = ImportHarness(directory: directory)

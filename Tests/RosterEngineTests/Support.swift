@@ -63,3 +63,35 @@ struct ImportHarness {
 
 /// (rows, created, updated, unchanged, failed) of a run, for one-line expectations.
 func counts(_ run: RunRecord) -> [Int] { [run.rows, run.created, run.updated, run.unchanged, run.failed] }
+
+/// A store that refuses every batch of writes, to see how a run fails part-way.
+struct RefusingStore: UserStore {
+    struct Refused: Error, CustomStringConvertible {
+        var description: String { "the store refused the batch" }
+    }
+
+    let base = InMemoryUserStore()
+
+    func apply(_ batch: WriteBatch) async throws { throw Refused() }
+    func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
+        try await base.loadIndex(catalog: catalog, incomingRows: incomingRows)
+    }
+    func beginWrites() async throws { try await base.beginWrites() }
+    func commitWrites() async throws { try await base.commitWrites() }
+    func rollbackWrites() async { await base.rollbackWrites() }
+    func links(job: String) async throws -> [String: UInt64] { try await base.links(job: job) }
+    func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
+    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] { try await base.users(emailHashes: emailHashes) }
+    func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
+    func users() async throws -> [StoredUser] { try await base.users() }
+    func beginRun(_ run: RunRecord) async throws -> Int64 { try await base.beginRun(run) }
+    func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
+    func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
+    func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
+    func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
+}
+
+/// Number of file descriptors this process holds open (Linux: entries of /proc/self/fd).
+func openFileDescriptors() -> Int {
+    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+}
