@@ -89,8 +89,8 @@ public struct ImportService: Sendable {
         try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             report?.discard()
             record.apply(planner.counts)
-            record.status = .failed
-            record.message = "stopped after \(planner.counts.rows) rows: \(error)"
+            record.status = Task.isCancelled ? .interrupted : .failed
+            record.message = "stopped after \(planner.counts.rows) rows: \(error); nothing was written"
         }) { runID, writes in
             // Batch N is written by a child task while batch N+1 is planned: planning never reads
             // the store, so the two overlap and use both cores.

@@ -53,7 +53,11 @@ struct TemplateFileFeed: RowFeed {
     /// Plans the next block: a row identical to the stored user is recognised from its
     /// fingerprint alone, without making Strings.
     mutating func planNext(into planner: inout ImportPlanner) async throws -> Bool {
-        guard let block = try await blocks.next() else { return false }
+        guard let block = try await blocks.next() else {
+            // A cancelled task's stream also ends early: that is no end of file, and must not commit.
+            try Task.checkCancellation()
+            return false
+        }
         permits.signal()
         for index in 0..<block.count {
             if planner.canPlanUnchanged, let fingerprint = block.fingerprint(index), planner.planUnchanged(fingerprint) { continue }

@@ -192,6 +192,24 @@ import Testing
         }
     }
 
+    /// A cancelled import (a service stopping) ends as interrupted and writes nothing; the
+    /// read-ahead ending early must not pass for the end of the file.
+    @Test func aCancelledImportIsInterruptedNotCommitted() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("big.csv").path
+            let rows = (0..<60_000).map { row("U\($0)", "Tester", "", "", "u\($0)@company.com", "Agent", "US") }
+            try Data(CSVWriter.document(header: Template.headers, rows: rows).utf8).write(to: URL(fileURLWithPath: path))
+            let store = InMemoryUserStore()
+            let task = Task { try await ImportService(store: store, catalog: .standard).importFile(at: path) }
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            #expect(try await store.users().isEmpty)
+            let run = try #require(try await store.runs(limit: 1).first)
+            #expect(run.status == .interrupted)
+            #expect(run.message?.contains("nothing was written") == true)
+        }
+    }
+
     @Test func unterminatedQuoteFailsThatRow() async throws {
         try await withTemporaryDirectory { directory async throws in
             let harness = ImportHarness(directory: directory)
