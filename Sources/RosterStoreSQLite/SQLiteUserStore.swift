@@ -120,6 +120,8 @@ public final class SQLiteUserStore: UserStore {
             for user in chunk { index.addStored(user) }
         }
         try await scan
+        // A cancelled task's stream ends early: a partial index must not be planned against.
+        try Task.checkCancellation()
         return index
     }
 
