@@ -1,0 +1,51 @@
+import Foundation
+import RosterEngine
+import RosterStoreSQLite
+import Testing
+
+/// `rostersync serve` through the real binary: a time missed while it was down runs once at
+/// start, and SIGTERM stops it cleanly.
+@Suite struct ServeCommandTests {
+    @Test(.timeLimit(.minutes(1)))
+    func catchesUpAMissedTimeThenStopsOnSIGTERM() async throws {
+        try await Workspace.with { workspace async throws in
+            _ = try workspace.write("rostersync.yaml", """
+                jobs:
+                  - name: crm
+                    connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
+                    settings: {url: "file:export.csv"}
+                    mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
+                    schedule: "0 * * * *"
+                    timezone: UTC
+                """)
+            _ = try workspace.write("export.csv", SyncCommandTests.header + SyncCommandTests.rows.joined())
+            // The job last ran three hours ago, so the service was down for at least two hourly times.
+            let store = try SQLiteUserStore(path: workspace.database)
+            var earlier = RunRecord(kind: "sync", source: "crm", trigger: .schedule, startedAt: Date().addingTimeInterval(-3 * 3600))
+            earlier.id = try await store.beginRun(earlier)
+            earlier.status = .succeeded
+            earlier.finishedAt = earlier.startedAt
+            try await store.finishRun(earlier)
+
+            let (process, out, err) = try workspace.start(["serve", "--config", workspace.path("rostersync.yaml")])
+            // Bounded wait (at most 30 s, polling every 50 ms) for the catch-up run to be recorded.
+            let deadline = Date().addingTimeInterval(30)
+            var runs: [RunRecord] = []
+            while process.isRunning, Date() < deadline {
+                runs = try await store.runs(limit: 10)
+                if runs.count == 2, runs[0].status != .running { break }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+            kill(process.processIdentifier, SIGTERM)
+            process.waitUntilExit()
+            let result = try workspace.collect(process, out, err)
+
+            #expect(result.status == 0, "\(result)")
+            #expect(runs.first?.trigger == .schedule && runs.first?.status == .succeeded && runs.first?.created == 3, "\(runs)")
+            #expect(result.stderr.contains("1 scheduled jobs (crm)"), "\(result.stderr)")
+            #expect(result.stderr.contains("crm: run 2 succeeded: 3 created"), "\(result.stderr)")
+            #expect(result.stderr.contains("rostersync serve: stopped"), "\(result.stderr)")
+            #expect(try await store.runs(limit: 10).count == 2, "one catch-up run for all the missed times")
+        }
+    }
+}
