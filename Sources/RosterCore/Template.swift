@@ -86,7 +86,8 @@ extension StringProtocol {
         let text = String(self)
         // Most text has no space at either end: its first and last UTF-8 bytes say so without
         // breaking it into characters (NBSP ends in 0xA0, a BOM in 0xBF).
-        guard let first = text.utf8.first, let last = text.utf8.last else { return "" }
+        let ends = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.last.map { (bytes[0], $0) } }
+        guard let (first, last) = ends ?? text.utf8.first.map({ ($0, text.utf8.last!) }) else { return "" }
         if first > 0x20, first != 0xC2, first != 0xEF, last > 0x20, last != 0xA0, last != 0xBF { return text }
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{FEFF}" || $0 == "\u{A0}" }
         guard let start = text.firstIndex(where: { !isSpace($0) }) else { return "" }
