@@ -108,13 +108,20 @@ import Testing
         }
     }
 
-    @Test func unreadableInputExitsTwo() throws {
+    /// Input that is not records exits 2 naming the file (and, for JSON lines, line and column).
+    @Test(arguments: [
+        ("bad.json", "[{\"a\": 1},", "mappings/zendesk-users.yaml", ": error: not valid JSON"),
+        ("users.jsonl", "{\"id\": \"1\"}\n{\"id\": \"2\" \"givenName\": \"Ada\"}\n", "mappings/microsoft-graph-users.yaml",
+         ":2:12: error: expected ',' or '}' after the member, found '\"'"),
+    ])
+    func unreadableInputExitsTwo(name: String, content: String, mapping: String, message: String) throws {
         try MapCLI.withTemporaryDirectory { directory in
-            let input = directory.appendingPathComponent("bad.json")
-            try Data("[{\"a\": 1},".utf8).write(to: input)
-            let outcome = try MapCLI.run(["map", "--mapping", MapCLI.path("mappings/zendesk-users.yaml"), "--input", input.path], in: directory)
+            let input = directory.appendingPathComponent(name)
+            try Data(content.utf8).write(to: input)
+            let outcome = try MapCLI.run(["map", "--mapping", MapCLI.path(mapping), "--input", input.path], in: directory)
             #expect(outcome.status == 2)
-            #expect(outcome.stderr.hasPrefix("\(input.path): error: not valid JSON"))
+            #expect(outcome.stderr.hasPrefix(input.path + message), "\(outcome.stderr)")
+            #expect(outcome.stdout.isEmpty)
         }
     }
 }

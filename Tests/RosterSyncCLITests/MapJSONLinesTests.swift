@@ -23,15 +23,4 @@ import Testing
             #expect(lines.stdout == document.stdout)
         }
     }
-
-    @Test func aMalformedLineExitsTwoNamingFileLineAndColumn() throws {
-        try MapCLI.withTemporaryDirectory { directory in
-            let input = directory.appendingPathComponent("users.jsonl")
-            try Data("{\"id\": \"1\"}\n{\"id\": \"2\" \"givenName\": \"Ada\"}\n".utf8).write(to: input)
-            let outcome = try MapCLI.run(["map", "--mapping", MapCLI.path("mappings/microsoft-graph-users.yaml"), "--input", input.path], in: directory)
-            #expect(outcome.status == 2)
-            #expect(outcome.stderr.hasPrefix("\(input.path):2:12: error: expected ',' or '}' after the member, found '\"'"), "\(outcome.stderr)")
-            #expect(outcome.stdout.isEmpty)
-        }
-    }
 }
