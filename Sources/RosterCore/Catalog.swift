@@ -40,13 +40,6 @@ public struct Catalog: Sendable, Equatable {
         return roles.first { $0.lowercased() == key }
     }
 
-    /// The canonical spelling of `license`; empty means `Unassigned`.
-    public func canonicalLicense(_ license: String) -> String? {
-        if license.isEmpty { return "Unassigned" }
-        let key = license.lowercased()
-        return Catalog.licenses.first { $0.lowercased() == key }
-    }
-
     /// Seats available for `license` in total, or `nil` when unlimited.
     public func seatLimit(for license: String) -> Int? {
         license == "Unassigned" ? nil : seats[license]

@@ -8,6 +8,9 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
         self.reason = reason
     }
 
+    /// A row that ran to the end of the file inside a quote it opened.
+    public static let unclosedQuote = RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")
+
     /// `Column: reason`, the item format of the error report's `Errors` cell.
     public var description: String { column.map { "\($0.header): \(reason)" } ?? reason }
 }
@@ -18,15 +21,16 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
 /// other users) belong to the engine's planner. Every failing rule is reported, not only the first.
 public struct RowValidator: Sendable {
     public let catalog: Catalog
-    private let roles: NameTable
-    private let licenses: NameTable
+    /// Canonical spelling by spelling, ignoring case (an empty license means Unassigned).
+    private let roles: FoldedTable
+    private let licenses: FoldedTable
     private let dataCenterCodes: [String]
     private let roleList: String
 
     public init(catalog: Catalog) {
         self.catalog = catalog
-        roles = NameTable(catalog.roles)
-        licenses = NameTable(Catalog.licenses, extra: [("", "Unassigned")])
+        roles = FoldedTable(catalog.roles.map { ($0, $0) }, fold: { $0.lowercased() })
+        licenses = FoldedTable(Catalog.licenses.map { ($0, $0) } + [("", "Unassigned")], fold: { $0.lowercased() })
         dataCenterCodes = Array(catalog.dataCenters.keys)
         roleList = catalog.roles.joined(separator: ", ")
     }
@@ -44,7 +48,7 @@ public struct RowValidator: Sendable {
         if row.firstName.isEmpty { issues.append(RowIssue(.firstName, "required; write the user's first name")) }
         if row.lastName.isEmpty { issues.append(RowIssue(.lastName, "required; write the user's last name")) }
 
-        if let license = licenses.canonical(row.license) {
+        if let license = licenses.value(for: row.license) {
             // Assign only a change: the caller still holds the cells, so any write copies them.
             if license != row.license { row[.license] = license }
         } else {
@@ -62,7 +66,7 @@ public struct RowValidator: Sendable {
 
         if row.role.isEmpty {
             issues.append(RowIssue(.role, "required; write one of: \(roleList)"))
-        } else if let role = roles.canonical(row.role) {
+        } else if let role = roles.value(for: row.role) {
             if role != row.role { row[.role] = role }
         } else {
             let hint = Suggestions.closest(to: row.role, in: catalog.roles).map { "did you mean \"\($0)\"? " } ?? ""
@@ -93,24 +97,6 @@ public struct RowValidator: Sendable {
         let byName = catalog.dataCenters.first { $0.value.uppercased() == value }?.key
         let byPrefix = catalog.dataCenters.keys.sorted().first { value.hasPrefix($0) }
         return (byName ?? byPrefix).map { "did you mean \($0)? " } ?? ""
-    }
-}
-
-/// Canonical names by exact or lower-cased spelling. Catalogs name a handful of licenses and
-/// roles, so scanning a few short strings beats hashing one, and the common exact spelling
-/// allocates nothing.
-private struct NameTable: Sendable {
-    private let entries: [(spelling: String, canonical: String)]
-
-    init(_ names: [String], extra: [(String, String)] = []) {
-        entries = names.flatMap { [($0, $0), ($0.lowercased(), $0)] } + extra
-    }
-
-    func canonical(_ value: String) -> String? {
-        for entry in entries where entry.spelling == value { return entry.canonical }
-        let lowered = value.lowercased()
-        for entry in entries where entry.spelling == lowered { return entry.canonical }
-        return nil
     }
 }
 

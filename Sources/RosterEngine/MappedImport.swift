@@ -82,7 +82,7 @@ private final class MappedRows {
                     ?? RowIssue(nil, "\(issue.column): \(issue.reason)")
             }
             if reader.hasUnterminatedQuote {
-                issues.insert(RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it"), at: 0)
+                issues.insert(.unclosedQuote, at: 0)
             }
             return SourceRow(
                 number: reader.recordNumber, row: mapped.row, lineBreaks: mapped.row.columnsWithLineBreaks,

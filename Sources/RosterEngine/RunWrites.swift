@@ -8,8 +8,7 @@ extension UserStore {
     /// On a dry run nothing is recorded or opened (the id is `nil`). When anything throws, the
     /// transaction is rolled back, `describeFailure` fills in the record (status, message,
     /// counts so far) and cleans up, the record is finished (not on a dry run) and the error is
-    /// rethrown. On success the caller
-    /// finishes the record itself, with its counts.
+    /// rethrown. On success the caller finishes the record itself, with its counts.
     func performRun<Result>(
         _ record: inout RunRecord, dryRun: Bool, clock: any RosterClock,
         describeFailure: (inout RunRecord, any Error) -> Void,

@@ -60,12 +60,12 @@ struct TemplateFileFeed: RowFeed {
         }
         permits.signal()
         for index in 0..<block.count {
-            if planner.canPlanUnchanged, let fingerprint = block.fingerprint(index), planner.planUnchanged(fingerprint) { continue }
+            let fingerprint = block.fingerprint(index)
+            if planner.canPlanUnchanged, let fingerprint, planner.planUnchanged(fingerprint) { continue }
             let next = block.row(index)
-            let issues = next.hasUnterminatedQuote
-                ? [RowIssue(nil, "a quote opened in this row is never closed; close it with \" or remove it")] : []
-            var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks, issues: issues)
-            source.fingerprint = block.fingerprint(index)
+            var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks,
+                                   issues: next.hasUnterminatedQuote ? [.unclosedQuote] : [])
+            source.fingerprint = fingerprint
             planner.plan(source)
         }
         return true

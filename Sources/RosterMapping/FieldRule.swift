@@ -26,7 +26,7 @@ final class FieldRule: Sendable {
     let source: Source
     let transforms: [Transform]
     /// The `map:` entries; `nil` when the rule has no `map:`.
-    let valueMap: ValueMap?
+    let valueMap: FoldedTable?
     /// Used when the value is empty, or when `map:` is set and has no entry for the value.
     let defaultValue: String?
 
@@ -35,7 +35,7 @@ final class FieldRule: Sendable {
         self.name = name
         self.source = source
         self.transforms = transforms
-        self.valueMap = valueMap.map(ValueMap.init)
+        self.valueMap = valueMap.map { table in FoldedTable(table.map { ($0.key, $0.value) }, fold: FieldRule.mapKey) }
         self.defaultValue = defaultValue
     }
 
@@ -47,7 +47,7 @@ final class FieldRule: Sendable {
             for index in steps.indices { value = steps[index].apply(value) }
         }
         if let valueMap {
-            if let mapped = valueMap.lookup(value) { return mapped }
+            if let mapped = valueMap.value(for: value) { return mapped }
             return defaultValue ?? value
         }
         if value.isEmpty, let defaultValue { return defaultValue }
@@ -100,42 +100,6 @@ final class FieldRule: Sendable {
         case .object: problem = SlotProblem(path: path, isList: false)
         }
         return ""
-    }
-}
-
-/// A `map:` table, compared ignoring case and surrounding spaces.
-///
-/// Values usually match a key exactly as written, so that is tried first and only a miss pays
-/// for trimming and lower-casing. Small tables (the usual 2–10 entries) are scanned instead of
-/// hashed: comparing a few short strings is cheaper than hashing one.
-/// A class so that a rule reaches it by one reference instead of copying its five tables.
-final class ValueMap: Sendable {
-    private static let scanLimit = 12
-    /// Keys as written, keys folded, and values, in parallel so a scan compares strings in place
-    /// instead of copying (and retaining) tuples.
-    private let written: [String]
-    private let foldedKeys: [String]
-    private let values: [String]
-    private let exact: [String: String]
-    private let folded: [String: String]
-
-    init(_ table: [String: String]) {
-        written = Array(table.keys)
-        foldedKeys = written.map(FieldRule.mapKey)
-        values = written.map { table[$0]! }
-        let small = written.count <= Self.scanLimit
-        exact = small ? [:] : table
-        folded = small ? [:] : Dictionary(zip(foldedKeys, values), uniquingKeysWith: { first, _ in first })
-    }
-
-    func lookup(_ value: String) -> String? {
-        if written.count <= Self.scanLimit {
-            for index in written.indices where written[index] == value { return values[index] }
-            let key = FieldRule.mapKey(value)
-            for index in foldedKeys.indices where foldedKeys[index] == key { return values[index] }
-            return nil
-        }
-        return exact[value] ?? folded[FieldRule.mapKey(value)]
     }
 }
 
