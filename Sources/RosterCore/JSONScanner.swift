@@ -127,6 +127,12 @@ public struct JSONScanner {
     public func unescapedString(_ token: JSONStringToken) -> String {
         var decoded: [UInt8] = []
         decoded.reserveCapacity(token.end - token.start)
+        appendUnescaped(token, to: &decoded)
+        return String(decoding: decoded, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 of a scanned string, with escapes decoded, to `decoded`.
+    public func appendUnescaped(_ token: JSONStringToken, to decoded: inout [UInt8]) {
         var index = token.start
         while index < token.end {
             let byte = bytes[index]
@@ -154,7 +160,6 @@ public struct JSONScanner {
             default: decoded.append(escape)
             }
         }
-        return String(decoding: decoded, as: UTF8.self)
     }
 
     /// Checks the escape at the current backslash and moves past it; a high surrogate must be

@@ -81,7 +81,7 @@ public enum Template {
 }
 
 extension StringProtocol {
-    /// The text without leading and trailing spaces, tabs and line breaks (no Foundation needed).
+    /// The text without leading and trailing spaces, tabs, line breaks, NBSP and BOM (no Foundation needed).
     package func trimmingSpaces() -> String {
         let text = String(self)
         // Most text has no space at either end: its first and last UTF-8 bytes say so without
@@ -89,7 +89,10 @@ extension StringProtocol {
         let ends = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.last.map { (bytes[0], $0) } }
         guard let (first, last) = ends ?? text.utf8.first.map({ ($0, text.utf8.last!) }) else { return "" }
         if first > 0x20, first != 0xC2, first != 0xEF, last > 0x20, last != 0xA0, last != 0xBF { return text }
-        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{FEFF}" || $0 == "\u{A0}" }
+        // "\r\n" is one Character.
+        let isSpace: (Character) -> Bool = {
+            $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" || $0 == "\u{FEFF}" || $0 == "\u{A0}"
+        }
         guard let start = text.firstIndex(where: { !isSpace($0) }) else { return "" }
         let end = text.lastIndex(where: { !isSpace($0) })!
         return String(text[start...end])

@@ -1,4 +1,4 @@
-public import RosterCore
+import RosterCore
 
 /// Maps the rows of one CSV file, whose header cells are the record's keys, without building
 /// a record per row: each path the mapping reads is matched to its column once, when the header
@@ -31,8 +31,12 @@ public struct CSVRowMapper: Sendable {
 
     /// Maps one row's cells (already trimmed, as ``CSVReader/trimmedField(_:)`` gives them).
     public func map(cells: [String]) -> MappedRecord {
-        mapping.evaluate(columns.map { column in
-            column.map { .text($0 < cells.count ? cells[$0] : "") } ?? .missing
-        })
+        var slots = RecordSlots(count: columns.count)
+        for (slot, column) in columns.enumerated() {
+            guard let column else { continue }
+            slots[slot] = column < cells.count ? slots.appendText(cells[column]) : .text(start: 0, end: 0)
+        }
+        var work: [UInt8] = []
+        return mapping.evaluate(slots, work: &work)
     }
 }

@@ -30,28 +30,52 @@ final class FieldRule: Sendable {
     /// Used when the value is empty, or when `map:` is set and has no entry for the value.
     let defaultValue: String?
 
+    /// The rule's value when it reads no path (a `constant:` source): worked out once at load.
+    private let fixedValue: String?
+
     /// A rule; `valueMap` holds `map:` keys as written (compared ignoring case and surrounding spaces).
     init(name: String, source: Source, transforms: [Transform], valueMap: [String: String]?, defaultValue: String?) {
         self.name = name
         self.source = source
         self.transforms = transforms
-        self.valueMap = valueMap.map { table in FoldedTable(table.map { ($0.key, $0.value) }, fold: FieldRule.mapKey) }
+        let table = valueMap.map { table in
+            FoldedTable(table.map { ($0.key, $0.value) }, fold: FieldRule.mapKey, asciiFold: .trimmedLowercase)
+        }
+        self.valueMap = table
         self.defaultValue = defaultValue
+        if case .constant(let text) = source {
+            var work = Array(text.utf8)
+            for transform in transforms { transform.apply(to: &work) }
+            fixedValue = FieldRule.finish(work, valueMap: table, defaultValue: defaultValue)
+        } else {
+            fixedValue = nil
+        }
     }
 
-    /// The mapped text for a record's `slots`; a path that holds an array or object sets `problem`.
-    func evaluate(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
-        var value = rawValue(slots, problem: &problem)
-        // Through the buffer, transforms are applied in place; the array's subscript would copy each one.
+    /// The mapped text for a record's slots; a path that holds an array or object sets `problem`.
+    ///
+    /// The value is built as bytes in `work` (scratch space the caller reuses, so its capacity
+    /// carries over) and becomes a `String` once, at the end; a `map:` hit or the default makes none.
+    func evaluate(_ record: borrowing RecordSlots, work: inout [UInt8], problem: inout SlotProblem?) -> String {
+        if let fixedValue { return fixedValue }
+        work.removeAll(keepingCapacity: true)
+        appendRawValue(record, to: &work, problem: &problem)
+        // Through the buffer, transforms are read in place; the array's subscript would copy each one.
         transforms.withUnsafeBufferPointer { steps in
-            for index in steps.indices { value = steps[index].apply(value) }
+            for index in steps.indices { steps[index].apply(to: &work) }
         }
+        return FieldRule.finish(work, valueMap: valueMap, defaultValue: defaultValue)
+    }
+
+    /// The transformed value `work` after `map:` and `default:`.
+    private static func finish(_ work: [UInt8], valueMap: FoldedTable?, defaultValue: String?) -> String {
         if let valueMap {
-            if let mapped = valueMap.value(for: value) { return mapped }
-            return defaultValue ?? value
+            if let mapped = work.withUnsafeBufferPointer({ valueMap.value(forUTF8: $0) }) { return mapped }
+            if let defaultValue { return defaultValue }
+        } else if work.isEmpty, let defaultValue {
+            return defaultValue
         }
-        if value.isEmpty, let defaultValue { return defaultValue }
-        return value
+        return String(decoding: work, as: UTF8.self)
     }
 
     /// The key a value is looked up under in `map:` (and stored under at load): trimmed, lower-cased.
@@ -59,47 +83,35 @@ final class FieldRule: Sendable {
         Transform.lowercased(text.trimmingSpaces())
     }
 
-    /// Whether `text` is empty or only spaces, tabs, line breaks, NBSP or BOM; allocates nothing.
-    static func isBlank(_ text: String) -> Bool {
-        text.unicodeScalars.allSatisfy(isSpace)
-    }
-
-    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{A0}" || scalar == "\u{FEFF}"
-    }
-
-    private func rawValue(_ slots: [SlotValue], problem: inout SlotProblem?) -> String {
+    private func appendRawValue(_ record: borrowing RecordSlots, to work: inout [UInt8], problem: inout SlotProblem?) {
         switch source {
         case .constant(let text):
-            return text
+            work.append(contentsOf: text.utf8)
         case .path(let path):
-            return FieldRule.text(at: path, in: slots, problem: &problem)
+            FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
         case .firstOf(let paths):
             for path in paths {
-                let text = FieldRule.text(at: path, in: slots, problem: &problem)
-                if !FieldRule.isBlank(text) { return text }
+                FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
+                if !work.withUnsafeBufferPointer(UTF8Text.isBlank) { return }
+                work.removeAll(keepingCapacity: true)
             }
-            return ""
         case .template(let pieces):
-            var text = ""
             for piece in pieces {
                 switch piece {
-                case .literal(let literal): text += literal
-                case .path(let path): text += FieldRule.text(at: path, in: slots, problem: &problem)
+                case .literal(let literal): work.append(contentsOf: literal.utf8)
+                case .path(let path): FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
                 }
             }
-            return text
         }
     }
 
-    private static func text(at path: SlotPath, in slots: [SlotValue], problem: inout SlotProblem?) -> String {
-        switch slots[path.slot] {
-        case .text(let text): return text
-        case .missing: return ""
+    private static func appendText(at path: SlotPath, of record: borrowing RecordSlots, to work: inout [UInt8], problem: inout SlotProblem?) {
+        switch record[path.slot] {
+        case .text(let start, let end): record.text.withUnsafeBufferPointer { work.append(contentsOf: $0[start..<end]) }
+        case .missing: break
         case .list: problem = SlotProblem(path: path, isList: true)
         case .object: problem = SlotProblem(path: path, isList: false)
         }
-        return ""
     }
 }
 
@@ -125,15 +137,18 @@ struct RecordFilter: Sendable {
             self.test = test
         }
 
-        func holds(for slots: [SlotValue]) -> Bool {
-            let value = slots[path.slot]
-            if case .exists(let wanted) = test { return RecordFilter.isPresent(value) == wanted }
-            guard case .text(let text) = value else { return false }
-            switch test {
-            case .exists: return false
-            case .equals(let expected): return RecordFilter.equalsIgnoringCase(text, lowercased: expected)
-            case .oneOf(let expected): return expected.contains(text.lowercased())
-            case .regex(let regex): return regex.matches(text)
+        func holds(for record: borrowing RecordSlots) -> Bool {
+            let value = record[path.slot]
+            if case .exists(let wanted) = test { return RecordFilter.isPresent(value, in: record) == wanted }
+            guard case .text(let start, let end) = value else { return false }
+            return record.text.withUnsafeBufferPointer { buffer in
+                let bytes = UnsafeBufferPointer(rebasing: buffer[start..<end])
+                switch test {
+                case .exists: return false
+                case .equals(let expected): return RecordFilter.equalsIgnoringCase(bytes, lowercased: expected)
+                case .oneOf(let expected): return expected.contains(String(decoding: bytes, as: UTF8.self).lowercased())
+                case .regex(let regex): return regex.matches(String(decoding: bytes, as: UTF8.self))
+                }
             }
         }
     }
@@ -141,31 +156,34 @@ struct RecordFilter: Sendable {
     var include: [Rule] = []
     var exclude: [Rule] = []
 
-    func admits(_ slots: [SlotValue]) -> Bool {
-        include.allSatisfy { $0.holds(for: slots) } && !exclude.contains { $0.holds(for: slots) }
+    func admits(_ record: borrowing RecordSlots) -> Bool {
+        for rule in include where !rule.holds(for: record) { return false }
+        for rule in exclude where rule.holds(for: record) { return false }
+        return true
     }
 
-    /// `text.lowercased() == expected` without building the lower-cased copy for ASCII text.
-    static func equalsIgnoringCase(_ text: String, lowercased expected: String) -> Bool {
-        let asciiVerdict = Transform.withBytes(text) { bytes in
-            Transform.withBytes(expected) { wanted -> Bool? in
-                guard bytes.count == wanted.count else { return nil }
-                for index in bytes.indices {
-                    let byte = bytes[index]
-                    if byte >= 0x80 { return nil }
-                    if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != wanted[index] { return false }
-                }
-                return true
+    /// `text.lowercased() == expected` for the text whose UTF-8 is `bytes`, without making a
+    /// `String` when it is ASCII.
+    static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, lowercased expected: String) -> Bool {
+        let asciiVerdict = expected.utf8.withContiguousStorageIfAvailable { wanted -> Bool? in
+            guard UTF8Text.isASCII(wanted) else { return nil }
+            guard bytes.count == wanted.count else { return UTF8Text.isASCII(bytes) ? false : nil }
+            for index in bytes.indices {
+                let byte = bytes[index]
+                if byte >= 0x80 { return nil }
+                if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != wanted[index] { return false }
             }
+            return true
         }
-        return asciiVerdict ?? (text.lowercased() == expected)
+        return (asciiVerdict ?? nil) ?? (String(decoding: bytes, as: UTF8.self).lowercased() == expected)
     }
 
     /// Whether a value is there: not missing or `null`, not blank text, not an empty list or object.
-    static func isPresent(_ value: SlotValue) -> Bool {
+    static func isPresent(_ value: SlotValue, in record: borrowing RecordSlots) -> Bool {
         switch value {
         case .missing: return false
-        case .text(let text): return !FieldRule.isBlank(text)
+        case .text(let start, let end):
+            return !record.text.withUnsafeBufferPointer { UTF8Text.isBlank(UnsafeBufferPointer(rebasing: $0[start..<end])) }
         case .list(let isEmpty), .object(let isEmpty): return !isEmpty
         }
     }

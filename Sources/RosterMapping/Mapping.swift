@@ -59,21 +59,30 @@ public struct Mapping: Sendable {
     /// no regex compilation). ``MappingDecoder`` maps JSON bytes the same way without building
     /// a `JSONValue` first.
     public func map(_ record: JSONValue) -> MappedRecord {
-        evaluate(slotPaths.map { SlotValue($0.resolve(in: record)) })
+        var slots = RecordSlots(count: slotPaths.count)
+        for (slot, path) in slotPaths.enumerated() {
+            switch path.resolve(in: record) {
+            case nil: break
+            case .array(let items)?: slots[slot] = .list(isEmpty: items.isEmpty)
+            case .object(let members)?: slots[slot] = .object(isEmpty: members.isEmpty)
+            case let scalar?: slots[slot] = slots.appendText(scalar.mappedText ?? "")
+            }
+        }
+        var work: [UInt8] = []
+        return evaluate(slots, work: &work)
     }
 
-    /// The record whose values at `slotPaths` are `slots`: the one evaluation both ways in share.
-    func evaluate(_ slots: [SlotValue]) -> MappedRecord {
-        let externalID = idPath.map { path in
-            if case .text(let text) = slots[path.slot] { text } else { "" }
-        }
-        guard filter.admits(slots) else {
+    /// The record whose values at `slotPaths` are `record`: the one evaluation every way in
+    /// shares. `work` is scratch space for the rules (see ``FieldRule/evaluate(_:work:problem:)``).
+    func evaluate(_ record: borrowing RecordSlots, work: inout [UInt8]) -> MappedRecord {
+        let externalID = idPath.map { record.string($0.slot) }
+        guard filter.admits(record) else {
             return MappedRecord(row: TemplateRow(), attributes: [], issues: [], isFilteredOut: true, externalID: externalID)
         }
         var issues: [MappingIssue] = []
         func cell(_ index: Int) -> String {
             var problem: SlotProblem?
-            let value = columns[index].evaluate(slots, problem: &problem)
+            let value = columns[index].evaluate(record, work: &work, problem: &problem)
             if let problem { issues.append(MappingIssue(column: columns[index].name, reason: problem.reason(spellings: pathSpellings))) }
             return value
         }
@@ -87,7 +96,7 @@ public struct Mapping: Sendable {
             attributes.reserveCapacity(attributeRules.count)
             for rule in attributeRules {
                 var problem: SlotProblem?
-                attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(slots, problem: &problem)))
+                attributes.append(MappedAttribute(name: rule.name, value: rule.evaluate(record, work: &work, problem: &problem)))
                 if let problem { issues.append(MappingIssue(column: rule.name, reason: problem.reason(spellings: pathSpellings))) }
             }
         }

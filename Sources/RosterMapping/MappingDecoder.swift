@@ -20,7 +20,9 @@ public struct MappingDecoder {
     /// The mapping's path trie, held directly: reading it through `mapping` in the inner loop
     /// would copy (and retain) its arrays.
     private let trie: PathTrie
-    private var slots: [SlotValue]
+    private var slots: RecordSlots
+    /// Scratch space for the rules.
+    private var work: [UInt8] = []
     /// Per trie node, the number of the record in which the node last got a value: a second
     /// value within one record means a duplicate key, whose slots are cleared before it is read.
     private var visits: [UInt32]
@@ -33,7 +35,7 @@ public struct MappingDecoder {
     public init(mapping: Mapping) {
         self.mapping = mapping
         trie = mapping.pathTrie
-        slots = Array(repeating: .missing, count: mapping.slotPaths.count)
+        slots = RecordSlots(count: mapping.slotPaths.count)
         visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
         nextGuess = Array(repeating: -1, count: mapping.pathTrie.members.count + mapping.pathTrie.nodes.count)
     }
@@ -65,12 +67,12 @@ public struct MappingDecoder {
     /// Maps the record object at `scanner`, which must end right after it.
     mutating func map(_ scanner: inout JSONScanner) throws(JSONSyntaxError) -> MappedRecord {
         try fillSlots(&scanner)
-        return mapping.evaluate(slots)
+        return mapping.evaluate(slots, work: &work)
     }
 
     /// Reads one record object from `scanner` into `slots`; the scanner must end right after it.
     private mutating func fillSlots(_ scanner: inout JSONScanner) throws(JSONSyntaxError) {
-        for index in slots.indices { slots[index] = .missing }
+        slots.reset()
         record &+= 1
         if record == 0 {
             for index in visits.indices { visits[index] = 0 }
@@ -95,7 +97,13 @@ public struct MappingDecoder {
         switch scanner.current {
         case UInt8(ascii: "\""):
             let token = try scanner.scanString()
-            if isRead { store(.text(scanner.string(token)), in: entry) }
+            if isRead {
+                if token.hasEscapes {
+                    store(slots.appendText { scanner.appendUnescaped(token, to: &$0) }, in: entry)
+                } else {
+                    store(slots.appendText(UnsafeRawBufferPointer(rebasing: scanner.bytes[token.start..<token.end])), in: entry)
+                }
+            }
         case UInt8(ascii: "{"):
             var more = try scanner.openContainer(depth: depth, close: UInt8(ascii: "}"))
             if isRead { store(.object(isEmpty: !more), in: entry) }
@@ -129,11 +137,11 @@ public struct MappingDecoder {
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
             let literal = try scanner.scanLiteral()
-            if isRead { store(.text(literal == .true ? "true" : literal == .false ? "false" : ""), in: entry) }
+            if isRead { store(slots.appendText(literal == .true ? "true" : literal == .false ? "false" : ""), in: entry) }
         default:
             let token = try scanner.scanNumber()
             if isRead {
-                store(.text(try Self.numberText(token, in: scanner)), in: entry)
+                store(slots.appendText(try Self.numberText(token, in: scanner)), in: entry)
             } else if token.mayOverflow {
                 _ = try scanner.double(token)
             }

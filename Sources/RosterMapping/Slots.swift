@@ -2,27 +2,73 @@ import RosterCore
 
 /// What a record holds at one path the mapping reads: all that rules and filters need of it.
 ///
-/// Both ways into a mapping fill these: ``Mapping/map(_:)`` resolves each path in a `JSONValue`,
-/// ``MappingDecoder`` writes them while it walks the bytes. Rules then evaluate slots only, so
-/// the two ways cannot disagree.
+/// Every way into a mapping fills these: ``Mapping/map(_:)`` resolves each path in a `JSONValue`,
+/// ``MappingDecoder`` writes them while it walks the bytes, ``CSVRowMapper`` takes a row's cells.
+/// Rules then evaluate slots only, so the ways in cannot disagree. Plain integers, so filling
+/// and reading slots touches no reference counts.
 enum SlotValue: Sendable, Hashable {
     /// Nothing at the path (a key or index missing, or a step into a scalar).
     case missing
-    /// A scalar as mapped text (see ``RosterCore/JSONValue/mappedText``): `null` is empty text.
-    case text(String)
+    /// A scalar as mapped text (see ``RosterCore/JSONValue/mappedText``; `null` is empty text):
+    /// bytes `start..<end` of ``RecordSlots/text``.
+    case text(start: Int, end: Int)
     /// An array, which a rule cannot use as text.
     case list(isEmpty: Bool)
     /// An object, which a rule cannot use as text.
     case object(isEmpty: Bool)
+}
 
-    /// The slot for `value`, as ``SourcePath/resolve(in:)`` found it.
-    init(_ value: JSONValue?) {
-        switch value {
-        case nil: self = .missing
-        case .array(let items)?: self = .list(isEmpty: items.isEmpty)
-        case .object(let members)?: self = .object(isEmpty: members.isEmpty)
-        case let scalar?: self = .text(scalar.mappedText ?? "")
-        }
+/// One record as rules see it: a value per slot, with every text in one UTF-8 buffer.
+///
+/// Texts are bytes rather than `String`s so that a value no rule keeps costs no allocation, and
+/// transforms run on bytes (see ``FieldRule``). Reuse one per thread: ``reset()`` keeps the
+/// buffers' capacity.
+struct RecordSlots {
+    private(set) var values: [SlotValue]
+    /// The UTF-8 of every text slot, one after another; always valid UTF-8.
+    private(set) var text: [UInt8] = []
+
+    /// Slots `0..<count`, all missing.
+    init(count: Int) {
+        values = Array(repeating: .missing, count: count)
+    }
+
+    /// Makes every slot missing again.
+    mutating func reset() {
+        for index in values.indices { values[index] = .missing }
+        text.removeAll(keepingCapacity: true)
+    }
+
+    subscript(slot: Int) -> SlotValue {
+        get { values[slot] }
+        set { values[slot] = newValue }
+    }
+
+    /// Appends `utf8` (valid UTF-8) to the text buffer and returns its slot value.
+    mutating func appendText(_ utf8: UnsafeRawBufferPointer) -> SlotValue {
+        let start = text.count
+        text.append(contentsOf: utf8)
+        return .text(start: start, end: text.count)
+    }
+
+    /// Appends `string`'s UTF-8 to the text buffer and returns its slot value.
+    mutating func appendText(_ string: String) -> SlotValue {
+        let start = text.count
+        text.append(contentsOf: string.utf8)
+        return .text(start: start, end: text.count)
+    }
+
+    /// Appends the bytes `write` adds to the text buffer (valid UTF-8) and returns their slot value.
+    mutating func appendText(_ write: (inout [UInt8]) -> Void) -> SlotValue {
+        let start = text.count
+        write(&text)
+        return .text(start: start, end: text.count)
+    }
+
+    /// The text at `slot` as a `String` (empty unless it holds text).
+    func string(_ slot: Int) -> String {
+        guard case .text(let start, let end) = values[slot] else { return "" }
+        return text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
     }
 }
 
