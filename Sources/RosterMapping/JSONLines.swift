@@ -1,4 +1,5 @@
 public import RosterCore
+import Dispatch
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -11,38 +12,34 @@ extension Mapping {
     /// line number and mapped record, in order.
     ///
     /// Reads `source` in chunks of `chunkSize` bytes (a longer line grows the buffer), so memory
-    /// stays flat whatever the file's size. Each line goes through one ``MappingDecoder``.
+    /// stays flat whatever the file's size. A chunk's complete lines are mapped on two threads
+    /// when there are enough of them: the caller's thread maps the first half and calls `body`
+    /// as it goes, while a helper maps the second half, whose records `body` then gets. `body`
+    /// always runs on the caller's thread, in line order.
     /// - Parameter file: names the input in errors.
     /// - Returns: the number of records mapped.
     /// - Throws: ``JSONRecordError`` naming `file`, the line and the byte column of the first line
-    ///   that is not one JSON object; ``RosterCore/ByteSourceError`` when reading fails; and
-    ///   whatever `body` throws.
+    ///   that is not one JSON object (`body` has then had every record before it);
+    ///   ``RosterCore/ByteSourceError`` when reading fails; and whatever `body` throws.
     @discardableResult
     public func mapJSONLines(
-        from source: inout some ByteSource, file: String, chunkSize: Int = 256 * 1024,
+        from source: inout some ByteSource, file: String, chunkSize: Int = 1 << 20,
         _ body: (_ line: Int, _ record: MappedRecord) throws -> Void
     ) throws -> Int {
         var decoder = MappingDecoder(mapping: self)
+        let helper = JSONLinesHelper(mapping: self, file: file)
         var buffer = [UInt8](repeating: 0, count: max(chunkSize, 16))
-        var filled = 0, lineNumber = 0, records = 0
+        var filled = 0, linesBefore = 0, records = 0
         var atEnd = false
         while true {
             // Map the complete lines in the buffer; `consumed` is where the first incomplete one starts.
             let consumed = try buffer.withUnsafeBytes { bytes -> Int in
-                var start = 0
-                while start < filled {
-                    let remaining = filled - start
-                    let newline = memchr(bytes.baseAddress! + start, 0x0A, remaining).map { $0 - UnsafeMutableRawPointer(mutating: bytes.baseAddress!) }
-                    guard let end = newline ?? (atEnd ? filled : nil) else { break }
-                    lineNumber += 1
-                    if let mapped = try Self.mapLine(
-                        UnsafeRawBufferPointer(rebasing: bytes[start..<end]), number: lineNumber, file: file, decoder: &decoder) {
-                        records += 1
-                        try body(lineNumber, mapped)
-                    }
-                    start = end + 1
-                }
-                return min(start, filled)
+                let filledBytes = UnsafeRawBufferPointer(rebasing: bytes[..<filled])
+                let complete = atEnd ? filled : Self.completeLinesLength(filledBytes)
+                try Self.mapCompleteLines(
+                    UnsafeRawBufferPointer(rebasing: bytes[..<complete]), linesBefore: &linesBefore, records: &records,
+                    file: file, decoder: &decoder, helper: helper, body)
+                return complete
             }
             if atEnd { return records }
             if consumed > 0 {
@@ -59,18 +56,135 @@ extension Mapping {
         }
     }
 
+    /// Maps `lines` (whole lines; the last may lack its line feed), handing the second half to
+    /// `helper` when they are long enough, and calls `body` with every record in order.
+    private static func mapCompleteLines(
+        _ lines: UnsafeRawBufferPointer, linesBefore: inout Int, records: inout Int, file: String,
+        decoder: inout MappingDecoder, helper: JSONLinesHelper, _ body: (_ line: Int, _ record: MappedRecord) throws -> Void
+    ) throws {
+        guard let base = lines.baseAddress else { return }
+        var split = lines.count
+        let half = lines.count / 2
+        if lines.count >= JSONLinesHelper.minimumShare * 2, let newline = memchr(base + half, 0x0A, lines.count - half) {
+            split = UnsafeRawPointer(newline) - base + 1
+        }
+        let shared = split < lines.count
+        if shared { helper.start(UnsafeRawBufferPointer(rebasing: lines[split...])) }
+        do {
+            let first = UnsafeRawBufferPointer(rebasing: lines[..<split])
+            linesBefore = try mapLines(first, linesBefore: linesBefore, startsStream: linesBefore == 0, file: file, decoder: &decoder) { line, record in
+                records += 1
+                try body(line, record)
+            }
+        } catch {
+            if shared { helper.wait() }
+            throw error
+        }
+        guard shared else { return }
+        helper.wait()
+        for (line, record) in helper.mapped {
+            records += 1
+            try body(linesBefore + line, record)
+        }
+        if let failure = helper.failure {
+            guard var failure = failure as? JSONRecordError else { throw failure }
+            failure.line += linesBefore
+            throw failure
+        }
+        linesBefore += helper.lineCount
+    }
+
+    /// The length of `bytes` up to and including its last line feed (0 when it has none).
+    private static func completeLinesLength(_ bytes: UnsafeRawBufferPointer) -> Int {
+        var end = bytes.count
+        while end > 0, bytes[end - 1] != 0x0A { end -= 1 }
+        return end
+    }
+
+    /// Maps the lines of `lines`, the last of which may lack its line feed, numbering them from
+    /// `linesBefore + 1`, and calls `emit` with each record; returns the number of the last line.
+    /// A byte order mark is skipped when the lines `startsStream`.
+    static func mapLines(
+        _ lines: UnsafeRawBufferPointer, linesBefore: Int, startsStream: Bool, file: String, decoder: inout MappingDecoder,
+        emit: (_ line: Int, _ record: MappedRecord) throws -> Void
+    ) throws -> Int {
+        guard let base = lines.baseAddress else { return linesBefore }
+        var number = linesBefore, start = 0
+        while start < lines.count {
+            let end = memchr(base + start, 0x0A, lines.count - start).map { $0 - UnsafeMutableRawPointer(mutating: base) } ?? lines.count
+            number += 1
+            let line = UnsafeRawBufferPointer(rebasing: lines[start..<end])
+            let skipsMark = startsStream && start == 0
+            if let mapped = try mapLine(line, number: number, skipsMark: skipsMark, file: file, decoder: &decoder) {
+                try emit(number, mapped)
+            }
+            start = end + 1
+        }
+        return number
+    }
+
     /// The mapped record on one line (without its line feed), or `nil` for a blank line.
     private static func mapLine(
-        _ line: UnsafeRawBufferPointer, number: Int, file: String, decoder: inout MappingDecoder
+        _ line: UnsafeRawBufferPointer, number: Int, skipsMark: Bool, file: String, decoder: inout MappingDecoder
     ) throws(JSONRecordError) -> MappedRecord? {
         var scanner = JSONScanner(line)
-        if number == 1, line.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 }
+        if skipsMark, line.starts(with: [0xEF, 0xBB, 0xBF]) { scanner.position = 3 }
         scanner.skipWhitespace()
         if scanner.isAtEnd { return nil }
         do throws(JSONSyntaxError) {
             return try decoder.map(&scanner)
         } catch {
             throw JSONRecordError(error, in: line, file: file, firstLine: number)
+        }
+    }
+}
+
+/// The second thread of ``Mapping/mapJSONLines(from:file:chunkSize:_:)``: maps the lines it is
+/// given on a dispatch queue and keeps the records for the caller, numbered from line 1 of its share.
+///
+/// `@unchecked Sendable`: its fields are written by the dispatched block between ``start(_:)``
+/// and ``wait()`` and read by the caller only after ``wait()`` (the group orders the two), and
+/// the caller leaves the bytes alone until then.
+private final class JSONLinesHelper: @unchecked Sendable {
+    /// The fewest bytes worth a share: below this a chunk is mapped on the caller's thread alone.
+    static let minimumShare = 16 * 1024
+
+    private var decoder: MappingDecoder
+    private let file: String
+    private let group = DispatchGroup()
+    private var lines = UnsafeRawBufferPointer(start: nil, count: 0)
+    /// The records of the last share, by line number within it.
+    private(set) var mapped: [(line: Int, record: MappedRecord)] = []
+    /// Why the last share stopped early (a ``JSONRecordError``'s line numbered within the share).
+    private(set) var failure: (any Error)?
+    /// How many lines the last share had.
+    private(set) var lineCount = 0
+
+    init(mapping: Mapping, file: String) {
+        decoder = MappingDecoder(mapping: mapping)
+        self.file = file
+    }
+
+    /// Starts mapping `lines`; they must stay untouched until ``wait()`` returns.
+    func start(_ lines: UnsafeRawBufferPointer) {
+        self.lines = lines
+        mapped.removeAll(keepingCapacity: true)
+        failure = nil
+        DispatchQueue.global().async(group: group) { self.run() }
+    }
+
+    /// Waits until the share given to ``start(_:)`` is mapped.
+    func wait() {
+        group.wait()
+    }
+
+    private func run() {
+        do {
+            lineCount = try Mapping.mapLines(lines, linesBefore: 0, startsStream: false, file: file, decoder: &decoder) { line, record in
+                mapped.append((line, record))
+            }
+        } catch {
+            failure = error
         }
     }
 }

@@ -143,3 +143,58 @@ struct TrickleSource: ByteSource {
         #expect(rows[0].row.extension == "1001")
     }
 }
+
+/// Long streams, whose chunks are mapped on two threads: records must still arrive in line
+/// order, numbered as in the file, and an error in either half must stop at the right line.
+@Suite struct TwoThreadJSONLinesTests {
+    /// `count` lines of about 70 bytes; every 7th is blank, so line and record numbers differ.
+    static func lines(_ count: Int) -> [String] {
+        (1...count).map { $0 % 7 == 0 ? "" : #"{"id":"\#($0)","text":"User \#($0)","mail":"U\#($0)@X.com","list":["\#($0 % 10)"]}"# }
+    }
+
+    @Test(arguments: [1 << 20, 40_000])
+    func recordsArriveInLineOrderAsTheJSONValuePathMapsThem(chunkSize: Int) throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        let lines = Self.lines(6_000)
+        var source = MemoryByteSource(lines.joined(separator: "\n"))
+        var seen: [(Int, MappedRecord)] = []
+        let count = try mapping.mapJSONLines(from: &source, file: "users.jsonl", chunkSize: chunkSize) { seen.append(($0, $1)) }
+        let expected = lines.indices.filter { !lines[$0].isEmpty }
+        #expect(count == expected.count)
+        #expect(seen.map(\.0) == expected.map { $0 + 1 })
+        #expect(seen.map(\.1) == expected.map { mapping.map(JSONByteParser.parse(Array(lines[$0].utf8))!) })
+    }
+
+    /// Line 1,000 falls in the first half of the one 1 MiB chunk, line 5,000 in the helper's.
+    @Test(arguments: [1_000, 5_000])
+    func aMalformedLineInEitherHalfStopsThereWithEveryRecordBefore(badLine: Int) throws {
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var lines = Self.lines(6_000)
+        lines[badLine - 1] = #"{"id":"bad",}"#
+        var source = MemoryByteSource(lines.joined(separator: "\n"))
+        var lastLine = 0, mapped = 0
+        let error = try #require(throws: JSONRecordError.self) {
+            try mapping.mapJSONLines(from: &source, file: "users.jsonl") { line, _ in
+                lastLine = line
+                mapped += 1
+            }
+        }
+        #expect(error.description == "users.jsonl:\(badLine):13: error: expected a key in double quotes, found '}'")
+        #expect(lastLine == badLine - 1)
+        #expect(mapped == (1..<badLine).count { $0 % 7 != 0 })
+    }
+
+    @Test func aFailingBodyStopsTheStream() throws {
+        struct Stop: Error {}
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        var source = MemoryByteSource(Self.lines(6_000).joined(separator: "\n"))
+        var calls = 0
+        #expect(throws: Stop.self) {
+            try mapping.mapJSONLines(from: &source, file: "users.jsonl") { line, _ in
+                calls += 1
+                if line == 4_000 { throw Stop() }
+            }
+        }
+        #expect(calls == (1...4_000).count { $0 % 7 != 0 })
+    }
+}
