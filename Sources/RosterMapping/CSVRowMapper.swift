@@ -36,7 +36,7 @@ public struct CSVRowMapper: Sendable {
             guard let column else { continue }
             slots[slot] = column < cells.count ? slots.appendText(cells[column]) : .text(start: 0, end: 0)
         }
-        var work: [UInt8] = []
+        var work = UTF8Buffer()
         return mapping.evaluate(slots, work: &work)
     }
 }

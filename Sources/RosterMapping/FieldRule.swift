@@ -44,7 +44,8 @@ final class FieldRule: Sendable {
         self.valueMap = table
         self.defaultValue = defaultValue
         if case .constant(let text) = source {
-            var work = Array(text.utf8)
+            var work = UTF8Buffer()
+            work.append(text)
             for transform in transforms { transform.apply(to: &work) }
             fixedValue = FieldRule.finish(work, valueMap: table, defaultValue: defaultValue)
         } else {
@@ -56,9 +57,9 @@ final class FieldRule: Sendable {
     ///
     /// The value is built as bytes in `work` (scratch space the caller reuses, so its capacity
     /// carries over) and becomes a `String` once, at the end; a `map:` hit or the default makes none.
-    func evaluate(_ record: borrowing RecordSlots, work: inout [UInt8], problem: inout SlotProblem?) -> String {
+    func evaluate(_ record: borrowing RecordSlots, work: inout UTF8Buffer, problem: inout SlotProblem?) -> String {
         if let fixedValue { return fixedValue }
-        work.removeAll(keepingCapacity: true)
+        work.removeAll()
         appendRawValue(record, to: &work, problem: &problem)
         // Through the buffer, transforms are read in place; the array's subscript would copy each one.
         transforms.withUnsafeBufferPointer { steps in
@@ -68,14 +69,14 @@ final class FieldRule: Sendable {
     }
 
     /// The transformed value `work` after `map:` and `default:`.
-    private static func finish(_ work: [UInt8], valueMap: FoldedTable?, defaultValue: String?) -> String {
+    private static func finish(_ work: borrowing UTF8Buffer, valueMap: FoldedTable?, defaultValue: String?) -> String {
         if let valueMap {
-            if let mapped = work.withUnsafeBufferPointer({ valueMap.value(forUTF8: $0) }) { return mapped }
+            if let mapped = valueMap.value(forUTF8: work.bytes) { return mapped }
             if let defaultValue { return defaultValue }
         } else if work.isEmpty, let defaultValue {
             return defaultValue
         }
-        return String(decoding: work, as: UTF8.self)
+        return work.string
     }
 
     /// The key a value is looked up under in `map:` (and stored under at load): trimmed, lower-cased.
@@ -83,31 +84,31 @@ final class FieldRule: Sendable {
         Transform.lowercased(text.trimmingSpaces())
     }
 
-    private func appendRawValue(_ record: borrowing RecordSlots, to work: inout [UInt8], problem: inout SlotProblem?) {
+    private func appendRawValue(_ record: borrowing RecordSlots, to work: inout UTF8Buffer, problem: inout SlotProblem?) {
         switch source {
         case .constant(let text):
-            work.append(contentsOf: text.utf8)
+            work.append(text)
         case .path(let path):
             FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
         case .firstOf(let paths):
             for path in paths {
                 FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
-                if !work.withUnsafeBufferPointer(UTF8Text.isBlank) { return }
-                work.removeAll(keepingCapacity: true)
+                if !UTF8Text.isBlank(work.bytes) { return }
+                work.removeAll()
             }
         case .template(let pieces):
             for piece in pieces {
                 switch piece {
-                case .literal(let literal): work.append(contentsOf: literal.utf8)
+                case .literal(let literal): work.append(literal)
                 case .path(let path): FieldRule.appendText(at: path, of: record, to: &work, problem: &problem)
                 }
             }
         }
     }
 
-    private static func appendText(at path: SlotPath, of record: borrowing RecordSlots, to work: inout [UInt8], problem: inout SlotProblem?) {
+    private static func appendText(at path: SlotPath, of record: borrowing RecordSlots, to work: inout UTF8Buffer, problem: inout SlotProblem?) {
         switch record[path.slot] {
-        case .text(let start, let end): record.text.withUnsafeBufferPointer { work.append(contentsOf: $0[start..<end]) }
+        case .text(let start, let end): work.append(record.text.bytes(start..<end))
         case .missing: break
         case .list: problem = SlotProblem(path: path, isList: true)
         case .object: problem = SlotProblem(path: path, isList: false)
@@ -141,14 +142,12 @@ struct RecordFilter: Sendable {
             let value = record[path.slot]
             if case .exists(let wanted) = test { return RecordFilter.isPresent(value, in: record) == wanted }
             guard case .text(let start, let end) = value else { return false }
-            return record.text.withUnsafeBufferPointer { buffer in
-                let bytes = UnsafeBufferPointer(rebasing: buffer[start..<end])
-                switch test {
-                case .exists: return false
-                case .equals(let expected): return RecordFilter.equalsIgnoringCase(bytes, lowercased: expected)
-                case .oneOf(let expected): return expected.contains(String(decoding: bytes, as: UTF8.self).lowercased())
-                case .regex(let regex): return regex.matches(String(decoding: bytes, as: UTF8.self))
-                }
+            let bytes = record.text.bytes(start..<end)
+            switch test {
+            case .exists: return false
+            case .equals(let expected): return RecordFilter.equalsIgnoringCase(bytes, lowercased: expected)
+            case .oneOf(let expected): return expected.contains(String(decoding: bytes, as: UTF8.self).lowercased())
+            case .regex(let regex): return regex.matches(String(decoding: bytes, as: UTF8.self))
             }
         }
     }
@@ -183,7 +182,7 @@ struct RecordFilter: Sendable {
         switch value {
         case .missing: return false
         case .text(let start, let end):
-            return !record.text.withUnsafeBufferPointer { UTF8Text.isBlank(UnsafeBufferPointer(rebasing: $0[start..<end])) }
+            return !UTF8Text.isBlank(record.text.bytes(start..<end))
         case .list(let isEmpty), .object(let isEmpty): return !isEmpty
         }
     }

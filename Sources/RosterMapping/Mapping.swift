@@ -68,14 +68,14 @@ public struct Mapping: Sendable {
             case let scalar?: slots[slot] = slots.appendText(scalar.mappedText ?? "")
             }
         }
-        var work: [UInt8] = []
+        var work = UTF8Buffer()
         return evaluate(slots, work: &work)
     }
 
     /// The record whose values at `slotPaths` are `record`: the one evaluation every way in
     /// shares. `work` is scratch space for the rules (see ``FieldRule/evaluate(_:work:problem:)``).
-    func evaluate(_ record: borrowing RecordSlots, work: inout [UInt8]) -> MappedRecord {
-        let externalID = idPath.map { record.string($0.slot) }
+    func evaluate(_ record: borrowing RecordSlots, work: inout UTF8Buffer) -> MappedRecord {
+        let externalID = idPath.map { String(decoding: record.bytes($0.slot), as: UTF8.self) }
         guard filter.admits(record) else {
             return MappedRecord(row: TemplateRow(), attributes: [], issues: [], isFilteredOut: true, externalID: externalID)
         }

@@ -14,7 +14,7 @@ import RosterCore
 /// var decoder = MappingDecoder(mapping: mapping)
 /// let mapped = try decoder.map(jsonObject: Array(#"{"givenName": "Ada"}"#.utf8))
 /// ```
-public struct MappingDecoder {
+public struct MappingDecoder: ~Copyable {
     /// The mapping records are mapped with.
     public let mapping: Mapping
     /// The mapping's path trie, held directly: reading it through `mapping` in the inner loop
@@ -22,7 +22,7 @@ public struct MappingDecoder {
     private let trie: PathTrie
     private var slots: RecordSlots
     /// Scratch space for the rules.
-    private var work: [UInt8] = []
+    private var work = UTF8Buffer()
     /// Per trie node, the number of the record in which the node last got a value: a second
     /// value within one record means a duplicate key, whose slots are cleared before it is read.
     private var visits: [UInt32]
@@ -99,7 +99,9 @@ public struct MappingDecoder {
             let token = try scanner.scanString()
             if isRead {
                 if token.hasEscapes {
-                    store(slots.appendText { scanner.appendUnescaped(token, to: &$0) }, in: entry)
+                    var decoded: [UInt8] = []
+                    scanner.appendUnescaped(token, to: &decoded)
+                    store(decoded.withUnsafeBytes { slots.appendText($0) }, in: entry)
                 } else {
                     store(slots.appendText(UnsafeRawBufferPointer(rebasing: scanner.bytes[token.start..<token.end])), in: entry)
                 }

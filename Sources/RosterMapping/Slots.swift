@@ -23,10 +23,10 @@ enum SlotValue: Sendable, Hashable {
 /// Texts are bytes rather than `String`s so that a value no rule keeps costs no allocation, and
 /// transforms run on bytes (see ``FieldRule``). Reuse one per thread: ``reset()`` keeps the
 /// buffers' capacity.
-struct RecordSlots {
-    private(set) var values: [SlotValue]
+struct RecordSlots: ~Copyable {
+    private var values: [SlotValue]
     /// The UTF-8 of every text slot, one after another; always valid UTF-8.
-    private(set) var text: [UInt8] = []
+    private(set) var text = UTF8Buffer()
 
     /// Slots `0..<count`, all missing.
     init(count: Int) {
@@ -35,8 +35,10 @@ struct RecordSlots {
 
     /// Makes every slot missing again.
     mutating func reset() {
-        for index in values.indices { values[index] = .missing }
-        text.removeAll(keepingCapacity: true)
+        values.withUnsafeMutableBufferPointer { values in
+            for index in values.indices { values[index] = .missing }
+        }
+        text.removeAll()
     }
 
     subscript(slot: Int) -> SlotValue {
@@ -47,28 +49,21 @@ struct RecordSlots {
     /// Appends `utf8` (valid UTF-8) to the text buffer and returns its slot value.
     mutating func appendText(_ utf8: UnsafeRawBufferPointer) -> SlotValue {
         let start = text.count
-        text.append(contentsOf: utf8)
+        text.append(utf8)
         return .text(start: start, end: text.count)
     }
 
     /// Appends `string`'s UTF-8 to the text buffer and returns its slot value.
     mutating func appendText(_ string: String) -> SlotValue {
         let start = text.count
-        text.append(contentsOf: string.utf8)
+        text.append(string)
         return .text(start: start, end: text.count)
     }
 
-    /// Appends the bytes `write` adds to the text buffer (valid UTF-8) and returns their slot value.
-    mutating func appendText(_ write: (inout [UInt8]) -> Void) -> SlotValue {
-        let start = text.count
-        write(&text)
-        return .text(start: start, end: text.count)
-    }
-
-    /// The text at `slot` as a `String` (empty unless it holds text).
-    func string(_ slot: Int) -> String {
-        guard case .text(let start, let end) = values[slot] else { return "" }
-        return text.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    /// The UTF-8 of the text at `slot` (empty unless it holds text); valid until the slots change.
+    func bytes(_ slot: Int) -> UnsafeBufferPointer<UInt8> {
+        guard case .text(let start, let end) = values[slot] else { return UnsafeBufferPointer(start: nil, count: 0) }
+        return text.bytes(start..<end)
     }
 }
 

@@ -28,24 +28,28 @@ enum Transform: Sendable {
     /// `lower`/`upper` use Unicode case mapping, `title` Unicode letters, `first`/`last` count
     /// characters (never cutting a letter in half) and `trim` keeps a space that a combining mark
     /// is attached to.
-    func apply(to text: inout [UInt8]) {
+    func apply(to text: inout UTF8Buffer) {
         switch self {
         case .trim:
             if !UTF8Text.trimSpaces(&text) { applyToString(&text) { $0.trimmingSpaces() } }
         case .lower:
-            if !UTF8Text.mapASCII(&text, { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }) { applyToString(&text) { $0.lowercased() } }
+            if !UTF8Text.mapASCII(text.mutableBytes, { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }) { applyToString(&text) { $0.lowercased() } }
         case .upper:
-            if !UTF8Text.mapASCII(&text, { $0 &- 0x61 < 26 ? $0 & 0xDF : $0 }) { applyToString(&text) { $0.uppercased() } }
+            if !UTF8Text.mapASCII(text.mutableBytes, { $0 &- 0x61 < 26 ? $0 & 0xDF : $0 }) { applyToString(&text) { $0.uppercased() } }
         case .title:
-            if !UTF8Text.titleCaseASCII(&text) { applyToString(&text, Transform.titleCased) }
+            if !UTF8Text.titleCaseASCII(text.mutableBytes) { applyToString(&text, Transform.titleCased) }
         case .digits:
             text.removeAll { $0 &- 0x30 >= 10 }
         case .first(let count):
             guard text.count > count else { return }
-            if UTF8Text.hasOneByteCharacters(text) { text.removeLast(text.count - count) } else { applyToString(&text) { String($0.prefix(count)) } }
+            if UTF8Text.hasOneByteCharacters(text.bytes) { text.keep(0..<count) } else { applyToString(&text) { String($0.prefix(count)) } }
         case .last(let count):
             guard text.count > count else { return }
-            if UTF8Text.hasOneByteCharacters(text) { text.removeFirst(text.count - count) } else { applyToString(&text) { String($0.suffix(count)) } }
+            if UTF8Text.hasOneByteCharacters(text.bytes) {
+                text.keep(text.count - count..<text.count)
+            } else {
+                applyToString(&text) { String($0.suffix(count)) }
+            }
         case .capture(let regex, let group):
             applyToString(&text) { regex.capture(group, in: $0) }
         case .replace(let from, let to):
@@ -53,16 +57,14 @@ enum Transform: Sendable {
         case .split(let separator, let index, let rest):
             applyToString(&text) { Transform.piece(of: $0, separator, index, rest) }
         case .prefix(let affix):
-            if !text.isEmpty { text.insert(contentsOf: affix.utf8, at: 0) }
+            if !text.isEmpty { text.prepend(affix) }
         case .suffix(let affix):
-            if !text.isEmpty { text.append(contentsOf: affix.utf8) }
+            if !text.isEmpty { text.append(affix) }
         }
     }
 
-    private func applyToString(_ text: inout [UInt8], _ transform: (String) -> String) {
-        let result = transform(String(decoding: text, as: UTF8.self))
-        text.removeAll(keepingCapacity: true)
-        text.append(contentsOf: result.utf8)
+    private func applyToString(_ text: inout UTF8Buffer, _ transform: (String) -> String) {
+        text.replace(with: transform(text.string))
     }
 
     /// `text.lowercased()`, returning the text itself when it is ASCII without capitals (the common

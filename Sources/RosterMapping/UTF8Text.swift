@@ -2,11 +2,6 @@
 /// `String` operation it stands for gives, or `false` when only `String` can tell.
 enum UTF8Text {
     /// Whether every byte is ASCII.
-    @inline(__always)
-    static func isASCII(_ bytes: [UInt8]) -> Bool {
-        bytes.withUnsafeBufferPointer { isASCII($0) }
-    }
-
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
         // Eight bytes at a time: a word has a non-ASCII byte when one of its high bits is set.
@@ -24,35 +19,31 @@ enum UTF8Text {
 
     /// Whether each byte is one character: ASCII without a carriage return (`"\r\n"` is one
     /// character of two bytes).
-    static func hasOneByteCharacters(_ bytes: [UInt8]) -> Bool {
+    static func hasOneByteCharacters(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         isASCII(bytes) && !bytes.contains(0x0D)
     }
 
     /// Maps every byte of ASCII text through `map` in place; `false`, leaving the text as it
     /// was, when it holds a byte beyond ASCII.
     @inline(__always)
-    static func mapASCII(_ text: inout [UInt8], _ map: (UInt8) -> UInt8) -> Bool {
-        guard isASCII(text) else { return false }
-        text.withUnsafeMutableBufferPointer { bytes in
-            for index in bytes.indices { bytes[index] = map(bytes[index]) }
-        }
+    static func mapASCII(_ bytes: UnsafeMutableBufferPointer<UInt8>, _ map: (UInt8) -> UInt8) -> Bool {
+        guard isASCII(UnsafeBufferPointer(bytes)) else { return false }
+        for index in bytes.indices { bytes[index] = map(bytes[index]) }
         return true
     }
 
     /// ``Transform/titleCased(_:)`` of ASCII text in place; `false`, leaving it, beyond ASCII.
-    static func titleCaseASCII(_ text: inout [UInt8]) -> Bool {
-        guard isASCII(text) else { return false }
+    static func titleCaseASCII(_ bytes: UnsafeMutableBufferPointer<UInt8>) -> Bool {
+        guard isASCII(UnsafeBufferPointer(bytes)) else { return false }
         var startOfWord = true
-        text.withUnsafeMutableBufferPointer { bytes in
-            for index in bytes.indices {
-                let byte = bytes[index]
-                let isUpper = byte &- 0x41 < 26, isLower = byte &- 0x61 < 26
-                if isUpper || isLower {
-                    bytes[index] = startOfWord ? (isLower ? byte - 0x20 : byte) : (isUpper ? byte + 0x20 : byte)
-                    startOfWord = false
-                } else {
-                    startOfWord = true
-                }
+        for index in bytes.indices {
+            let byte = bytes[index]
+            let isUpper = byte &- 0x41 < 26, isLower = byte &- 0x61 < 26
+            if isUpper || isLower {
+                bytes[index] = startOfWord ? (isLower ? byte - 0x20 : byte) : (isUpper ? byte + 0x20 : byte)
+                startOfWord = false
+            } else {
+                startOfWord = true
             }
         }
         return true
@@ -95,26 +86,22 @@ enum UTF8Text {
 
     /// `trimmingSpaces()` in place; `false`, leaving the text, when a space to trim borders a
     /// byte beyond ASCII (a combining mark could make it part of a letter, which only `String` sees).
-    static func trimSpaces(_ text: inout [UInt8]) -> Bool {
-        let (start, end, decided) = text.withUnsafeBufferPointer { bytes -> (Int, Int, Bool) in
-            var start = 0, end = bytes.count
-            while start < end {
-                let length = spaceLength(bytes, at: start)
-                if length == 0 { break }
-                start &+= length
-            }
-            while end > start {
-                let length = spaceLength(bytes, before: end)
-                if length == 0 { break }
-                end &-= length
-            }
-            let decided = start == end
-                || ((start == 0 || bytes[start] < 0x80) && (end == bytes.count || bytes[end &- 1] < 0x80))
-            return (start, end, decided)
+    static func trimSpaces(_ text: inout UTF8Buffer) -> Bool {
+        let bytes = text.bytes
+        var start = 0, end = bytes.count
+        while start < end {
+            let length = spaceLength(bytes, at: start)
+            if length == 0 { break }
+            start &+= length
         }
-        guard decided else { return false }
-        if end < text.count { text.removeLast(text.count &- end) }
-        if start > 0 { text.removeFirst(start) }
-        return true
+        while end > start {
+            let length = spaceLength(bytes, before: end)
+            if length == 0 { break }
+            end &-= length
+        }
+        let decided = start == end
+            || ((start == 0 || bytes[start] < 0x80) && (end == bytes.count || bytes[end &- 1] < 0x80))
+        if decided { text.keep(start..<end) }
+        return decided
     }
 }
