@@ -34,7 +34,8 @@ public struct CSVRowMapper: Sendable {
         var slots = RecordSlots(count: columns.count)
         for (slot, column) in columns.enumerated() {
             guard let column else { continue }
-            slots[slot] = column < cells.count ? slots.appendText(cells[column]) : .text(start: 0, end: 0)
+            let value = column < cells.count ? slots.appendText(cells[column]) : .text(start: 0, end: 0)
+            slots[slot] = value
         }
         var work = UTF8Buffer()
         return mapping.evaluate(slots, work: &work)

@@ -65,7 +65,9 @@ public struct Mapping: Sendable {
             case nil: break
             case .array(let items)?: slots[slot] = .list(isEmpty: items.isEmpty)
             case .object(let members)?: slots[slot] = .object(isEmpty: members.isEmpty)
-            case let scalar?: slots[slot] = slots.appendText(scalar.mappedText ?? "")
+            case let scalar?:
+                let value = slots.appendText(scalar.mappedText ?? "")
+                slots[slot] = value
             }
         }
         var work = UTF8Buffer()

@@ -17,27 +17,52 @@ import RosterCore
 public struct MappingDecoder: ~Copyable {
     /// The mapping records are mapped with.
     public let mapping: Mapping
-    /// The mapping's path trie, held directly: reading it through `mapping` in the inner loop
-    /// would copy (and retain) its arrays.
-    private let trie: PathTrie
+    /// The mapping's path trie, copied into storage of the decoder's own: read for every key of
+    /// every record, where an array's bounds checks and a struct's copies would show.
+    private let nodes: UnsafeMutableBufferPointer<PathTrie.Node>
+    private let members: UnsafeMutableBufferPointer<PathTrie.Member>
+    private let elements: UnsafeMutableBufferPointer<PathTrie.Element>
+    private let keyBytes: UnsafeMutableBufferPointer<UInt8>
+    private let slotList: UnsafeMutableBufferPointer<Int>
     private var slots: RecordSlots
     /// Scratch space for the rules.
     private var work = UTF8Buffer()
     /// Per trie node, the number of the record in which the node last got a value: a second
     /// value within one record means a duplicate key, whose slots are cleared before it is read.
-    private var visits: [UInt32]
+    private let visits: UnsafeMutableBufferPointer<UInt32>
     private var record: UInt32 = 0
     /// Per member of the trie, then per node, the member that followed it in the last object
     /// read (-1 when none yet): a guess to try before the scan.
-    private var nextGuess: [Int]
+    private let nextGuess: UnsafeMutableBufferPointer<Int>
 
     /// A decoder for `mapping`.
     public init(mapping: Mapping) {
         self.mapping = mapping
-        trie = mapping.pathTrie
+        let trie = mapping.pathTrie
+        nodes = Self.copy(trie.nodes)
+        members = Self.copy(trie.members)
+        elements = Self.copy(trie.elements)
+        keyBytes = Self.copy(trie.keyBytes)
+        slotList = Self.copy(trie.slotList)
         slots = RecordSlots(count: mapping.slotPaths.count)
-        visits = Array(repeating: 0, count: mapping.pathTrie.nodes.count)
-        nextGuess = Array(repeating: -1, count: mapping.pathTrie.members.count + mapping.pathTrie.nodes.count)
+        visits = Self.copy(Array(repeating: 0, count: trie.nodes.count))
+        nextGuess = Self.copy(Array(repeating: -1, count: trie.members.count + trie.nodes.count))
+    }
+
+    deinit {
+        nodes.deallocate()
+        members.deallocate()
+        elements.deallocate()
+        keyBytes.deallocate()
+        slotList.deallocate()
+        visits.deallocate()
+        nextGuess.deallocate()
+    }
+
+    private static func copy<Element>(_ array: [Element]) -> UnsafeMutableBufferPointer<Element> {
+        let copy = UnsafeMutableBufferPointer<Element>.allocate(capacity: array.count)
+        _ = copy.initialize(from: array)
+        return copy
     }
 
     /// Maps the JSON object in `bytes` (whitespace around it allowed).
@@ -75,7 +100,7 @@ public struct MappingDecoder: ~Copyable {
         slots.reset()
         record &+= 1
         if record == 0 {
-            for index in visits.indices { visits[index] = 0 }
+            visits.update(repeating: 0)
             record = 1
         }
         scanner.skipWhitespace()
@@ -87,13 +112,14 @@ public struct MappingDecoder: ~Copyable {
 
     /// Reads the value at the scanner into the slots of `node` and of the nodes below it.
     private mutating func value(_ node: Int, _ scanner: inout JSONScanner, depth: Int) throws(JSONSyntaxError) {
-        let entry = trie.nodes[node]
+        // Through a pointer: fields are read where they lie, not copied out with the whole node.
+        let entry = nodes.baseAddress! + node
         if visits[node] == record {
-            for index in entry.subtree { slots[trie.slotList[index]] = .missing }
+            for index in entry.pointee.subtree { slots[slotList[index]] = .missing }
         } else {
             visits[node] = record
         }
-        let isRead = !entry.slots.isEmpty
+        let isRead = !entry.pointee.slots.isEmpty
         switch scanner.current {
         case UInt8(ascii: "\""):
             let token = try scanner.scanString()
@@ -111,14 +137,14 @@ public struct MappingDecoder: ~Copyable {
             if isRead { store(.object(isEmpty: !more), in: entry) }
             // Records of one stream list their keys in one order, so the member read after the
             // previous one last time is tried first (`nextGuess`: per member, then per node start).
-            var previous = trie.members.count &+ node
+            var previous = members.count &+ node
             while more {
                 let key = try scanner.scanKey()
                 let guess = nextGuess[previous]
-                if let found = Self.member(of: entry, named: key, in: scanner, guess: guess, trie: trie) {
+                if let found = Self.member(of: entry, named: key, in: scanner, guess: guess, members: members, keyBytes: keyBytes) {
                     nextGuess[previous] = found
                     previous = found
-                    try value(trie.members[found].node, &scanner, depth: depth + 1)
+                    try value(members[found].node, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
                 }
@@ -129,7 +155,7 @@ public struct MappingDecoder: ~Copyable {
             if isRead { store(.list(isEmpty: !more), in: entry) }
             var index = 0
             while more {
-                if let child = Self.element(of: entry, at: index, trie: trie) {
+                if let child = Self.element(of: entry, at: index, elements: elements) {
                     try value(child, &scanner, depth: depth + 1)
                 } else {
                     try scanner.skipValue(depth: depth + 1)
@@ -151,43 +177,58 @@ public struct MappingDecoder: ~Copyable {
     }
 
     @inline(__always)
-    private mutating func store(_ value: SlotValue, in node: PathTrie.Node) {
-        for index in node.slots { slots[trie.slotList[index]] = value }
+    private mutating func store(_ value: SlotValue, in node: UnsafeMutablePointer<PathTrie.Node>) {
+        for index in node.pointee.slots { slots[slotList[index]] = value }
     }
 
     /// The member (index into `trie.members`) read under the object key `key` below `node`, if
     /// any: `guess` first, then the others; signatures first, bytes only for a candidate.
     @inline(__always)
+    /// Static, with the tables as arguments: a method would copy the whole decoder to borrow it.
     private static func member(
-        of node: PathTrie.Node, named key: JSONStringToken, in scanner: JSONScanner, guess: Int, trie: borrowing PathTrie
+        of node: UnsafeMutablePointer<PathTrie.Node>, named key: JSONStringToken, in scanner: JSONScanner, guess: Int,
+        members: UnsafeMutableBufferPointer<PathTrie.Member>, keyBytes: UnsafeMutableBufferPointer<UInt8>
     ) -> Int? {
-        guard !node.memberRange.isEmpty else { return nil }
+        let memberRange = node.pointee.memberRange
+        guard !memberRange.isEmpty else { return nil }
         if key.hasEscapes {
             let bytes = Array(scanner.string(key).utf8)
-            for index in node.memberRange where trie.keyBytes[trie.members[index].key].elementsEqual(bytes) { return index }
+            for index in memberRange where keyBytes[members[index].key].elementsEqual(bytes) { return index }
             return nil
         }
         let signature = PathTrie.signature(of: key, in: scanner)
-        if guess >= 0, matches(trie.members[guess], signature, key, scanner, trie) { return guess }
-        for index in node.memberRange where matches(trie.members[index], signature, key, scanner, trie) { return index }
+        if guess >= 0, matches(members[guess], signature, key, scanner, keyBytes) { return guess }
+        for index in memberRange where matches(members[index], signature, key, scanner, keyBytes) { return index }
         return nil
     }
 
     @inline(__always)
     private static func matches(
-        _ member: PathTrie.Member, _ signature: UInt64, _ key: JSONStringToken, _ scanner: JSONScanner, _ trie: borrowing PathTrie
+        _ member: PathTrie.Member, _ signature: UInt64, _ key: JSONStringToken, _ scanner: JSONScanner, _ keyBytes: UnsafeMutableBufferPointer<UInt8>
     ) -> Bool {
         let length = key.end &- key.start
         guard member.signature == signature, member.key.count == length else { return false }
+        // The signature holds the first seven bytes; compare the rest a word at a time.
+        let wanted = UnsafeRawPointer(keyBytes.baseAddress! + member.key.lowerBound), seen = scanner.bytes.baseAddress! + key.start
         var offset = 7
-        while offset < length, trie.keyBytes[member.key.lowerBound &+ offset] == scanner.bytes[key.start &+ offset] { offset += 1 }
+        while offset &+ 8 <= length {
+            if wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != seen.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
+                return false
+            }
+            offset &+= 8
+        }
+        while offset < length, wanted.load(fromByteOffset: offset, as: UInt8.self) == seen.load(fromByteOffset: offset, as: UInt8.self) {
+            offset &+= 1
+        }
         return offset >= length
     }
 
     @inline(__always)
-    private static func element(of node: PathTrie.Node, at index: Int, trie: borrowing PathTrie) -> Int? {
-        for position in node.elementRange where trie.elements[position].index == index {
-            return trie.elements[position].node
+    private static func element(
+        of node: UnsafeMutablePointer<PathTrie.Node>, at index: Int, elements: UnsafeMutableBufferPointer<PathTrie.Element>
+    ) -> Int? {
+        for position in node.pointee.elementRange where elements[position].index == index {
+            return elements[position].node
         }
         return nil
     }

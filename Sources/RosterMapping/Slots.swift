@@ -24,26 +24,29 @@ enum SlotValue: Sendable, Hashable {
 /// transforms run on bytes (see ``FieldRule``). Reuse one per thread: ``reset()`` keeps the
 /// buffers' capacity.
 struct RecordSlots: ~Copyable {
-    private var values: [SlotValue]
+    /// One value per slot, in storage of its own: set for every value of every record, so it
+    /// skips an array's uniqueness check.
+    private let values: UnsafeMutableBufferPointer<SlotValue>
     /// The UTF-8 of every text slot, one after another; always valid UTF-8.
     private(set) var text = UTF8Buffer()
 
     /// Slots `0..<count`, all missing.
     init(count: Int) {
-        values = Array(repeating: .missing, count: count)
+        values = .allocate(capacity: count)
+        values.initialize(repeating: .missing)
     }
+
+    deinit { values.deallocate() }
 
     /// Makes every slot missing again.
     mutating func reset() {
-        values.withUnsafeMutableBufferPointer { values in
-            for index in values.indices { values[index] = .missing }
-        }
+        values.update(repeating: .missing)
         text.removeAll()
     }
 
     subscript(slot: Int) -> SlotValue {
         get { values[slot] }
-        set { values[slot] = newValue }
+        nonmutating set { values[slot] = newValue }
     }
 
     /// Appends `utf8` (valid UTF-8) to the text buffer and returns its slot value.

@@ -42,11 +42,44 @@ struct UTF8Buffer: ~Copyable {
 
     mutating func removeAll() { count = 0 }
 
+    @inline(__always)
     mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
-        guard let source = bytes.baseAddress, !bytes.isEmpty else { return }
-        reserve(count &+ bytes.count)
-        (base + count).update(from: source, count: bytes.count)
+        guard let source = bytes.baseAddress else { return }
+        if count &+ bytes.count > capacity { grow(to: count &+ bytes.count) }
+        if bytes.count <= 32 {
+            Self.copyShort(from: UnsafeRawPointer(source), to: UnsafeMutableRawPointer(base + count), count: bytes.count)
+        } else {
+            (base + count).update(from: source, count: bytes.count)
+        }
         count &+= bytes.count
+    }
+
+    /// Copies up to 32 bytes with a few overlapping word moves. Most values are that short, and
+    /// for them calling memcpy (which a byte loop would be compiled into) costs more than the copy.
+    @inline(__always)
+    private static func copyShort(from source: UnsafeRawPointer, to target: UnsafeMutableRawPointer, count: Int) {
+        func move<Word: FixedWidthInteger>(_: Word.Type, at offset: Int) {
+            target.storeBytes(of: source.loadUnaligned(fromByteOffset: offset, as: Word.self), toByteOffset: offset, as: Word.self)
+        }
+        switch count {
+        case 16...32:
+            move(UInt64.self, at: 0)
+            move(UInt64.self, at: 8)
+            move(UInt64.self, at: count &- 16)
+            move(UInt64.self, at: count &- 8)
+        case 8..<16:
+            move(UInt64.self, at: 0)
+            move(UInt64.self, at: count &- 8)
+        case 4..<8:
+            move(UInt32.self, at: 0)
+            move(UInt32.self, at: count &- 4)
+        case 1..<4:
+            move(UInt8.self, at: 0)
+            move(UInt8.self, at: count >> 1)
+            move(UInt8.self, at: count &- 1)
+        default:
+            break
+        }
     }
 
     mutating func append(_ bytes: UnsafeRawBufferPointer) {
@@ -75,7 +108,7 @@ struct UTF8Buffer: ~Copyable {
         var text = text
         text.withUTF8 { prefix in
             guard let source = prefix.baseAddress, !prefix.isEmpty else { return }
-            reserve(count &+ prefix.count)
+            if count &+ prefix.count > capacity { grow(to: count &+ prefix.count) }
             memmove(base + prefix.count, base, count)
             base.update(from: source, count: prefix.count)
             count &+= prefix.count
@@ -92,8 +125,8 @@ struct UTF8Buffer: ~Copyable {
         count = kept
     }
 
-    private mutating func reserve(_ needed: Int) {
-        guard needed > capacity else { return }
+    @inline(never)
+    private mutating func grow(to needed: Int) {
         let grown = max(needed, capacity * 2)
         let storage = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
         storage.update(from: base, count: count)
