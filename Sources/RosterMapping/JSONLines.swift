@@ -12,10 +12,11 @@ extension Mapping {
     /// line number and mapped record, in order.
     ///
     /// Reads `source` in chunks of `chunkSize` bytes (a longer line grows the buffer), so memory
-    /// stays flat whatever the file's size. A chunk's complete lines are mapped on two threads
-    /// when there are enough of them: the caller's thread maps the first half and calls `body`
-    /// as it goes, while a helper maps the second half, whose records `body` then gets. `body`
-    /// always runs on the caller's thread, in line order.
+    /// stays flat whatever the file's size. A chunk's lines are mapped on two threads when there
+    /// are enough of them (128 KiB or more): they are cut into pieces of about 64 KiB, which the
+    /// caller's thread takes from the front, calling `body` as it goes, while a helper takes them
+    /// from the back; `body` then gets the helper's records. `body` always runs on the caller's
+    /// thread, in line order.
     /// - Parameter file: names the input in errors.
     /// - Returns: the number of records mapped.
     /// - Throws: ``JSONRecordError`` naming `file`, the line and the byte column of the first line
@@ -56,42 +57,45 @@ extension Mapping {
         }
     }
 
-    /// Maps `lines` (whole lines; the last may lack its line feed), handing the second half to
-    /// `helper` when they are long enough, and calls `body` with every record in order.
+    /// Maps `lines` (whole lines; the last may lack its line feed) and calls `body` with every
+    /// record in order. Long enough lines are cut into pieces that this thread takes from the
+    /// front, mapping and handing on each record at once, while `helper` takes them from the
+    /// back; when the two meet, the helper's records follow.
     private static func mapCompleteLines(
         _ lines: UnsafeRawBufferPointer, linesBefore: inout Int, records: inout Int, file: String,
         decoder: inout MappingDecoder, helper: JSONLinesHelper, _ body: (_ line: Int, _ record: MappedRecord) throws -> Void
     ) throws {
-        guard let base = lines.baseAddress else { return }
-        var split = lines.count
-        let half = lines.count / 2
-        if lines.count >= JSONLinesHelper.minimumShare * 2, let newline = memchr(base + half, 0x0A, lines.count - half) {
-            split = UnsafeRawPointer(newline) - base + 1
-        }
-        let shared = split < lines.count
-        if shared { helper.start(UnsafeRawBufferPointer(rebasing: lines[split...])) }
+        let startsStream = linesBefore == 0
+        let pieces = JSONLinesHelper.pieces(of: lines)
+        if pieces.count > 1 { helper.start(pieces, startsStream: startsStream) }
         do {
-            let first = UnsafeRawBufferPointer(rebasing: lines[..<split])
-            linesBefore = try mapLines(first, linesBefore: linesBefore, startsStream: linesBefore == 0, file: file, decoder: &decoder) { line, record in
-                records += 1
-                try body(line, record)
+            var next = pieces.count > 1 ? helper.claimFront() : 0
+            while let index = next {
+                linesBefore = try mapLines(
+                    pieces[index], linesBefore: linesBefore, startsStream: startsStream && index == 0, file: file, decoder: &decoder
+                ) { line, record in
+                    records += 1
+                    try body(line, record)
+                }
+                next = pieces.count > 1 ? helper.claimFront() : nil
             }
         } catch {
-            if shared { helper.wait() }
+            if pieces.count > 1 { helper.stop() }
             throw error
         }
-        guard shared else { return }
-        helper.wait()
-        for (line, record) in helper.mapped {
-            records += 1
-            try body(linesBefore + line, record)
+        guard pieces.count > 1 else { return }
+        for index in helper.finish()..<pieces.count {
+            for (line, record) in zip(helper.lines[index], helper.records[index]) {
+                records += 1
+                try body(linesBefore + line, record)
+            }
+            if let failure = helper.failures[index] {
+                guard var failure = failure as? JSONRecordError else { throw failure }
+                failure.line += linesBefore
+                throw failure
+            }
+            linesBefore += helper.lineCounts[index]
         }
-        if let failure = helper.failure {
-            guard var failure = failure as? JSONRecordError else { throw failure }
-            failure.line += linesBefore
-            throw failure
-        }
-        linesBefore += helper.lineCount
     }
 
     /// The length of `bytes` up to and including its last line feed (0 when it has none).
@@ -135,56 +139,6 @@ extension Mapping {
             return try decoder.map(&scanner)
         } catch {
             throw JSONRecordError(error, in: line, file: file, firstLine: number)
-        }
-    }
-}
-
-/// The second thread of ``Mapping/mapJSONLines(from:file:chunkSize:_:)``: maps the lines it is
-/// given on a dispatch queue and keeps the records for the caller, numbered from line 1 of its share.
-///
-/// `@unchecked Sendable`: its fields are written by the dispatched block between ``start(_:)``
-/// and ``wait()`` and read by the caller only after ``wait()`` (the group orders the two), and
-/// the caller leaves the bytes alone until then.
-private final class JSONLinesHelper: @unchecked Sendable {
-    /// The fewest bytes worth a share: below this a chunk is mapped on the caller's thread alone.
-    static let minimumShare = 16 * 1024
-
-    private var decoder: MappingDecoder
-    private let file: String
-    private let group = DispatchGroup()
-    private var lines = UnsafeRawBufferPointer(start: nil, count: 0)
-    /// The records of the last share, by line number within it.
-    private(set) var mapped: [(line: Int, record: MappedRecord)] = []
-    /// Why the last share stopped early (a ``JSONRecordError``'s line numbered within the share).
-    private(set) var failure: (any Error)?
-    /// How many lines the last share had.
-    private(set) var lineCount = 0
-
-    init(mapping: Mapping, file: String) {
-        decoder = MappingDecoder(mapping: mapping)
-        self.file = file
-    }
-
-    /// Starts mapping `lines`; they must stay untouched until ``wait()`` returns.
-    func start(_ lines: UnsafeRawBufferPointer) {
-        self.lines = lines
-        mapped.removeAll(keepingCapacity: true)
-        failure = nil
-        DispatchQueue.global().async(group: group) { self.run() }
-    }
-
-    /// Waits until the share given to ``start(_:)`` is mapped.
-    func wait() {
-        group.wait()
-    }
-
-    private func run() {
-        do {
-            lineCount = try Mapping.mapLines(lines, linesBefore: 0, startsStream: false, file: file, decoder: &decoder) { line, record in
-                mapped.append((line, record))
-            }
-        } catch {
-            failure = error
         }
     }
 }
