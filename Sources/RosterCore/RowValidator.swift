@@ -49,7 +49,7 @@ public struct RowValidator: Sendable {
         if row.lastName.isEmpty { issues.append(RowIssue(.lastName, "required; write the user's last name")) }
 
         if let license = licenses.value(for: row.license) {
-            // Assign only a change: the caller still holds the cells, so any write copies them.
+            // Assign only a change, so an unchanged row keeps sharing its strings with the caller.
             if license != row.license { row[.license] = license }
         } else {
             let hint = Suggestions.closest(to: row.license, in: Catalog.licenses).map { "did you mean \"\($0)\"? " } ?? ""

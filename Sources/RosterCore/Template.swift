@@ -38,32 +38,66 @@ public enum TemplateColumn: Int, CaseIterable, Sendable, Hashable, Comparable {
 /// One row of the user-import template: seven cells, in template order.
 ///
 /// Values are kept as written until ``RowValidator`` normalises them (canonical role casing,
-/// upper-case data center, lower-case email key).
+/// upper-case data center, lower-case email key). The cells are stored properties rather than an
+/// array: a row is made for every imported or mapped record, and seven inline strings cost no
+/// allocation of their own (short ones none at all).
 public struct TemplateRow: Sendable, Hashable {
-    public var cells: [String]
+    public var firstName: String
+    public var lastName: String
+    public var license: String
+    public var `extension`: String
+    public var email: String
+    public var role: String
+    public var dataCenter: String
 
     /// A row with every cell empty.
-    public init() { cells = Array(repeating: "", count: TemplateColumn.allCases.count) }
+    public init() {
+        self.init(firstName: "", lastName: "", license: "", extension: "", email: "", role: "", dataCenter: "")
+    }
 
     public init(
         firstName: String, lastName: String, license: String, extension ext: String,
         email: String, role: String, dataCenter: String
     ) {
-        cells = [firstName, lastName, license, ext, email, role, dataCenter]
+        self.firstName = firstName
+        self.lastName = lastName
+        self.license = license
+        self.extension = ext
+        self.email = email
+        self.role = role
+        self.dataCenter = dataCenter
     }
 
     public subscript(column: TemplateColumn) -> String {
-        get { cells[column.rawValue] }
-        set { cells[column.rawValue] = newValue }
+        get {
+            switch column {
+            case .firstName: firstName
+            case .lastName: lastName
+            case .license: license
+            case .extension: self.extension
+            case .email: email
+            case .role: role
+            case .dataCenter: dataCenter
+            }
+        }
+        set {
+            switch column {
+            case .firstName: firstName = newValue
+            case .lastName: lastName = newValue
+            case .license: license = newValue
+            case .extension: self.extension = newValue
+            case .email: email = newValue
+            case .role: role = newValue
+            case .dataCenter: dataCenter = newValue
+            }
+        }
     }
 
-    public var firstName: String { self[.firstName] }
-    public var lastName: String { self[.lastName] }
-    public var license: String { self[.license] }
-    public var `extension`: String { self[.extension] }
-    public var email: String { self[.email] }
-    public var role: String { self[.role] }
-    public var dataCenter: String { self[.dataCenter] }
+    /// The seven cells in template order (built on each read: prefer the properties or the
+    /// subscript in loops).
+    public var cells: [String] {
+        [firstName, lastName, license, self.extension, email, role, dataCenter]
+    }
 }
 
 /// The template as downloaded: header plus the three sample rows of DESIGN §1.

@@ -159,7 +159,7 @@ public struct ImportPlanner: Sendable {
         counts.rows += 1
         var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
         // The reader's hashes stand for the row when validation changed no cell and no attribute joins them.
-        let rawHashes = source.attributes.isEmpty && row.cells == source.row.cells ? source.fingerprint : nil
+        let rawHashes = source.attributes.isEmpty && row == source.row ? source.fingerprint : nil
         issues = source.issues + issues
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
@@ -223,7 +223,7 @@ public struct ImportPlanner: Sendable {
         }
 
         let record = UserRecord(row: row, attributes: source.attributes)
-        let contentHash = (row.cells == source.row.cells ? rawHashes?.contentHash : nil) ?? record.contentHash
+        let contentHash = (row == source.row ? rawHashes?.contentHash : nil) ?? record.contentHash
         let action: PlannedAction
         if let stored = existing, stored.isStored {
             if stored.contentHash == contentHash && stored.isActive {

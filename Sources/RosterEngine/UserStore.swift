@@ -22,7 +22,7 @@ public struct UserRecord: Sendable, Equatable {
     /// Stable hash of everything an import can change (cells and attributes, not `active`).
     public var contentHash: UInt64 {
         var hash = StableHash()
-        for cell in row.cells { hash.combine(cell) }
+        for column in TemplateColumn.allCases { hash.combine(row[column]) }
         for name in attributes.keys.sorted() {
             hash.combine(name)
             hash.combine(attributes[name]!)

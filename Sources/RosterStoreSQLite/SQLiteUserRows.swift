@@ -65,12 +65,12 @@ struct SQLiteUserRows {
         bytes.removeAll(keepingCapacity: true)
         spans.removeAll(keepingCapacity: true)
         for write in writes {
-            let cells = write.record.row.cells
-            for column in 0..<cells.count {
-                if column == TemplateColumn.extension.rawValue, cells[column].isEmpty {
+            let row = write.record.row
+            for column in TemplateColumn.allCases {
+                if column == .extension, row.extension.isEmpty {
                     spans.append((0, -1))
                 } else {
-                    append(cells[column])
+                    append(row[column])
                 }
             }
             if write.record.attributes.isEmpty {
