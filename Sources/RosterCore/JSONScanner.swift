@@ -334,10 +334,38 @@ public struct JSONScanner {
     @inlinable @inline(__always) public mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
         guard current == 0x22 else { throw unexpected("a key in double quotes") }
         let key = try scanString()
+        try finishKey()
+        return key
+    }
+
+    /// Moves past the `:` after a key whose closing quote is just behind the position, and the
+    /// whitespace around it (the rest of ``scanKey()``, for a caller that matched the key itself).
+    @inlinable @inline(__always) public mutating func finishKey() throws(JSONSyntaxError) {
         skipWhitespace()
         try consume(UInt8(ascii: ":"), "':' after the key")
         skipWhitespace()
-        return key
+    }
+
+    /// Whether the key at the position (its opening quote) is exactly `key`, given as UTF-8
+    /// without quotes, backslashes or control characters; if so, moves past its closing quote.
+    /// Such bytes are a valid JSON string as they stand, so the key needs no scanning.
+    @inlinable @inline(__always) public mutating func skipKey(matching key: UnsafeBufferPointer<UInt8>) -> Bool {
+        let end = position &+ key.count &+ 1
+        guard end < bytes.count, current == 0x22, bytes[end] == 0x22 else { return false }
+        let seen = bytes.baseAddress! + (position &+ 1), wanted = UnsafeRawPointer(key.baseAddress!)
+        var offset = 0
+        while offset &+ 8 <= key.count {
+            guard seen.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
+                return false
+            }
+            offset &+= 8
+        }
+        while offset < key.count {
+            guard seen.load(fromByteOffset: offset, as: UInt8.self) == wanted.load(fromByteOffset: offset, as: UInt8.self) else { return false }
+            offset &+= 1
+        }
+        position = end &+ 1
+        return true
     }
 
     /// Moves past the `{` or `[` at the current position (`close` is its `}` or `]`).

@@ -139,9 +139,17 @@ public struct MappingDecoder: ~Copyable {
             // previous one last time is tried first (`nextGuess`: per member, then per node start).
             var previous = members.count &+ node
             while more {
-                let key = try scanner.scanKey()
                 let guess = nextGuess[previous]
-                if let found = Self.member(of: entry, named: key, in: scanner, guess: guess, members: members, keyBytes: keyBytes) {
+                let found: Int?
+                if guess >= 0, members[guess].isPlain,
+                   scanner.skipKey(matching: UnsafeBufferPointer(rebasing: keyBytes[members[guess].key])) {
+                    try scanner.finishKey()
+                    found = guess
+                } else {
+                    let key = try scanner.scanKey()
+                    found = Self.member(of: entry, named: key, in: scanner, guess: guess, members: members, keyBytes: keyBytes)
+                }
+                if let found {
                     nextGuess[previous] = found
                     previous = found
                     try value(members[found].node, &scanner, depth: depth + 1)

@@ -27,6 +27,9 @@ struct PathTrie: Sendable {
         var signature: UInt64
         /// The key's UTF-8 bytes: `keyBytes[key]`.
         var key: Range<Int>
+        /// Whether the key holds no quote, backslash or control character, so a record spells it
+        /// in JSON with exactly these bytes (see ``RosterCore/JSONScanner/skipKey(matching:)``).
+        var isPlain: Bool
         var node: Int
     }
 
@@ -103,7 +106,8 @@ struct PathTrie: Sendable {
             let bytes = Array(key.utf8)
             members.append(Member(
                 signature: Self.signature(length: bytes.count) { bytes[$0] },
-                key: keyBytes.count..<keyBytes.count + bytes.count, node: node))
+                key: keyBytes.count..<keyBytes.count + bytes.count,
+                isPlain: !bytes.contains { $0 == 0x22 || $0 == 0x5C || $0 < 0x20 }, node: node))
             keyBytes += bytes
         }
         let elementStart = elements.count

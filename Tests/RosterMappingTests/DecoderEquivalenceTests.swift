@@ -37,6 +37,10 @@ let trickyRecords = [
     #"{"text":"caf\u00e9 \u00C9\u0041"}"#,
     #"{"text":"lone \ud800 high, lone \udc00 low"}"#,
     #"{"te\u0078t":"escaped key","\u0069d":"id\/2"}"#,
+    // Keys the decoder guesses from the record before: a longer key, a shorter one, an escaped
+    // spelling of the guessed key, space before the colon.
+    #"{"id":"k1","text":"guessed next"}"#, #"{"id":"k2","textual":"longer","text":"t"}"#,
+    #"{"id":"k3","tex":"shorter","te\u0078t":"escaped"}"#, #"{"id" :"k4","text"  : "spaced"}"#,
     #"{"number":1000.0,"flag":true}"#, #"{"number":1e3}"#, #"{"number":-0}"#, #"{"number":-0.0}"#,
     #"{"number":0.5}"#, #"{"number":12345678901234567890}"#, #"{"number":123456789012345}"#,
     #"{"number":1234567890123456}"#, #"{"number":-987654321098765}"#, #"{"number":1.5e-7,"flag":false}"#,
