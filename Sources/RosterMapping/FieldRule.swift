@@ -32,6 +32,10 @@ final class FieldRule: Sendable {
 
     /// The rule's value when it reads no path (a `constant:` source): worked out once at load.
     private let fixedValue: String?
+    /// The path of a rule that only copies it, or trims it (`copyTrims`), with no `map:`: the most
+    /// common rule, whose `String` is made straight from the record's bytes.
+    private let copiedPath: SlotPath?
+    private let copyTrims: Bool
 
     /// A rule; `valueMap` holds `map:` keys as written (compared ignoring case and surrounding spaces).
     init(name: String, source: Source, transforms: [Transform], valueMap: [String: String]?, defaultValue: String?) {
@@ -51,6 +55,12 @@ final class FieldRule: Sendable {
         } else {
             fixedValue = nil
         }
+        copyTrims = transforms.count == 1 && { if case .trim = transforms[0] { true } else { false } }()
+        if case .path(let path) = source, table == nil, transforms.isEmpty || copyTrims {
+            copiedPath = path
+        } else {
+            copiedPath = nil
+        }
     }
 
     /// The mapped text for a record's slots; a path that holds an array or object sets `problem`.
@@ -59,6 +69,7 @@ final class FieldRule: Sendable {
     /// carries over) and becomes a `String` once, at the end; a `map:` hit or the default makes none.
     func evaluate(_ record: borrowing RecordSlots, work: inout UTF8Buffer, problem: inout SlotProblem?) -> String {
         if let fixedValue { return fixedValue }
+        if let copiedPath, let copied = copy(copiedPath, of: record) { return copied }
         work.removeAll()
         appendRawValue(record, to: &work, problem: &problem)
         // Through the buffer, transforms are read in place; the array's subscript would copy each one.
@@ -66,6 +77,25 @@ final class FieldRule: Sendable {
             for index in steps.indices { steps[index].apply(to: &work) }
         }
         return FieldRule.finish(work, valueMap: valueMap, defaultValue: defaultValue)
+    }
+
+    /// The value of a rule that copies (or trims) `path`, or `nil` when the general way must
+    /// decide: a list or object there, or a trim that only `String` can do.
+    @inline(__always)
+    private func copy(_ path: SlotPath, of record: borrowing RecordSlots) -> String? {
+        switch record[path.slot] {
+        case .missing:
+            return defaultValue ?? ""
+        case .text(var start, var end):
+            if copyTrims {
+                guard let kept = UTF8Text.trimmedRange(record.text.bytes(start..<end)) else { return nil }
+                (start, end) = (start + kept.lowerBound, start + kept.upperBound)
+            }
+            if start == end, let defaultValue { return defaultValue }
+            return String(decoding: record.text.bytes(start..<end), as: UTF8.self)
+        case .list, .object:
+            return nil
+        }
     }
 
     /// The transformed value `work` after `map:` and `default:`.

@@ -87,7 +87,14 @@ enum UTF8Text {
     /// `trimmingSpaces()` in place; `false`, leaving the text, when a space to trim borders a
     /// byte beyond ASCII (a combining mark could make it part of a letter, which only `String` sees).
     static func trimSpaces(_ text: inout UTF8Buffer) -> Bool {
-        let bytes = text.bytes
+        guard let range = trimmedRange(text.bytes) else { return false }
+        text.keep(range)
+        return true
+    }
+
+    /// The part of `bytes` that `trimmingSpaces()` keeps, or `nil` when only `String` can tell
+    /// (see ``trimSpaces(_:)``).
+    static func trimmedRange(_ bytes: UnsafeBufferPointer<UInt8>) -> Range<Int>? {
         var start = 0, end = bytes.count
         while start < end {
             let length = spaceLength(bytes, at: start)
@@ -101,7 +108,6 @@ enum UTF8Text {
         }
         let decided = start == end
             || ((start == 0 || bytes[start] < 0x80) && (end == bytes.count || bytes[end &- 1] < 0x80))
-        if decided { text.keep(start..<end) }
-        return decided
+        return decided ? start..<end : nil
     }
 }
