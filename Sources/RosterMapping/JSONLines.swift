@@ -30,44 +30,63 @@ extension Mapping {
         var decoder = MappingDecoder(mapping: self)
         let helper = JSONLinesHelper(mapping: self, file: file)
         var buffer = [UInt8](repeating: 0, count: max(chunkSize, 16))
+        var spare = buffer
         var filled = 0, linesBefore = 0, records = 0
         var atEnd = false
         while true {
-            // Map the complete lines in the buffer; `consumed` is where the first incomplete one starts.
-            let consumed = try buffer.withUnsafeBytes { bytes -> Int in
-                let filledBytes = UnsafeRawBufferPointer(rebasing: bytes[..<filled])
-                let complete = atEnd ? filled : Self.completeLinesLength(filledBytes)
+            let complete = atEnd ? filled : buffer.withUnsafeBytes { Self.completeLinesLength(UnsafeRawBufferPointer(rebasing: $0[..<filled])) }
+            if complete == 0 && !atEnd {
+                // No whole line yet: read on, growing the buffer for a line longer than it.
+                if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
+                let count = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+                if count == 0 { atEnd = true } else { filled += count }
+                continue
+            }
+            // While the helper maps this chunk, this thread reads the next one into `spare`, after
+            // the incomplete line left over here; a read error waits until this chunk is delivered.
+            var spareFilled = 0, spareAtEnd = false
+            var readFailure: (any Error)?
+            try buffer.withUnsafeBytes { bytes in
                 try Self.mapCompleteLines(
                     UnsafeRawBufferPointer(rebasing: bytes[..<complete]), linesBefore: &linesBefore, records: &records,
-                    file: file, decoder: &decoder, helper: helper, body)
-                return complete
+                    file: file, decoder: &decoder, helper: helper,
+                    readAhead: {
+                        guard !atEnd else { return }
+                        if spare.count < bytes.count { spare = [UInt8](repeating: 0, count: bytes.count) }
+                        spareFilled = filled - complete
+                        spare.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[complete..<filled])) }
+                        do {
+                            let count = try spare.withUnsafeMutableBytes { [spareFilled] in
+                                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[spareFilled...]))
+                            }
+                            if count == 0 { spareAtEnd = true } else { spareFilled += count }
+                        } catch {
+                            readFailure = error
+                        }
+                    }, body)
             }
             if atEnd { return records }
-            if consumed > 0 {
-                buffer.withUnsafeMutableBytes { bytes in
-                    bytes.baseAddress!.copyMemory(from: bytes.baseAddress! + consumed, byteCount: filled - consumed)
-                }
-                filled -= consumed
-            }
-            if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-            let count = try buffer.withUnsafeMutableBytes { bytes in
-                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: bytes[filled...]))
-            }
-            if count == 0 { atEnd = true } else { filled += count }
+            if let readFailure { throw readFailure }
+            swap(&buffer, &spare)
+            filled = spareFilled
+            atEnd = spareAtEnd
         }
     }
 
     /// Maps `lines` (whole lines; the last may lack its line feed) and calls `body` with every
     /// record in order. Long enough lines are cut into pieces that this thread takes from the
     /// front, mapping and handing on each record at once, while `helper` takes them from the
-    /// back; when the two meet, the helper's records follow.
+    /// back; when the two meet, the helper's records follow. `readAhead` runs once the helper
+    /// has started, before this thread maps.
     private static func mapCompleteLines(
         _ lines: UnsafeRawBufferPointer, linesBefore: inout Int, records: inout Int, file: String,
-        decoder: inout MappingDecoder, helper: JSONLinesHelper, _ body: (_ line: Int, _ record: MappedRecord) throws -> Void
+        decoder: inout MappingDecoder, helper: JSONLinesHelper, readAhead: () -> Void,
+        _ body: (_ line: Int, _ record: MappedRecord) throws -> Void
     ) throws {
         let startsStream = linesBefore == 0
         let pieces = JSONLinesHelper.pieces(of: lines)
         if pieces.count > 1 { helper.start(pieces, startsStream: startsStream) }
+        readAhead()
         do {
             var next = pieces.count > 1 ? helper.claimFront() : 0
             while let index = next {

@@ -186,6 +186,28 @@ struct TrickleSource: ByteSource {
         #expect(mapped == (1..<badLine).count { $0 % 7 != 0 })
     }
 
+    /// The next chunk is read while the current one is mapped; a read that fails must still
+    /// leave every record read before it delivered, then end the stream with its error.
+    @Test func aFailedReadComesAfterEveryRecordReadBeforeIt() throws {
+        struct ReadFailed: Error {}
+        struct FailingSource: ByteSource {
+            var rest: TrickleSource
+            mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+                let count = try rest.read(into: buffer)
+                guard count > 0 else { throw ReadFailed() }
+                return count
+            }
+        }
+        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
+        let lines = Self.lines(6_000)
+        var source = FailingSource(rest: TrickleSource(bytes: Array((lines.joined(separator: "\n") + "\n").utf8), step: 1 << 20))
+        var mapped = 0
+        #expect(throws: ReadFailed.self) {
+            try mapping.mapJSONLines(from: &source, file: "users.jsonl") { _, _ in mapped += 1 }
+        }
+        #expect(mapped == lines.count { !$0.isEmpty })
+    }
+
     @Test func aFailingBodyStopsTheStream() throws {
         struct Stop: Error {}
         let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
