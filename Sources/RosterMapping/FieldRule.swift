@@ -86,13 +86,14 @@ final class FieldRule: Sendable {
         switch record[path.slot] {
         case .missing:
             return defaultValue ?? ""
-        case .text(var start, var end):
+        case .text:
+            var bytes = record.bytes(path.slot)
             if copyTrims {
-                guard let kept = UTF8Text.trimmedRange(record.text.bytes(start..<end)) else { return nil }
-                (start, end) = (start + kept.lowerBound, start + kept.upperBound)
+                guard let kept = UTF8Text.trimmedRange(bytes) else { return nil }
+                bytes = UnsafeBufferPointer(rebasing: bytes[kept])
             }
-            if start == end, let defaultValue { return defaultValue }
-            return String(decoding: record.text.bytes(start..<end), as: UTF8.self)
+            if bytes.isEmpty, let defaultValue { return defaultValue }
+            return String(decoding: bytes, as: UTF8.self)
         case .list, .object:
             return nil
         }
@@ -194,17 +195,18 @@ struct RecordFilter: Sendable {
     /// `text.lowercased() == expected` for the text whose UTF-8 is `bytes`, without making a
     /// `String` when it is ASCII.
     static func equalsIgnoringCase(_ bytes: UnsafeBufferPointer<UInt8>, lowercased expected: String) -> Bool {
-        let asciiVerdict = expected.utf8.withContiguousStorageIfAvailable { wanted -> Bool? in
+        var expected = expected
+        let asciiVerdict = expected.withUTF8 { wanted -> Bool? in
             guard UTF8Text.isASCII(wanted) else { return nil }
             guard bytes.count == wanted.count else { return UTF8Text.isASCII(bytes) ? false : nil }
             for index in bytes.indices {
                 let byte = bytes[index]
                 if byte >= 0x80 { return nil }
-                if (byte &- 0x41 < 26 ? byte | 0x20 : byte) != wanted[index] { return false }
+                if UTF8Text.lowercased(byte) != wanted[index] { return false }
             }
             return true
         }
-        return (asciiVerdict ?? nil) ?? (String(decoding: bytes, as: UTF8.self).lowercased() == expected)
+        return asciiVerdict ?? (String(decoding: bytes, as: UTF8.self).lowercased() == expected)
     }
 
     /// Whether a value is there: not missing or `null`, not blank text, not an empty list or object.

@@ -38,8 +38,7 @@ extension Mapping {
             if complete == 0 && !atEnd {
                 // No whole line yet: read on, growing the buffer for a line longer than it.
                 if filled == buffer.count { buffer.append(contentsOf: repeatElement(0, count: buffer.count)) }
-                let count = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
-                if count == 0 { atEnd = true } else { filled += count }
+                atEnd = try Self.read(&source, into: &buffer, after: &filled)
                 continue
             }
             // While the helper maps this chunk, this thread reads the next one into `spare`, after
@@ -56,10 +55,7 @@ extension Mapping {
                         spareFilled = filled - complete
                         spare.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[complete..<filled])) }
                         do {
-                            let count = try spare.withUnsafeMutableBytes { [spareFilled] in
-                                try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[spareFilled...]))
-                            }
-                            if count == 0 { spareAtEnd = true } else { spareFilled += count }
+                            spareAtEnd = try Self.read(&source, into: &spare, after: &spareFilled)
                         } catch {
                             readFailure = error
                         }
@@ -85,10 +81,11 @@ extension Mapping {
     ) throws {
         let startsStream = linesBefore == 0
         let pieces = JSONLinesHelper.pieces(of: lines)
-        if pieces.count > 1 { helper.start(pieces, startsStream: startsStream) }
+        let shared = pieces.count > 1
+        if shared { helper.start(pieces, startsStream: startsStream) }
         readAhead()
         do {
-            var next = pieces.count > 1 ? helper.claimFront() : 0
+            var next = shared ? helper.claimFront() : 0
             while let index = next {
                 linesBefore = try mapLines(
                     pieces[index], linesBefore: linesBefore, startsStream: startsStream && index == 0, file: file, decoder: &decoder
@@ -96,25 +93,36 @@ extension Mapping {
                     records += 1
                     try body(line, record)
                 }
-                next = pieces.count > 1 ? helper.claimFront() : nil
+                next = shared ? helper.claimFront() : nil
             }
         } catch {
-            if pieces.count > 1 { helper.stop() }
+            if shared { helper.stop() }
             throw error
         }
-        guard pieces.count > 1 else { return }
-        for index in helper.finish()..<pieces.count {
-            for (line, record) in zip(helper.lines[index], helper.records[index]) {
+        guard shared else { return }
+        let firstShared = helper.finish()
+        for share in helper.shares[firstShared..<pieces.count] {
+            for (line, record) in zip(share.lines, share.records) {
                 records += 1
                 try body(linesBefore + line, record)
             }
-            if let failure = helper.failures[index] {
+            if let failure = share.failure {
                 guard var failure = failure as? JSONRecordError else { throw failure }
                 failure.line += linesBefore
                 throw failure
             }
-            linesBefore += helper.lineCounts[index]
+            linesBefore += share.lineCount
         }
+    }
+
+    /// Reads once from `source` into `buffer` after its first `filled` bytes, counting them into
+    /// `filled`; returns whether the stream has ended.
+    private static func read(_ source: inout some ByteSource, into buffer: inout [UInt8], after filled: inout Int) throws -> Bool {
+        let count = try buffer.withUnsafeMutableBytes { [filled] in
+            try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...]))
+        }
+        filled += count
+        return count == 0
     }
 
     /// The length of `bytes` up to and including its last line feed (0 when it has none).

@@ -27,12 +27,20 @@ final class JSONLinesHelper: @unchecked Sendable {
     private let claims = Mutex((front: 0, back: 0))
     private var pieces: [UnsafeRawBufferPointer] = []
     private var startsStream = false
-    /// Per piece the helper took: the line numbers within the piece and records, the number
-    /// of lines, and the error that stopped it (a ``JSONRecordError``'s line numbered within the piece).
-    private(set) var lines: [[Int]] = []
-    private(set) var records: [[MappedRecord]] = []
-    private(set) var lineCounts: [Int] = []
-    private(set) var failures: [(any Error)?] = []
+    /// What the helper made of one piece it took.
+    struct Share {
+        /// The records, and their line numbers within the piece.
+        var lines: [Int] = []
+        var records: [MappedRecord] = []
+        /// How many lines the piece held.
+        var lineCount = 0
+        /// The error that stopped the piece (a ``JSONRecordError``'s line numbered within it).
+        var failure: (any Error)?
+    }
+
+    /// Per piece (index as in the pieces given to ``start(_:startsStream:)``); those the helper
+    /// took are from ``finish()`` on.
+    private(set) var shares: [Share] = []
 
     init(mapping: Mapping, file: String) {
         decoder = MappingDecoder(mapping: mapping)
@@ -96,29 +104,23 @@ final class JSONLinesHelper: @unchecked Sendable {
     private func run() {
         // The last chunk's records are let go here rather than by the caller: memory freed on the
         // thread that allocated it goes back to that thread's cache, where the next chunk reuses it.
-        for index in records.indices {
-            lines[index].removeAll(keepingCapacity: true)
-            records[index].removeAll(keepingCapacity: true)
-            failures[index] = nil
+        for index in shares.indices {
+            shares[index].lines.removeAll(keepingCapacity: true)
+            shares[index].records.removeAll(keepingCapacity: true)
+            shares[index].failure = nil
         }
-        if records.count < pieces.count {
-            let added = pieces.count - records.count
-            lines += repeatElement([], count: added)
-            records += repeatElement([], count: added)
-            lineCounts += repeatElement(0, count: added)
-            failures += repeatElement(nil, count: added)
-        }
+        if shares.count < pieces.count { shares += repeatElement(Share(), count: pieces.count - shares.count) }
         while let index = claimBack() {
             do {
-                lineCounts[index] = try Mapping.mapLines(
+                shares[index].lineCount = try Mapping.mapLines(
                     pieces[index], linesBefore: 0, startsStream: startsStream && index == 0, file: file, decoder: &decoder
                 ) { line, record in
-                    lines[index].append(line)
-                    records[index].append(record)
+                    shares[index].lines.append(line)
+                    shares[index].records.append(record)
                 }
             } catch {
                 // Pieces before this one are the caller's; the error ends the stream there.
-                failures[index] = error
+                shares[index].failure = error
                 return
             }
         }

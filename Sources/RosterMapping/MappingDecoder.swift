@@ -191,8 +191,8 @@ public struct MappingDecoder: ~Copyable {
 
     /// The member (index into `trie.members`) read under the object key `key` below `node`, if
     /// any: `guess` first, then the others; signatures first, bytes only for a candidate.
-    @inline(__always)
     /// Static, with the tables as arguments: a method would copy the whole decoder to borrow it.
+    @inline(__always)
     private static func member(
         of node: UnsafeMutablePointer<PathTrie.Node>, named key: JSONStringToken, in scanner: JSONScanner, guess: Int,
         members: UnsafeMutableBufferPointer<PathTrie.Member>, keyBytes: UnsafeMutableBufferPointer<UInt8>
@@ -216,19 +216,10 @@ public struct MappingDecoder: ~Copyable {
     ) -> Bool {
         let length = key.end &- key.start
         guard member.signature == signature, member.key.count == length else { return false }
-        // The signature holds the first seven bytes; compare the rest a word at a time.
+        // The signature holds the first seven bytes; compare the rest.
+        guard length > 7 else { return true }
         let wanted = UnsafeRawPointer(keyBytes.baseAddress! + member.key.lowerBound), seen = scanner.bytes.baseAddress! + key.start
-        var offset = 7
-        while offset &+ 8 <= length {
-            if wanted.loadUnaligned(fromByteOffset: offset, as: UInt64.self) != seen.loadUnaligned(fromByteOffset: offset, as: UInt64.self) {
-                return false
-            }
-            offset &+= 8
-        }
-        while offset < length, wanted.load(fromByteOffset: offset, as: UInt8.self) == seen.load(fromByteOffset: offset, as: UInt8.self) {
-            offset &+= 1
-        }
-        return offset >= length
+        return JSONScanner.bytesEqual(wanted + 7, seen + 7, count: length &- 7)
     }
 
     @inline(__always)

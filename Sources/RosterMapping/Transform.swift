@@ -33,7 +33,7 @@ enum Transform: Sendable {
         case .trim:
             if !UTF8Text.trimSpaces(&text) { applyToString(&text) { $0.trimmingSpaces() } }
         case .lower:
-            if !UTF8Text.mapASCII(text.mutableBytes, { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }) { applyToString(&text) { $0.lowercased() } }
+            if !UTF8Text.mapASCII(text.mutableBytes, UTF8Text.lowercased) { applyToString(&text) { $0.lowercased() } }
         case .upper:
             if !UTF8Text.mapASCII(text.mutableBytes, { $0 &- 0x61 < 26 ? $0 & 0xDF : $0 }) { applyToString(&text) { $0.uppercased() } }
         case .title:
@@ -78,7 +78,7 @@ enum Transform: Sendable {
         }
         guard hasCapitals else { return text }
         return String(unsafeUninitializedCapacity: text.utf8.count) { buffer in
-            for (index, byte) in text.utf8.enumerated() { buffer[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte }
+            for (index, byte) in text.utf8.enumerated() { buffer[index] = UTF8Text.lowercased(byte) }
             return text.utf8.count
         }
     }

@@ -1,6 +1,12 @@
 /// Byte-level steps on UTF-8 text for transforms, filters and `first_of`, each exactly what the
 /// `String` operation it stands for gives, or `false` when only `String` can tell.
 enum UTF8Text {
+    /// `byte` with A–Z lower-cased.
+    @inline(__always)
+    static func lowercased(_ byte: UInt8) -> UInt8 {
+        byte &- 0x41 < 26 ? byte | 0x20 : byte
+    }
+
     /// Whether every byte is ASCII.
     static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         var index = 0
