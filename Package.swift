@@ -8,12 +8,6 @@ let settings: [SwiftSetting] = [
     .enableUpcomingFeature("InternalImportsByDefault"),
 ]
 
-/// The bulk paths (CSV reading, planning, mapping, JSON parsing, store binding) do a few steps
-/// per byte or row through class properties, where release builds still check exclusivity at run
-/// time: that was about a tenth of a repeated million-row import. The compiler's static checks
-/// stay, and debug builds (the tests) keep the dynamic ones.
-let bulkPathSettings = settings + [.unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release))]
-
 let package = Package(
     name: "RosterSync",
     platforms: [.macOS(.v15)],
@@ -26,33 +20,38 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
-        .target(name: "RosterCore", swiftSettings: bulkPathSettings),
+        .target(name: "RosterCore", swiftSettings: settings),
         // Declarative mapping files: source record -> template row.
         .target(
             name: "RosterMapping",
             dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"],
-            swiftSettings: bulkPathSettings
+            swiftSettings: settings
         ),
         // Declarative connectors; owns the HTTPClient port.
         .target(
             name: "RosterConnectors",
             dependencies: [
                 "RosterCore", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ],
             exclude: ["README.md"],
-            swiftSettings: bulkPathSettings
+            swiftSettings: settings
         ),
         // Pipeline, config, runs, reports; owns the UserStore port.
         .target(
             name: "RosterEngine",
-            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams")],
-            swiftSettings: bulkPathSettings
+            dependencies: [
+                "RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
         ),
         // Adapters at the edge.
         .target(
@@ -61,7 +60,7 @@ let package = Package(
                 "RosterEngine", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
-            swiftSettings: bulkPathSettings
+            swiftSettings: settings
         ),
         .systemLibrary(
             name: "CCurl",
@@ -81,6 +80,7 @@ let package = Package(
             dependencies: [
                 "RosterEngine", "RosterStoreSQLite", "CurlHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),
