@@ -58,7 +58,7 @@ let package = Package(
             name: "RosterStoreSQLite",
             dependencies: [
                 "RosterEngine", .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
         ),

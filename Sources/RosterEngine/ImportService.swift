@@ -1,4 +1,5 @@
 import Foundation
+public import Logging
 public import RosterCore
 
 /// Options of one `import`.
@@ -10,7 +11,7 @@ public struct ImportOptions: Sendable {
     public var trigger = RunTrigger.manual
     /// Rows planned before their writes go to the store as one batch (a template file is planned a
     /// block of rows at a time, so its batches may run a block longer). All batches of a run
-    /// share one transaction.
+    /// share one write scope.
     public var batchSize = 10_000
 
     public init(dryRun: Bool = false, reportPath: String? = nil, trigger: RunTrigger = .manual) {
@@ -38,17 +39,21 @@ public struct ImportProgress: Sendable {
 
 /// Read → validate → plan → apply for a template CSV, streaming in batches (DESIGN §1, §2).
 ///
-/// A file-level problem rejects the file before anything is written. A run's writes are one
-/// store transaction, so an interrupted import leaves nothing half-done and a rerun completes it.
+/// A file-level problem rejects the file before anything is written. A run is one write scope
+/// (``UserStore/write(_:)``) that loads the index, plans and applies the rows and records the
+/// run, so an interrupted import leaves nothing half-done, the record says exactly what was kept,
+/// and the plan is checked against the store as it is while no other writer can change it.
 public struct ImportService: Sendable {
     public let store: any UserStore
     public let catalog: Catalog
     public let clock: any RosterClock
+    public let logger: Logger
 
-    public init(store: any UserStore, catalog: Catalog, clock: any RosterClock = SystemClock()) {
+    public init(store: any UserStore, catalog: Catalog, clock: any RosterClock = SystemClock(), logger: Logger = Logger(label: "rostersync.engine")) {
         self.store = store
         self.catalog = catalog
         self.clock = clock
+        self.logger = logger
     }
 
     /// Imports the template CSV at `path`.
@@ -82,42 +87,57 @@ public struct ImportService: Sendable {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
         record.reportColumns = reportColumns == Template.headers ? nil : reportColumns
-        let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
-        var planner = ImportPlanner(catalog: catalog, index: index)
-        if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
-        try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
-            report?.discard()
-            record.apply(planner.counts)
-            record.status = Task.isCancelled ? .interrupted : .failed
-            record.message = "stopped after \(planner.counts.rows) rows: \(error); nothing was written"
-        }) { runID, writes in
-            // Batch N is written by a child task while batch N+1 is planned: planning never reads
-            // the store, so the two overlap and use both cores.
-            func flush() async throws {
-                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
-                let batch = planner.takeBatch(runID: runID)
-                try report?.append(batch.failures)
-                guard !options.dryRun, !batch.isEmpty else { return }
-                try await writes.applyAfterPrevious(batch, to: store)
-            }
-            var feed = feed
-            var flushedRows = 0
-            while try await feed.planNext(into: &planner) {
-                if planner.counts.rows - flushedRows >= options.batchSize {
-                    flushedRows = planner.counts.rows
+        if !options.dryRun { record.id = try await store.beginRun(record) }
+        logger.info("import started", metadata: ["run": "\(record.id)", "source": "\(source)", "dry-run": "\(options.dryRun)"])
+        var planned = RunCounts()
+        do {
+            record = try await store.writing(dryRun: options.dryRun) { [record] writes in
+                var record = record
+                let index = try await store.loadIndex(catalog: catalog, incomingRows: expectedRows)
+                var planner = ImportPlanner(catalog: catalog, index: index)
+                if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    // Batch N is written by a child task while batch N+1 is planned: planning never
+                    // reads the store, so the two overlap and use both cores.
+                    func flush() async throws {
+                        try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
+                        let batch = planner.takeBatch(runID: writes == nil ? nil : record.id)
+                        planned = planner.counts
+                        try report?.append(batch.failures)
+                        guard let writes, !batch.isEmpty else { return }
+                        try await group.applyAfterPrevious(batch, to: writes)
+                    }
+                    var feed = feed
+                    var flushedRows = 0
+                    while try await feed.planNext(into: &planner) {
+                        if planner.counts.rows - flushedRows >= options.batchSize {
+                            flushedRows = planner.counts.rows
+                            try await flush()
+                            progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
+                        }
+                    }
                     try await flush()
-                    progress?(ImportProgress(rows: planner.counts.rows, expectedRows: expectedRows, elapsedSeconds: clock.now().timeIntervalSince(started)))
+                    try await group.waitForAll()
                 }
+                record.apply(planner.counts)
+                record.reportPath = try report?.finish(keep: record.failed > 0)
+                record.finishedAt = clock.now()
+                record.status = record.failed > 0 ? .completedWithFailures : .succeeded
+                try await writes?.finishRun(record)
+                return record
             }
-            try await flush()
+        } catch {
+            report?.discard()
+            record.apply(planned)
+            record.status = Task.isCancelled ? .interrupted : .failed
+            record.message = "stopped after \(planned.rows) rows: \(error); nothing was written"
+            record.finishedAt = clock.now()
+            if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
+            logger.error("import failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
+            throw error
         }
-
-        record.apply(planner.counts)
-        record.reportPath = try report?.finish(keep: record.failed > 0)
-        record.finishedAt = clock.now()
-        record.status = record.failed > 0 ? .completedWithFailures : .succeeded
-        if !options.dryRun { try await store.finishRun(record) }
+        logger.info("import finished", metadata: record.logMetadata)
         return ImportResult(run: record)
     }
 }

@@ -1,45 +1,58 @@
-/// The life of one run that writes, shared by imports and syncs: the run record, one store
-/// transaction around all of the run's writes, and a write pipeline that keeps at most one
-/// batch in flight while the next one is planned.
-extension UserStore {
-    /// Records `record` as started, opens the run's transaction and calls `plan` with the run's
-    /// id and the write pipeline; commits once `plan` returns and every write is done.
-    ///
-    /// On a dry run nothing is recorded or opened (the id is `nil`). When anything throws, the
-    /// transaction is rolled back, `describeFailure` fills in the record (status, message,
-    /// counts so far) and cleans up, the record is finished (not on a dry run) and the error is
-    /// rethrown. On success the caller finishes the record itself, with its counts.
-    func performRun<Result>(
-        _ record: inout RunRecord, dryRun: Bool, clock: any RosterClock,
-        describeFailure: (inout RunRecord, any Error) -> Void,
-        plan: (_ runID: Int64?, _ writes: inout ThrowingTaskGroup<Void, any Error>) async throws -> Result
-    ) async throws -> Result {
-        if !dryRun { record.id = try await beginRun(record) }
-        let runID = dryRun ? nil : record.id
-        var writesOpen = false
+public import Logging
+
+/// Lets one task at a time through ``run(_:)``, in the order they arrived: the writers of one
+/// store in one process take turns through it, so no write lands inside another's transaction.
+public actor SerialGate {
+    private var taken = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    public init() {}
+
+    /// Runs `body` once every task that arrived earlier has left.
+    public nonisolated func run<Result>(_ body: () async throws -> Result) async throws -> Result {
+        await enter()
         do {
-            if !dryRun {
-                try await beginWrites()
-                writesOpen = true
-            }
-            let result = try await withThrowingTaskGroup(of: Void.self) { writes in
-                let result = try await plan(runID, &writes)
-                try await writes.waitForAll()
-                return result
-            }
-            if writesOpen {
-                writesOpen = false
-                try await commitWrites()
-            }
+            let result = try await body()
+            await leave()
             return result
         } catch {
-            if writesOpen { await rollbackWrites() }
-            describeFailure(&record, error)
-            if !dryRun {
-                record.finishedAt = clock.now()
-                try? await finishRun(record)
-            }
+            await leave()
             throw error
+        }
+    }
+
+    private func enter() async {
+        guard taken else {
+            taken = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private func leave() {
+        if waiting.isEmpty {
+            taken = false
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+}
+
+/// The life of one run that writes, shared by imports and syncs.
+extension UserStore {
+    /// Runs `body` inside one write scope, or on a dry run without one (`nil`: nothing is written).
+    func writing<Result: Sendable>(dryRun: Bool, _ body: ((any UserStoreWrites)?) async throws -> Result) async throws -> Result {
+        if dryRun { return try await body(nil) }
+        return try await write { try await body($0) }
+    }
+
+    /// Stores the end of a run whose writes were rolled back (or never began); a store that cannot
+    /// record it any more (full disk, lost file) is logged, and the run's own error still wins.
+    func recordFailedRun(_ record: RunRecord, logger: Logger) async {
+        do {
+            try await finishRun(record)
+        } catch {
+            logger.error("could not record the end of the run", metadata: ["run": "\(record.id)", "error": "\(error)"])
         }
     }
 }
@@ -47,8 +60,19 @@ extension UserStore {
 extension ThrowingTaskGroup where ChildTaskResult == Void, Failure == any Error {
     /// Writes `batch` in a child task once the previous batch's write has finished, so the
     /// caller plans the next batch meanwhile and at most one write is in flight, in plan order.
-    mutating func applyAfterPrevious(_ batch: WriteBatch, to store: any UserStore) async throws {
+    mutating func applyAfterPrevious(_ batch: WriteBatch, to writes: any UserStoreWrites) async throws {
         try await next()
-        addTask { try await store.apply(batch) }
+        addTask { try await writes.apply(batch) }
+    }
+}
+
+extension RunRecord {
+    /// Log metadata of a run: its id, kind, source and counts (never cell values).
+    var logMetadata: Logger.Metadata {
+        [
+            "run": "\(id)", "kind": "\(kind)", "source": "\(source)", "status": "\(status.rawValue)", "rows": "\(rows)",
+            "created": "\(created)", "updated": "\(updated)", "unchanged": "\(unchanged)", "failed": "\(failed)",
+            "deactivated": "\(deactivated)",
+        ]
     }
 }

@@ -1,4 +1,5 @@
 public import Foundation
+public import Logging
 public import RosterConnectors
 public import RosterCore
 import RosterMapping
@@ -45,8 +46,11 @@ public struct SyncResult: Sendable {
 /// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
 /// `import`, with links, deactivation safeguards and the incremental cursor.
 ///
-/// A run's writes are one transaction: a pull that fails part-way keeps nothing (no upsert from
-/// the pages already pulled, no deactivation) and records the run as failed.
+/// A sync pulls every page first, with no transaction open however long the source takes
+/// (retries, Retry-After waits), staging the mapped rows (``StagedRows``: bounded memory). Then
+/// one short write scope loads the index, plans the rows against the store as it is now, applies
+/// them and records the run, links and cursor together. A pull that fails part-way keeps nothing
+/// (no upsert from the pages already pulled, no deactivation) and records the run as failed.
 public struct SyncService: Sendable {
     public let store: any UserStore
     public let catalog: Catalog
@@ -55,17 +59,22 @@ public struct SyncService: Sendable {
     public let sleeper: any Sleeper
     /// Where `env:NAME` secrets are read.
     public let environment: [String: String]
+    public let logger: Logger
     /// Rows per store batch.
     public var batchSize = 5_000
+    /// Pulled rows kept in memory until the write scope; the rest wait in a temporary file.
+    public var stagingLimit = 20_000
 
     public init(store: any UserStore, catalog: Catalog, http: any HTTPClient, clock: any RosterClock = SystemClock(),
-                sleeper: any Sleeper = TaskSleeper(), environment: [String: String] = ProcessInfo.processInfo.environment) {
+                sleeper: any Sleeper = TaskSleeper(), environment: [String: String] = ProcessInfo.processInfo.environment,
+                logger: Logger = Logger(label: "rostersync.engine")) {
         self.store = store
         self.catalog = catalog
         self.http = http
         self.clock = clock
         self.sleeper = sleeper
         self.environment = environment
+        self.logger = logger
     }
 
     /// Runs `job` once.
@@ -73,54 +82,95 @@ public struct SyncService: Sendable {
     ///   pulled); ``PullError`` when the pull failed (run recorded as failed, nothing written).
     public func sync(_ job: JobConfig, configFile: String, options: SyncOptions = SyncOptions()) async throws -> SyncResult {
         let (client, stream, mapping) = try prepare(job, configFile: configFile)
-        let started = clock.now()
-        var record = RunRecord(kind: "sync", source: job.name, trigger: options.trigger, startedAt: started)
-        var planner = ImportPlanner(catalog: catalog, index: try await store.loadIndex(catalog: catalog, incomingRows: 0))
-        planner.useLinks(try await store.links(job: job.name), job: job.name)
-        if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
-        let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
-        var plan: [PlannedChange] = []
+        var record = RunRecord(kind: "sync", source: job.name, trigger: options.trigger, startedAt: clock.now())
+        if !options.dryRun { record.id = try await store.beginRun(record) }
+        logger.info("sync started", metadata: ["run": "\(record.id)", "job": "\(job.name)", "dry-run": "\(options.dryRun)", "full": "\(options.full)"])
         var pulled = 0
-        var removedIDs: [String] = []
-        let verdict = try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
-            record.status = Task.isCancelled ? .interrupted : .failed
-            record.pulled = pulled
-            record.message = "\(error); nothing was written"
-        }) { runID, writes in
-            // Page N's batch is written by a child task while page N+1 is pulled and planned
-            // (planning never reads the store).
-            func flush(_ batch: WriteBatch) async throws {
-                if options.dryRun {
-                    plan += try await describe(batch)
-                } else if !batch.isEmpty {
-                    try await writes.applyAfterPrevious(batch, to: store)
-                }
-            }
+        do {
+            let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
+            let staged = StagedRows(memoryLimit: stagingLimit)
+            var removedIDs: [String] = []
             let outcome = try await client.pull(stream: stream, state: state) { page in
                 removedIDs += page.removedIDs
                 for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
                     pulled += 1
-                    guard let source else { continue }
-                    planner.plan(source)
+                    if let source { try staged.append(source) }
                 }
-                try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
-                try await flush(planner.takeBatch(runID: runID))
             }
-            let safeguardVerdict = safeguard(job, outcome: outcome, pulled: pulled, removedIDs: removedIDs, planner: &planner, options: options)
+            logger.info("pull finished", metadata: ["run": "\(record.id)", "job": "\(job.name)", "pulled": "\(pulled)", "rows": "\(staged.count)"])
+            let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled)
+            let result = try await store.writing(dryRun: options.dryRun) { [record] writes in
+                try await planAndApply(pull, record: record, options: options, writes: writes)
+            }
+            logger.info("sync finished", metadata: result.run.logMetadata)
+            return result
+        } catch {
+            record.status = Task.isCancelled ? .interrupted : .failed
+            record.pulled = pulled
+            record.message = "\(error); nothing was written"
+            record.finishedAt = clock.now()
+            if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
+            logger.error("sync failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
+            throw error
+        }
+    }
+
+    /// What a pull brought, waiting for the write scope.
+    private struct StagedPull {
+        var job: JobConfig
+        var rows: StagedRows
+        var outcome: PullOutcome
+        var removedIDs: [String]
+        var pulled: Int
+    }
+
+    /// Plans the staged rows against the store as it is now and applies them through `writes`
+    /// (or, on a dry run, describes the plan), then records the run in the same scope.
+    private func planAndApply(_ pull: StagedPull, record: RunRecord, options: SyncOptions, writes: (any UserStoreWrites)?) async throws -> SyncResult {
+        let job = pull.job
+        var record = record
+        let runID = writes == nil ? nil : record.id
+        var planner = ImportPlanner(catalog: catalog, index: try await store.loadIndex(catalog: catalog, incomingRows: pull.rows.count))
+        planner.useLinks(try await store.links(job: job.name), job: job.name)
+        if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
+        var plan: [PlannedChange] = []
+        let verdict = try await withThrowingTaskGroup(of: Void.self) { group in
+            // Batch N is written by a child task while batch N+1 is planned.
+            func flush(_ batch: WriteBatch) async throws {
+                if let writes {
+                    if !batch.isEmpty { try await group.applyAfterPrevious(batch, to: writes) }
+                } else {
+                    plan += try await describe(batch)
+                }
+            }
+            var rows = try pull.rows.makeIterator()
+            var unflushed = 0
+            while let row = try rows.next() {
+                planner.plan(row)
+                unflushed += 1
+                if unflushed >= batchSize {
+                    unflushed = 0
+                    try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
+                    try await flush(planner.takeBatch(runID: runID))
+                }
+            }
+            let verdict = safeguard(job, outcome: pull.outcome, pulled: pull.pulled, removedIDs: pull.removedIDs, planner: &planner, options: options)
+            try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
             var last = planner.takeBatch(runID: runID)
-            if let newState = outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
+            if let newState = pull.outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
                 last.jobState = (job.name, text)
             }
             try await flush(last)
-            return safeguardVerdict
+            try await group.waitForAll()
+            return verdict
         }
         (record.status, record.message) = verdict
-        record.pulled = pulled
+        record.pulled = pull.pulled
         record.apply(planner.counts)
         record.deactivated = planner.counts.deactivated
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
         record.finishedAt = clock.now()
-        if !options.dryRun { try await store.finishRun(record) }
+        try await writes?.finishRun(record)
         return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed)
     }
 
@@ -200,10 +250,12 @@ public struct SyncService: Sendable {
         let missing = outcome.isFullPull ? planner.unseenLinkedUsers() : planner.linkedUsers(removedIDs)
         guard !missing.isEmpty else { return (.succeeded, nil) }
         if pulled == 0 && outcome.isFullPull {
+            logger.warning("safeguard tripped: the pull returned no users", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)"])
             return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
         let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
         if missing.count > limit {
+            logger.warning("safeguard tripped: too many deactivations", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)", "limit": "\(limit)"])
             return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
         }
         planner.deactivate(missing)

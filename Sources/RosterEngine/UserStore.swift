@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 public import RosterCore
 
 /// A user as the roster keeps it: the canonical template row plus custom attributes.
@@ -95,7 +95,7 @@ public struct LinkWrite: Sendable, Equatable {
     }
 }
 
-/// A batch of writes, applied inside the run's write transaction.
+/// A batch of writes, applied inside a run's write transaction (``UserStoreWrites/apply(_:)``).
 public struct WriteBatch: Sendable, Equatable {
     public var runID: Int64?
     public var writes: [UserWrite]
@@ -124,30 +124,38 @@ public struct WriteBatch: Sendable, Equatable {
     }
 }
 
+/// The writes of one transaction, handed to the body of ``UserStore/write(_:)``; valid only
+/// while that body runs.
+public protocol UserStoreWrites: Sendable {
+    /// Applies `batch`; batches arrive in plan order.
+    /// - Throws: when the store refuses (a unique key taken); the whole transaction rolls back.
+    func apply(_ batch: WriteBatch) async throws
+
+    /// Stores the final state of run `run.id` in this transaction, so the record says exactly
+    /// what the transaction kept.
+    func finishRun(_ run: RunRecord) async throws
+}
+
 /// The storage port of the engine. `SQLiteUserStore` implements it on GRDB; `InMemoryUserStore`
 /// (RosterTesting) is its twin. Both pass the same contract tests.
+///
+/// Writes are closure-scoped (``write(_:)``): a transaction never outlives its body, so the
+/// engine pulls, maps and validates before it opens one, and never holds the write lock across
+/// a network wait. Readers never wait for writers.
 public protocol UserStore: Sendable {
+    /// Runs `body` as one write transaction: everything it writes lands together, or nothing
+    /// does when it throws.
+    ///
+    /// Writers take turns: in this process in the order they asked, across processes for up to
+    /// the store's busy timeout, after which the call throws ``StoreBusy``. The index and other
+    /// reads made inside `body` see the store as it is now, since no other writer can commit
+    /// until `body` returns.
+    func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result
+
     /// Builds the compact index the planner checks every row against: one entry per stored user.
     /// - Parameter incomingRows: rows about to be planned (an upper bound), for ``RosterIndex/capacity(stored:incomingRows:)``.
     /// Cost: one pass over all users, reading no text but the extension.
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex
-
-    /// Opens the one write transaction that all batches of a run go into: a run lands whole or
-    /// not at all, so an interrupted import leaves no half-written user and a rerun completes it.
-    /// A store may also prepare for bulk work here (SQLite builds its indexes after loading an
-    /// empty table, which is several times faster than maintaining them row by row).
-    func beginWrites() async throws
-
-    /// Applies `batch` inside the open write transaction; batches arrive in plan order.
-    /// - Throws: when the store refuses (a unique key taken concurrently); the run must roll back.
-    func apply(_ batch: WriteBatch) async throws
-
-    /// Commits the run's writes.
-    /// - Throws: when the commit fails; nothing of the run is kept.
-    func commitWrites() async throws
-
-    /// Discards the run's writes (after a failure).
-    func rollbackWrites() async
 
     /// The links a job stored: external id → identity hash of the user.
     func links(job: String) async throws -> [String: UInt64]
@@ -165,10 +173,14 @@ public protocol UserStore: Sendable {
     /// Every user, ordered by email key.
     func users() async throws -> [StoredUser]
 
-    /// Records the start of a run and returns its id.
+    /// Records the start of a run (in a short write of its own) and returns its id.
+    /// - Throws: ``RunConflict`` for a sync (`kind == "sync"`) while another run of the same job
+    ///   is `running` in any process; a run left `running` by a process that is gone is settled
+    ///   as interrupted first.
     func beginRun(_ run: RunRecord) async throws -> Int64
 
-    /// Stores the final state of run `run.id`.
+    /// Stores the final state of a run that ends outside a write scope (a pull that failed, a
+    /// skipped scheduled time).
     func finishRun(_ run: RunRecord) async throws
 
     /// Runs, newest first.
@@ -179,6 +191,41 @@ public protocol UserStore: Sendable {
 
     /// The failed rows stored with run `id`, in row order.
     func reportRows(runID: Int64) async throws -> [ReportRow]
+}
+
+/// A sync was refused because the same job is already running.
+public struct RunConflict: Error, Sendable, CustomStringConvertible {
+    public var job: String
+    /// The run that holds the job.
+    public var runningRun: Int64
+    public var startedAt: Date
+
+    public init(job: String, runningRun: Int64, startedAt: Date) {
+        self.job = job
+        self.runningRun = runningRun
+        self.startedAt = startedAt
+    }
+
+    public var description: String {
+        "job '\(job)' is already running (run \(runningRun), started \(startedAt.formatted(.iso8601))); "
+            + "wait for it to finish (`rostersync runs list`), then run it again"
+    }
+}
+
+/// The store's write lock stayed taken by another process for longer than the busy timeout.
+public struct StoreBusy: Error, Sendable, CustomStringConvertible {
+    public var store: String
+    public var waited: Duration
+
+    public init(store: String, waited: Duration) {
+        self.store = store
+        self.waited = waited
+    }
+
+    public var description: String {
+        "the store \(store) stayed busy with another RosterSync process's writes for \(waited.components.seconds) s; "
+            + "nothing was written. Run this again when that import or sync has finished"
+    }
 }
 
 extension UserStore {

@@ -83,6 +83,16 @@ enum SQLiteSchema {
         migrator.registerMigration("v4: a mapped import's report columns") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN report_columns TEXT")
         }
+        migrator.registerMigration("v6: one running sync per job") { db in
+            // Stores from before this rule may hold several running syncs of a job: keep the newest.
+            try db.execute(sql: """
+                UPDATE runs SET status = 'interrupted',
+                    message = 'a later run of this job started while this one was recorded as running; nothing of this run was kept'
+                WHERE kind = 'sync' AND status = 'running'
+                  AND id NOT IN (SELECT MAX(id) FROM runs WHERE kind = 'sync' AND status = 'running' GROUP BY source);
+                CREATE UNIQUE INDEX runs_one_running_sync ON runs(source) WHERE kind = 'sync' AND status = 'running';
+                """)
+        }
         return migrator
     }
 }

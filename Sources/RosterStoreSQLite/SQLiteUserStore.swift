@@ -1,93 +1,145 @@
 import Foundation
 import GRDB
+public import Logging
 public import RosterCore
 public import RosterEngine
 
 /// The embedded default ``UserStore``: one SQLite file through GRDB, in WAL mode.
 ///
-/// A run's batches go into one transaction (``beginWrites()`` … ``commitWrites()``), so a crash
-/// mid-import rolls back to the state before the run; the unique identity and extension indexes
-/// make a duplicate impossible even when two processes race. Reads use their own connections
-/// (a `DatabasePool`), so the planner's look-ups never wait for the open write transaction.
+/// A write scope (``write(_:)``) is one `BEGIN IMMEDIATE` transaction: a crash mid-run rolls back
+/// to the state before the run, and the unique identity and extension indexes make a duplicate
+/// impossible even when two processes race. Writers take turns: in this process through a
+/// ``SerialGate`` (every write, a run record's included, goes through it, so none lands inside
+/// another's transaction), across processes through SQLite's lock, waited for up to the busy
+/// timeout. Reads use their own connections (a `DatabasePool`), so they never wait for a writer.
 public final class SQLiteUserStore: UserStore {
     private let database: any DatabaseWriter
+    private let gate = SerialGate()
+    private let displayPath: String
+    private let busyTimeout: Duration
+    private let logger: Logger
 
     /// Opens (creating and migrating when needed) the database at `path`.
+    /// - Parameter busyTimeout: how long a writer waits for another process's write transaction.
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.
-    public init(path: String) throws {
-        var configuration = Configuration()
-        // A run's batches share one transaction that spans several writer accesses.
-        configuration.allowsUnsafeTransactions = true
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // 8 MB of page cache: bulk loads build their indexes once at commit (see beginWrites),
-            // so a larger cache buys little and costs resident memory.
-            try db.execute(sql: "PRAGMA cache_size = -8192")
-        }
-        database = try DatabasePool(path: path, configuration: configuration)
+    public init(path: String, busyTimeout: Duration = .seconds(120), logger: Logger = Logger(label: "rostersync.store")) throws {
+        displayPath = path
+        self.busyTimeout = busyTimeout
+        self.logger = logger
+        database = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrator.migrate(database)
         try settleAbandonedRuns()
     }
 
-    /// Marks `interrupted` every run still `running` whose process is gone (killed, or the
-    /// machine went down): its writes were one transaction, so SQLite already rolled them back.
-    /// A run whose process is alive (another import right now) is left alone. Looks first and
-    /// writes only when there is something to settle; a store busy with another run's writes is
-    /// left to the next opening.
-    private func settleAbandonedRuns() throws {
-        let running = try database.read { db in
-            try Row.fetchAll(db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL", arguments: [RunStatus.running.rawValue])
-        }
-        let abandoned = running.compactMap { run -> (id: Int64, pid: Int32)? in
-            let pid: Int32 = run["pid"]
-            return kill(pid, 0) != 0 && errno == ESRCH ? (run["id"], pid) : nil
-        }
-        guard !abandoned.isEmpty else { return }
-        try? database.write { db in
-            for run in abandoned {
-                try db.execute(
-                    sql: "UPDATE runs SET status = ?, message = ? WHERE id = ? AND status = ?",
-                    arguments: [
-                        RunStatus.interrupted.rawValue,
-                        "the process (pid \(run.pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
-                        run.id, RunStatus.running.rawValue,
-                    ])
-            }
-        }
-    }
-
     /// A private in-memory database, for tests.
     public init() throws {
-        var configuration = Configuration()
-        configuration.allowsUnsafeTransactions = true
-        database = try DatabaseQueue(configuration: configuration)
+        displayPath = "(in memory)"
+        busyTimeout = .seconds(1)
+        logger = Logger(label: "rostersync.store")
+        database = try DatabaseQueue(configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrator.migrate(database)
     }
 
-    public func beginWrites() async throws {
-        try await database.writeWithoutTransaction { db in
-            try db.execute(sql: "BEGIN IMMEDIATE")
-            if try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users)")! {
-                try db.execute(sql: SQLiteSchema.dropUniqueIndexes)
-            }
+    private static func configuration(busyTimeout: Duration) -> Configuration {
+        var configuration = Configuration()
+        // A write scope's batches share one transaction that spans several writer accesses; the
+        // gate keeps every other write of this process out of it.
+        configuration.allowsUnsafeTransactions = true
+        configuration.busyMode = .timeout(TimeInterval(busyTimeout.components.seconds))
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // 8 MB of page cache: bulk loads build their indexes once at commit (see `begin`), so
+            // a larger cache buys little and costs resident memory.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
+        }
+        return configuration
+    }
+
+    /// Marks `interrupted` every run still `running` whose process is gone (killed, or the
+    /// machine went down): its writes were one transaction, so SQLite already rolled them back.
+    /// A run whose process is alive (another import right now) is left alone.
+    private func settleAbandonedRuns() throws {
+        try database.write { db in try Self.settleAbandonedRuns(db, source: nil, logger: logger) }
+    }
+
+    private static func settleAbandonedRuns(_ db: Database, source: String?, logger: Logger) throws {
+        let running = try Row.fetchAll(
+            db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL AND (?2 IS NULL OR source = ?2)",
+            arguments: [RunStatus.running.rawValue, source])
+        for run in running {
+            let pid: Int32 = run["pid"]
+            let id: Int64 = run["id"]
+            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
+            logger.warning("settling a run whose process is gone", metadata: ["run": "\(id)", "pid": "\(pid)"])
+            try db.execute(
+                sql: "UPDATE runs SET status = ?, message = ? WHERE id = ? AND status = ?",
+                arguments: [
+                    RunStatus.interrupted.rawValue,
+                    "the process (pid \(pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
+                    id, RunStatus.running.rawValue,
+                ])
         }
     }
 
-    public func commitWrites() async throws {
-        try await database.writeWithoutTransaction { db in
+    public func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
+        try await gate.run {
+            try await begin()
             do {
-                try db.execute(sql: SQLiteSchema.uniqueIndexes)
-                try db.execute(sql: "COMMIT")
+                let result = try await body(SQLiteWrites(database: database))
+                try await commit()
+                return result
             } catch {
-                try? db.execute(sql: "ROLLBACK")
+                rollback()
                 throw error
             }
         }
     }
 
-    public func rollbackWrites() async {
-        try? await database.writeWithoutTransaction { db in
-            if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+    /// Takes SQLite's write lock, waiting up to the busy timeout for another process. An empty
+    /// users table drops its unique indexes to build them once at commit, several times faster
+    /// than maintaining them row by row during a bulk load.
+    private func begin() async throws {
+        let asked = ContinuousClock.now
+        try await busyAware {
+            try await database.writeWithoutTransaction { db in
+                try db.execute(sql: "BEGIN IMMEDIATE")
+                if try !Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM users)")! {
+                    try db.execute(sql: SQLiteSchema.dropUniqueIndexes)
+                }
+            }
+        }
+        let waited = ContinuousClock.now - asked
+        if waited > .seconds(1) {
+            logger.info("waited for the store's write lock", metadata: ["store": "\(displayPath)", "seconds": "\(waited.components.seconds)"])
+        }
+    }
+
+    private func commit() async throws {
+        try await database.writeWithoutTransaction { db in
+            try db.execute(sql: SQLiteSchema.uniqueIndexes)
+            try db.execute(sql: "COMMIT")
+        }
+    }
+
+    /// Blocking on purpose: it must run even in a cancelled task, which GRDB's async accessors
+    /// refuse, and it takes no lock that anyone else holds.
+    private func rollback() {
+        do {
+            try database.writeWithoutTransaction { db in
+                if db.isInsideTransaction { try db.execute(sql: "ROLLBACK") }
+            }
+        } catch {
+            logger.error("rollback failed", metadata: ["store": "\(displayPath)", "error": "\(error)"])
+        }
+    }
+
+    /// Runs a write, turning SQLite's busy error (another process kept the lock past the timeout)
+    /// into ``StoreBusy``.
+    private func busyAware<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY {
+            throw StoreBusy(store: displayPath, waited: busyTimeout)
         }
     }
 
@@ -128,12 +180,6 @@ public final class SQLiteUserStore: UserStore {
     /// Users handed from the scan to the index at a time: big enough to amortise the hand-off,
     /// small enough (256 KB) to stay in cache.
     private static let indexChunk = 8192
-
-    public func apply(_ batch: WriteBatch) async throws {
-        try await database.writeWithoutTransaction { db in
-            try SQLiteBulk.apply(batch, in: db)
-        }
-    }
 
     public func links(job: String) async throws -> [String: UInt64] {
         try await database.read { db in
@@ -185,29 +231,34 @@ public final class SQLiteUserStore: UserStore {
     }
 
     public func beginRun(_ run: RunRecord) async throws -> Int64 {
-        try await database.write { db in
-            try db.execute(
-                sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid, report_columns) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid(),
-                    run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator),
-                ])
-            return db.lastInsertedRowID
+        try await gate.run {
+            try await busyAware {
+                try await database.write { [logger] db in
+                    if run.kind == "sync" {
+                        try Self.settleAbandonedRuns(db, source: run.source, logger: logger)
+                        if let holder = try Row.fetchOne(
+                            db, sql: "SELECT id, started_at FROM runs WHERE kind = 'sync' AND source = ? AND status = ?",
+                            arguments: [run.source, RunStatus.running.rawValue]) {
+                            throw RunConflict(job: run.source, runningRun: holder["id"], startedAt: holder["started_at"])
+                        }
+                    }
+                    try db.execute(
+                        sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid, report_columns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        arguments: [
+                            run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid(),
+                            run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator),
+                        ])
+                    return db.lastInsertedRowID
+                }
+            }
         }
     }
 
     public func finishRun(_ run: RunRecord) async throws {
-        try await database.write { db in
-            try db.execute(
-                sql: """
-                    UPDATE runs SET finished_at = ?, status = ?, rows = ?, created = ?, updated = ?, unchanged = ?,
-                        failed = ?, deactivated = ?, pulled = ?, report_path = ?, message = ?
-                    WHERE id = ?
-                    """,
-                arguments: [
-                    run.finishedAt, run.status.rawValue, run.rows, run.created, run.updated, run.unchanged,
-                    run.failed, run.deactivated, run.pulled, run.reportPath, run.message, run.id,
-                ])
+        try await gate.run {
+            try await busyAware {
+                try await database.write { db in try SQLiteWrites.finishRun(run, in: db) }
+            }
         }
     }
 

@@ -3,112 +3,147 @@ public import RosterEngine
 
 /// The in-memory twin of the SQLite and PostgreSQL stores: the same contract, kept honest by
 /// the shared contract tests.
+///
+/// A write scope works on a copy of the roster that replaces it only when the scope's body
+/// returns, so readers see committed state only; writers take turns through a ``SerialGate``,
+/// as the SQLite store's do.
 public actor InMemoryUserStore: UserStore {
-    /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
-    private var usersByKey: [UInt64: StoredUser] = [:]
-    private var nextUserID: Int64 = 1
-    private var runRecords: [Int64: RunRecord] = [:]
-    private var failures: [Int64: [ReportRow]] = [:]
-    private var linksByJob: [String: [String: UInt64]] = [:]
-    private var jobStates: [String: String] = [:]
+    /// Everything a write scope can change, committed or rolled back as one.
+    struct Roster {
+        /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
+        var usersByKey: [UInt64: StoredUser] = [:]
+        var nextUserID: Int64 = 1
+        var runRecords: [Int64: RunRecord] = [:]
+        var failures: [Int64: [ReportRow]] = [:]
+        var linksByJob: [String: [String: UInt64]] = [:]
+        var jobStates: [String: String] = [:]
+    }
+
+    private var committed = Roster()
+    /// The open write scope's copy.
+    private var pending: Roster?
+    private let gate = SerialGate()
     /// Number of batches applied: lets tests prove that a repeat import writes nothing.
     public private(set) var appliedBatches = 0
 
     public init() {}
 
+    public nonisolated func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
+        try await gate.run {
+            await open()
+            do {
+                let result = try await body(Writes(store: self))
+                await close(commit: true)
+                return result
+            } catch {
+                await close(commit: false)
+                throw error
+            }
+        }
+    }
+
+    private func open() { pending = committed }
+
+    private func close(commit: Bool) {
+        if commit, let pending { committed = pending }
+        pending = nil
+    }
+
+    private struct Writes: UserStoreWrites {
+        let store: InMemoryUserStore
+        func apply(_ batch: WriteBatch) async throws { try await store.applyPending(batch) }
+        func finishRun(_ run: RunRecord) async throws { await store.finishPending(run) }
+    }
+
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
-        var index = RosterIndex(capacity: RosterIndex.capacity(stored: usersByKey.count, incomingRows: incomingRows))
-        for user in usersByKey.values { index.addStored(IndexedUser(user.record)) }
+        var index = RosterIndex(capacity: RosterIndex.capacity(stored: committed.usersByKey.count, incomingRows: incomingRows))
+        for user in committed.usersByKey.values { index.addStored(IndexedUser(user.record)) }
         return index
     }
 
-    /// The roster and failures as they were when the run's writes began.
-    private var committed: (users: [UInt64: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]], links: [String: [String: UInt64]], states: [String: String])?
+    public func links(job: String) async throws -> [String: UInt64] { committed.linksByJob[job] ?? [:] }
 
-    public func beginWrites() async throws {
-        precondition(committed == nil, "a run's writes are already open")
-        committed = (usersByKey, nextUserID, failures, linksByJob, jobStates)
-    }
-
-    public func commitWrites() async throws { committed = nil }
-
-    public func rollbackWrites() async {
-        guard let committed else { return }
-        (usersByKey, nextUserID, failures, linksByJob, jobStates) = committed
-        self.committed = nil
-    }
-
-    public func links(job: String) async throws -> [String: UInt64] { linksByJob[job] ?? [:] }
-
-    public func jobState(job: String) async throws -> String? { jobStates[job] }
+    public func jobState(job: String) async throws -> String? { committed.jobStates[job] }
 
     public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
-        usersByKey.filter { emailHashes.contains($0.key) }
+        committed.usersByKey.filter { emailHashes.contains($0.key) }
     }
 
-    public func apply(_ batch: WriteBatch) async throws {
-        var staged = usersByKey
-        var nextID = nextUserID
+    private func applyPending(_ batch: WriteBatch) throws {
+        guard var staged = pending else { preconditionFailure("writes outside a write scope") }
         for write in batch.writes {
             switch write.kind {
             case .create:
-                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
-                staged[write.emailHash] = StoredUser(id: nextID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
-                nextID += 1
+                guard staged.usersByKey[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                staged.usersByKey[write.emailHash] = StoredUser(id: staged.nextUserID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
+                staged.nextUserID += 1
             case .update(let target):
-                guard var user = staged.removeValue(forKey: target) else { throw InMemoryStoreError.missingUser }
-                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                guard var user = staged.usersByKey.removeValue(forKey: target) else { throw InMemoryStoreError.missingUser }
+                guard staged.usersByKey[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
                 user.record = write.record
                 user.updatedRun = batch.runID
-                staged[write.emailHash] = user
+                staged.usersByKey[write.emailHash] = user
                 if target != write.emailHash {
-                    for (job, links) in linksByJob {
-                        linksByJob[job] = links.mapValues { $0 == target ? write.emailHash : $0 }
-                    }
+                    staged.linksByJob = staged.linksByJob.mapValues { links in links.mapValues { $0 == target ? write.emailHash : $0 } }
                 }
             }
         }
         for hash in batch.deactivations {
-            staged[hash]?.record.active = false
-            staged[hash]?.updatedRun = batch.runID
+            staged.usersByKey[hash]?.record.active = false
+            staged.usersByKey[hash]?.updatedRun = batch.runID
         }
-        for link in batch.links { linksByJob[link.job, default: [:]][link.externalID] = link.emailHash }
-        if let state = batch.jobState { jobStates[state.job] = state.state }
-        let extensions = staged.values.map(\.record.row.extension).filter { !$0.isEmpty }
+        for link in batch.links { staged.linksByJob[link.job, default: [:]][link.externalID] = link.emailHash }
+        if let state = batch.jobState { staged.jobStates[state.job] = state.state }
+        let extensions = staged.usersByKey.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }
-        usersByKey = staged
-        nextUserID = nextID
-        if let run = batch.runID { failures[run, default: []].append(contentsOf: batch.failures) }
+        if let run = batch.runID { staged.failures[run, default: []].append(contentsOf: batch.failures) }
+        pending = staged
         appliedBatches += 1
+    }
+
+    private func finishPending(_ run: RunRecord) {
+        pending?.runRecords[run.id] = run
     }
 
     public func emailsHolding(extensions: [String]) async throws -> [String: String] {
         let wanted = Set(extensions.filter { !$0.isEmpty })
         var holders: [String: String] = [:]
-        for user in usersByKey.values where wanted.contains(user.record.row.extension) { holders[user.record.row.extension] = user.record.row.email }
+        for user in committed.usersByKey.values where wanted.contains(user.record.row.extension) { holders[user.record.row.extension] = user.record.row.email }
         return holders
     }
 
     public func users() async throws -> [StoredUser] {
-        usersByKey.values.sorted { $0.record.emailKey < $1.record.emailKey }
+        committed.usersByKey.values.sorted { $0.record.emailKey < $1.record.emailKey }
     }
 
-    public func beginRun(_ run: RunRecord) async throws -> Int64 {
+    /// Run records are short writes of their own: they wait for an open write scope like any writer.
+    public nonisolated func beginRun(_ run: RunRecord) async throws -> Int64 {
+        try await gate.run { try await insertRun(run) }
+    }
+
+    private func insertRun(_ run: RunRecord) throws -> Int64 {
+        if run.kind == "sync", let holder = committed.runRecords.values.first(where: { $0.kind == "sync" && $0.source == run.source && $0.status == .running }) {
+            throw RunConflict(job: run.source, runningRun: holder.id, startedAt: holder.startedAt)
+        }
         var run = run
-        run.id = Int64(runRecords.count + 1)
-        runRecords[run.id] = run
+        run.id = Int64(committed.runRecords.count + 1)
+        committed.runRecords[run.id] = run
         return run.id
     }
 
-    public func finishRun(_ run: RunRecord) async throws { runRecords[run.id] = run }
-
-    public func runs(limit: Int) async throws -> [RunRecord] {
-        Array(runRecords.values.sorted { $0.id > $1.id }.prefix(limit))
+    public nonisolated func finishRun(_ run: RunRecord) async throws {
+        try await gate.run { await storeRun(run) }
     }
 
-    public func run(id: Int64) async throws -> RunRecord? { runRecords[id] }
+    private func storeRun(_ run: RunRecord) { committed.runRecords[run.id] = run }
 
-    public func reportRows(runID: Int64) async throws -> [ReportRow] { failures[runID] ?? [] }
+    public func runs(limit: Int) async throws -> [RunRecord] {
+        Array(committed.runRecords.values.sorted { $0.id > $1.id }.prefix(limit))
+    }
+
+    public func run(id: Int64) async throws -> RunRecord? { committed.runRecords[id] }
+
+    public func reportRows(runID: Int64) async throws -> [ReportRow] { committed.failures[runID] ?? [] }
 }
 
 /// Why the in-memory store refused a batch, mirroring the SQLite unique constraints.

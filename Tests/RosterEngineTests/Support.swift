@@ -72,13 +72,18 @@ struct RefusingStore: UserStore {
 
     let base = InMemoryUserStore()
 
-    func apply(_ batch: WriteBatch) async throws { throw Refused() }
+    private struct RefusingWrites: UserStoreWrites {
+        let base: any UserStoreWrites
+        func apply(_ batch: WriteBatch) async throws { throw Refused() }
+        func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
+    }
+
+    func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
+        try await base.write { try await body(RefusingWrites(base: $0)) }
+    }
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         try await base.loadIndex(catalog: catalog, incomingRows: incomingRows)
     }
-    func beginWrites() async throws { try await base.beginWrites() }
-    func commitWrites() async throws { try await base.commitWrites() }
-    func rollbackWrites() async { await base.rollbackWrites() }
     func links(job: String) async throws -> [String: UInt64] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
     func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] { try await base.users(emailHashes: emailHashes) }

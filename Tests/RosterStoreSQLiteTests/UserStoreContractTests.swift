@@ -238,15 +238,8 @@ import Testing
 
 
 extension UserStore {
-    /// `batch` as a whole run: its own write transaction, rolled back when the store refuses it.
+    /// `batch` as a whole run: its own write scope, rolled back when the store refuses it.
     func applyRun(_ batch: WriteBatch) async throws {
-        try await beginWrites()
-        do {
-            try await apply(batch)
-            try await commitWrites()
-        } catch {
-            await rollbackWrites()
-            throw error
-        }
+        try await write { try await $0.apply(batch) }
     }
 }
