@@ -149,7 +149,8 @@ public protocol UserStore: Sendable {
     /// Writers take turns: in this process in the order they asked, across processes for up to
     /// the store's busy timeout, after which the call throws ``StoreBusy``. The index and other
     /// reads made inside `body` see the store as it is now, since no other writer can commit
-    /// until `body` returns.
+    /// until `body` returns. Inside `body`, write only through the writes handed to it: the
+    /// store's own ``beginRun(_:)`` and ``finishRun(_:)`` wait for the scope to end.
     func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result
 
     /// Builds the compact index the planner checks every row against: one entry per stored user.

@@ -13,6 +13,8 @@ enum ExitStatus {
     static let usage: Int32 = 2
     static let fileRejected: Int32 = 3
     static let pullFailed: Int32 = 4
+    /// The job is already running, or the store stayed busy with another process's writes.
+    static let busy: Int32 = 5
 
     /// The exit code and the message for people of an error that reached the top.
     static func classify(_ error: any Error) -> (Int32, String) {
@@ -22,6 +24,10 @@ enum ExitStatus {
         case let pull as PullError:
             // Its description names job, stage, status and redacted URL, never a token or secret.
             return (pullFailed, pull.description)
+        case let conflict as RunConflict:
+            return (busy, "error: \(conflict)")
+        case let storeBusy as StoreBusy:
+            return (busy, "error: \(storeBusy)")
         case let config as ConfigError:
             return (usage, config.description)
         case let mapping as MappingDiagnostics:

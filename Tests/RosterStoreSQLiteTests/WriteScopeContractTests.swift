@@ -1,0 +1,165 @@
+import Foundation
+import RosterCore
+import RosterEngine
+import RosterStoreSQLite
+import RosterTesting
+import Synchronization
+import Testing
+
+/// Write scopes (``UserStore/write(_:)``) and run records: the contract that lets imports, syncs
+/// and the scheduler share one store, run against every store.
+@Suite struct WriteScopeContractTests {
+    /// The order in which the bodies of concurrent write scopes ran.
+    final class Timeline: Sendable {
+        private let events = Mutex<[String]>([])
+        func note(_ event: String) { events.withLock { $0.append(event) } }
+        var all: [String] { events.withLock { $0 } }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func writersTakeTurnsAndNeverInterleave(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let timeline = Timeline()
+            let first = Task {
+                try await store.write { writes in
+                    timeline.note("first begins")
+                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
+                    try await Task.sleep(for: .milliseconds(200))
+                    timeline.note("first ends")
+                }
+            }
+            while timeline.all.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            try await store.write { writes in
+                timeline.note("second begins")
+                try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
+                timeline.note("second ends")
+            }
+            try await first.value
+            #expect(timeline.all == ["first begins", "first ends", "second begins", "second ends"])
+            #expect(try await store.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aScopeThatThrowsKeepsNothingItsRunRecordIncluded(kind: StoreKind) async throws {
+        struct Stop: Error {}
+        try await kind.withStore { store async throws in
+            var record = run()
+            record.id = try await store.beginRun(record)
+            await #expect(throws: Stop.self) {
+                try await store.write { writes in
+                    try await writes.apply(WriteBatch(runID: record.id, writes: [.create(user("Ann", "ann@company.com"))]))
+                    var finished = record
+                    finished.status = .succeeded
+                    finished.created = 1
+                    try await writes.finishRun(finished)
+                    throw Stop()
+                }
+            }
+            #expect(try await store.users().isEmpty)
+            #expect(try await store.run(id: record.id)?.status == .running)
+            #expect(try await store.run(id: record.id)?.created == 0)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func theRunRecordCommitsWithItsUsers(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            var record = run()
+            record.id = try await store.beginRun(record)
+            try await store.write { writes in
+                try await writes.apply(WriteBatch(runID: record.id, writes: [.create(user("Ann", "ann@company.com"))],
+                                                  failures: [ReportRow(row: 3, cells: ["x"], errors: ["Role: missing"])]))
+                record.status = .completedWithFailures
+                record.created = 1
+                record.failed = 1
+                try await writes.finishRun(record)
+            }
+            #expect(try await store.run(id: record.id) == record)
+            #expect(try await store.reportRows(runID: record.id).map(\.row) == [3])
+            #expect(try await store.users().count == 1)
+        }
+    }
+
+    /// Not the private in-memory SQLite database: it has one connection, which reads its own writes.
+    @Test(arguments: [StoreKind.sqliteFile, .inMemory])
+    func readersSeeOnlyCommittedWrites(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await store.write { writes in
+                try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
+                #expect(try await store.users().isEmpty)
+                #expect(try await store.emailHolding(extension: "1000") == nil)
+            }
+            #expect(try await store.users().count == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func oneRunningSyncPerJob(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let sync = RunRecord(kind: "sync", source: "crm", trigger: .schedule, startedAt: Date(timeIntervalSince1970: 1_000))
+            var first = sync
+            first.id = try await store.beginRun(first)
+            let conflict = await #expect(throws: RunConflict.self) { try await store.beginRun(sync) }
+            #expect(conflict?.runningRun == first.id)
+            #expect(conflict?.description.contains("job 'crm' is already running (run \(first.id)") == true)
+            // Another job and imports are not held up.
+            _ = try await store.beginRun(RunRecord(kind: "sync", source: "entra", trigger: .manual, startedAt: Date()))
+            _ = try await store.beginRun(run())
+            _ = try await store.beginRun(run())
+            first.status = .succeeded
+            try await store.finishRun(first)
+            let next = try await store.beginRun(sync)
+            #expect(next > first.id)
+        }
+    }
+}
+
+/// Two ``SQLiteUserStore``s on one file behave as two processes: each has its own connections and
+/// in-process gate, so they meet only at SQLite's lock.
+@Suite struct SQLiteAcrossProcessesTests {
+    @Test func aSecondWriterWaitsForTheFirstThenLands() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("roster.sqlite").path
+            let one = try SQLiteUserStore(path: path), other = try SQLiteUserStore(path: path)
+            let started = Mutex(false)
+            let first = Task {
+                try await one.write { writes in
+                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
+                    started.withLock { $0 = true }
+                    try await Task.sleep(for: .milliseconds(300))
+                }
+            }
+            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+            #expect(try await other.users().isEmpty, "a reader does not wait for the open write")
+            try await other.write { writes in
+                try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
+            }
+            try await first.value
+            #expect(try await one.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
+        }
+    }
+
+    @Test func aWriterThatWaitsPastTheBusyTimeoutSaysSo() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("roster.sqlite").path
+            let one = try SQLiteUserStore(path: path), impatient = try SQLiteUserStore(path: path, busyTimeout: .seconds(1))
+            let started = Mutex(false)
+            let holder = Task {
+                try await one.write { writes in
+                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com"))]))
+                    started.withLock { $0 = true }
+                    try await Task.sleep(for: .milliseconds(2_500))
+                }
+            }
+            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+            let busy = await #expect(throws: StoreBusy.self) {
+                try await impatient.write { try await $0.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))])) }
+            }
+            #expect(busy?.description.contains(path) == true)
+            #expect(busy?.description.contains("nothing was written") == true)
+            try await holder.value
+            #expect(try await impatient.users().map(\.record.row.email) == ["ann@company.com"])
+        }
+    }
+}
