@@ -176,9 +176,9 @@ import Testing
             let path = directory.appendingPathComponent("big.csv").path
             let rows = (0..<60_000).map { row("U\($0)", "Tester", "", "", "u\($0)@company.com", "Agent", "US") }
             try Data(CSVWriter.document(header: Template.headers, rows: rows).utf8).write(to: URL(fileURLWithPath: path))
-            let store = RefusingStore()
+            let store = WatchedStore(refusesWrites: true)
             let before = openFileDescriptors()
-            await #expect(throws: RefusingStore.Refused.self) {
+            await #expect(throws: WatchedStore.Refused.self) {
                 try await ImportService(store: store, catalog: .standard).importFile(at: path)
             }
             let run = try #require(try await store.runs(limit: 1).first)

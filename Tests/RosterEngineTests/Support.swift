@@ -2,6 +2,7 @@ import Foundation
 import RosterCore
 import RosterEngine
 import RosterTesting
+import Synchronization
 
 /// A fresh UUID directory under the system temp dir, removed when `body` returns.
 func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {
@@ -64,22 +65,36 @@ struct ImportHarness {
 /// (rows, created, updated, unchanged, failed) of a run, for one-line expectations.
 func counts(_ run: RunRecord) -> [Int] { [run.rows, run.created, run.updated, run.unchanged, run.failed] }
 
-/// A store that refuses every batch of writes, to see how a run fails part-way.
-struct RefusingStore: UserStore {
+/// An in-memory store that tells whether one of its write scopes is open, and can refuse every
+/// batch of writes (to see how a run fails part-way).
+struct WatchedStore: UserStore {
     struct Refused: Error, CustomStringConvertible {
         var description: String { "the store refused the batch" }
     }
 
     let base = InMemoryUserStore()
+    var refusesWrites = false
+    private let scopes = Counter()
 
-    private struct RefusingWrites: UserStoreWrites {
+    /// Whether a write scope is open right now.
+    var scopeIsOpen: Bool { scopes.value > 0 }
+
+    private struct Writes: UserStoreWrites {
         let base: any UserStoreWrites
-        func apply(_ batch: WriteBatch) async throws { throw Refused() }
+        let refuses: Bool
+        func apply(_ batch: WriteBatch) async throws {
+            if refuses { throw Refused() }
+            try await base.apply(batch)
+        }
         func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
     }
 
     func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
-        try await base.write { try await body(RefusingWrites(base: $0)) }
+        try await base.write { writes in
+            scopes.add(1)
+            defer { scopes.add(-1) }
+            return try await body(Writes(base: writes, refuses: refusesWrites))
+        }
     }
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         try await base.loadIndex(catalog: catalog, incomingRows: incomingRows)
@@ -94,6 +109,13 @@ struct RefusingStore: UserStore {
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
+}
+
+/// A number that tasks and threads change together.
+final class Counter: Sendable {
+    private let count = Mutex(0)
+    var value: Int { count.withLock { $0 } }
+    func add(_ amount: Int) { count.withLock { $0 += amount } }
 }
 
 /// Number of file descriptors this process holds open (Linux: entries of /proc/self/fd).
