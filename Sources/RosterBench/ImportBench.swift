@@ -17,12 +17,36 @@ struct ImportBench {
 
         let binary = Self.rostersyncPath()
         print("rostersync import, \(rows) rows, binary \(binary)")
+        var fresh = 0.0
         for (label, file) in [("fresh", base), ("repeated", base), ("1% changed + 0.5% new", changed)] {
             let result = try ChildProcess.run(binary, ["import", file, "--db", database, "--json"])
             let total = label.hasPrefix("1%") ? rows + rows / 200 : rows
             print(String(format: "%-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  %@", label as NSString, result.seconds,
                          Double(total) / result.seconds, Double(result.maxRSSKiB) / 1024, result.output.trimmingCharacters(in: .whitespacesAndNewlines) as NSString))
+            if label == "fresh" { fresh = result.seconds }
         }
+        try rawSQLiteImport(base, freshSeconds: fresh)
+    }
+
+    /// The floor to compare a fresh import with: the sqlite3 shell's own `.import` of the same file
+    /// into a table with the template's columns, a unique email and a unique extension.
+    private func rawSQLiteImport(_ file: String, freshSeconds: Double) throws {
+        let shell = "/usr/bin/sqlite3"
+        guard FileManager.default.isExecutableFile(atPath: shell) else {
+            print("sqlite3 .import: skipped (no \(shell); apt-get install sqlite3)")
+            return
+        }
+        let database = "\(directory)/raw-import.sqlite"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let schema = """
+            PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;
+            CREATE TABLE users (first_name TEXT, last_name TEXT, license TEXT, extension TEXT, email TEXT, role TEXT, data_center TEXT);
+            CREATE UNIQUE INDEX users_email ON users(email COLLATE NOCASE);
+            CREATE UNIQUE INDEX users_extension ON users(extension) WHERE extension <> '';
+            """
+        let result = try ChildProcess.run(shell, [database, "-cmd", schema, ".import --csv --skip 1 \(file) users"])
+        print(String(format: "%-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  (fresh import / this = %.2f)", "sqlite3 .import" as NSString,
+                     result.seconds, Double(rows) / result.seconds, Double(result.maxRSSKiB) / 1024, freshSeconds / result.seconds))
     }
 
     /// The `rostersync` binary next to this one (same build configuration).

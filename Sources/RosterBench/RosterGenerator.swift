@@ -27,13 +27,14 @@ struct RosterGenerator {
     /// - Parameters:
     ///   - changedEvery: every Nth row gets a different role (0 = none).
     ///   - extra: rows appended after the last one (new users).
-    func write(to path: String, changedEvery: Int = 0, extra: Int = 0) throws {
+    ///   - first: the index of the first user, so files starting far apart hold disjoint users.
+    func write(to path: String, changedEvery: Int = 0, extra: Int = 0, first: Int = 0) throws {
         _ = FileManager.default.createFile(atPath: path, contents: nil)
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? handle.close() }
         var chunk = "First Name,Last Name,License,Extension,Email Address,Role,Data Center\r\n"
-        for index in 0..<(rows + extra) {
-            let variant = changedEvery > 0 && index < rows && index % changedEvery == 0 ? 1 : 0
+        for index in first..<(first + rows + extra) {
+            let variant = changedEvery > 0 && index < first + rows && index % changedEvery == 0 ? 1 : 0
             let cells = Self.cells(index, variant: variant).map { $0.contains("'") ? "\"\($0)\"" : $0 }
             chunk += cells.joined(separator: ",") + "\r\n"
             if chunk.utf8.count > 1 << 20 {

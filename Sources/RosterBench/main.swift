@@ -8,6 +8,9 @@ let usage = """
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
            RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
+           RosterBench concurrent [--rows N] [--users N] [--dir DIR]
+                                                       two imports of N rows and a sync of N Graph users on one store,
+                                                       at once and one after another
            RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
                                                        with mappings/microsoft-graph-users.yaml (and the JSONValue path)
     """
@@ -35,6 +38,11 @@ do {
     switch arguments.first {
     case "import":
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
+    case "concurrent":
+        let rows = Int(option("--rows", default: "200000")) ?? 200_000
+        let users = Int(option("--users", default: "100000")) ?? 100_000
+        let directory = option("--dir", default: "bench-data")
+        runAsync { try await runConcurrentBench(rows: rows, users: users, directory: directory) }
     case "mapping":
         try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"))
     case "generate":
