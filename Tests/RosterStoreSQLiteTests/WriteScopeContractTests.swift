@@ -163,3 +163,32 @@ import Testing
         }
     }
 }
+
+/// Imports through one store at once, as `serve` and the console run them.
+@Suite struct ConcurrentImportTests {
+    /// Both files name one shared user with the same extension: whichever import runs second
+    /// plans against the first's committed user and finds it unchanged, never a duplicate.
+    @Test(arguments: [StoreKind.sqliteFile, .inMemory])
+    func importsAtOnceLandWholeAndNeverDuplicate(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await withTemporaryDirectory { directory async throws in
+                let header = Template.headers.joined(separator: ",")
+                var paths: [String] = []
+                for name in ["a", "b"] {
+                    let rows = (0..<2_000).map { "U\($0),Tester,,\(name == "a" ? 10_000 + $0 : 20_000 + $0),\(name)\($0)@company.com,Agent,US" }
+                    let path = directory.appendingPathComponent("\(name).csv").path
+                    try ([header, "Sam,Shared,,9999,sam@company.com,Agent,US"] + rows).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8)
+                    paths.append(path)
+                }
+                let service = ImportService(store: store, catalog: .standard)
+                async let first = service.importFile(at: paths[0])
+                async let second = service.importFile(at: paths[1])
+                let runs = try await [first.run, second.run]
+                #expect(runs.map(\.created).sorted() == [2_000, 2_001])
+                #expect(runs.map(\.unchanged).sorted() == [0, 1])
+                #expect(try await store.users().count == 4_001)
+                for run in runs { #expect(try await store.run(id: run.id) == run) }
+            }
+        }
+    }
+}
