@@ -34,9 +34,10 @@ struct GraphSyncBench {
 
     init(users: Int, directory: String) throws {
         let vendor = MockVendorJob.graph
-        server = try LoopbackHTTPServer(lifetime: .seconds(3600), vendorAt: { origin in
+        let server = try LoopbackHTTPServer(lifetime: .seconds(3600), vendorAt: { origin in
             vendor.mock(MockVendorOptions(users: users, pageSize: 999, origin: origin))
         })
+        self.server = server
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
         // The shipped mapping takes the last 4 digits of the phone as the extension; 100,000 users need

@@ -187,7 +187,11 @@ import Testing
                 #expect(runs.map(\.created).sorted() == [2_000, 2_001])
                 #expect(runs.map(\.unchanged).sorted() == [0, 1])
                 #expect(try await store.users().count == 4_001)
-                for run in runs { #expect(try await store.run(id: run.id) == run) }
+                for run in runs {
+                    let stored = try #require(try await store.run(id: run.id))
+                    #expect([stored.rows, stored.created, stored.unchanged, stored.failed] == [run.rows, run.created, run.unchanged, run.failed])
+                    #expect(stored.status == .succeeded)
+                }
             }
         }
     }

@@ -50,7 +50,7 @@ import Testing
             #expect(try next.json()["created"] as? Int == 3)
             let history = try await workspace.run(["runs", "list", "--json"]).stdout
             #expect(history.contains("\"interrupted\""), "the killed run is settled: \(history)")
-            #expect(!history.contains("\"running\""), history)
+            #expect(!history.contains("\"running\""), "\(history)")
         }
     }
 }
