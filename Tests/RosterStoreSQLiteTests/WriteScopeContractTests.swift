@@ -190,7 +190,7 @@ import Testing
                 for run in runs {
                     let stored = try #require(try await store.run(id: run.id))
                     #expect([stored.rows, stored.created, stored.unchanged, stored.failed] == [run.rows, run.created, run.unchanged, run.failed])
-                    #expect(stored.status == .succeeded)
+                    #expect(stored.status == RunStatus.succeeded)
                 }
             }
         }
