@@ -189,7 +189,8 @@ import Testing
                 #expect(try await store.users().count == 4_001)
                 for run in runs {
                     let stored = try #require(try await store.run(id: run.id))
-                    #expect([stored.rows, stored.created, stored.unchanged, stored.failed] == [run.rows, run.created, run.unchanged, run.failed])
+                    let storedCounts: [Int] = [stored.rows, stored.created, stored.unchanged, stored.failed]
+                    #expect(storedCounts == [run.rows, run.created, run.unchanged, run.failed])
                     #expect(stored.status == RunStatus.succeeded)
                 }
             }
