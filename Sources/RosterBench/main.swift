@@ -9,7 +9,7 @@ let usage = """
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
            RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
            RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
-                                                       with mappings/microsoft-graph-users.yaml (and the JSONValue path)
+                                                       with mappings/microsoft-graph-users.yaml (and the mapping step alone)
     """
 
 func option(_ name: String, default value: String) -> String {
