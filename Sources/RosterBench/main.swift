@@ -17,20 +17,6 @@ func option(_ name: String, default value: String) -> String {
     return arguments[index + 1]
 }
 
-/// Runs `body` to its end from this synchronous top-level code. Detached, not main-actor: the main
-/// thread blocks on the semaphore until the work ends.
-func runAsync(_ body: @escaping @Sendable () async throws -> Void) {
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { try await body() } catch {
-            FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
-            exit(1)
-        }
-        done.signal()
-    }
-    done.wait()
-}
-
 do {
     switch arguments.first {
     case "import":
@@ -41,11 +27,10 @@ do {
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        runAsync { try await runPullBench(users: users) }
+        try await runPullBench(users: users)
     case "sync":
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        let directory = option("--dir", default: "bench-data")
-        runAsync { try await runSyncBench(users: users, directory: directory) }
+        try await runSyncBench(users: users, directory: option("--dir", default: "bench-data"))
     default:
         print(usage)
         exit(2)

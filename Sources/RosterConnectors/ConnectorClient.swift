@@ -2,7 +2,7 @@ import Foundation
 public import Logging
 import RosterCore
 
-/// A ``Connector`` bound to a transport, a sleeper, a clock and a jitter source; pulls streams.
+/// A ``Connector`` bound to a transport, a clock for waits, a wall-time source and a jitter source; pulls streams.
 ///
 /// One client caches the access token across pulls. Typical use:
 /// ```swift
@@ -15,7 +15,7 @@ public struct ConnectorClient: Sendable {
     /// The resolved connector.
     public let connector: Connector
     private let http: any HTTPClient
-    private let sleeper: any Sleeper
+    private let clock: any Clock<Duration>
     private let now: @Sendable () -> Double
     private let random: @Sendable () -> Double
     private let tokens: TokenProvider
@@ -23,13 +23,13 @@ public struct ConnectorClient: Sendable {
 
     /// - Parameters:
     ///   - http: the transport (`CurlHTTP` in production, `ScriptedHTTPClient` in tests).
-    ///   - sleeper: waits between retries.
-    ///   - now: current time in Unix seconds (token expiry, `Retry-After` dates, cursors).
+    ///   - clock: waits between retries and for rate limits on it (a manual clock in tests).
+    ///   - now: current wall time in Unix seconds (token expiry, `Retry-After` dates, cursors).
     ///   - random: a draw in [0, 1) for backoff jitter.
     ///   - logger: receives each page (debug), each retry and rate-limit wait with its reason, and
     ///     each token fetch; URLs without query, never a secret, token or `Authorization` value.
     public init(
-        connector: Connector, http: any HTTPClient, sleeper: any Sleeper = TaskSleeper(),
+        connector: Connector, http: any HTTPClient, clock: any Clock<Duration> = ContinuousClock(),
         now: @escaping @Sendable () -> Double = ConnectorClient.systemNow,
         random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         logger: Logger = Logger(label: "rostersync.connectors")
@@ -39,7 +39,7 @@ public struct ConnectorClient: Sendable {
         if let job = connector.jobName { logger[metadataKey: "job"] = "\(job)" }
         self.connector = connector
         self.http = http
-        self.sleeper = sleeper
+        self.clock = clock
         self.now = now
         self.random = random
         self.logger = logger
@@ -93,7 +93,7 @@ public struct ConnectorClient: Sendable {
                 lastFailure.log(to: logger, waiting: seconds, page: machine.pagesDelivered + 1, url: machine.currentURL.redactedURL,
                                 isThrottle: { machine.policy.isThrottle(status: $0.status, body: $0.body) })
                 do {
-                    try await sleeper.sleep(seconds: seconds)
+                    try await clock.sleep(for: .seconds(seconds))
                 } catch {
                     throw machine.failure(.page(machine.pagesDelivered + 1), "cancelled while waiting to retry")
                 }
@@ -135,7 +135,7 @@ public struct ConnectorClient: Sendable {
                     "reason": "\(error.message)", "status": "\(error.status.map(String.init) ?? "none")",
                     "attempt": "\(attempt)", "wait_seconds": "\(RetryReason.rounded(wait))",
                 ])
-                try await sleeper.sleep(seconds: wait)
+                try await clock.sleep(for: .seconds(wait))
                 attempt += 1
             }
         }

@@ -38,7 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
             lastRuns[run.source] = run.startedAt
         }
         let scheduler = SchedulerService(
-            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), sleeper: TaskSleeper(),
+            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
             runJob: { name in
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {

@@ -1,6 +1,5 @@
 public import Foundation
 public import Logging
-public import RosterConnectors
 
 /// The scheduler loop of `serve`: feeds a ``JobScheduler`` the clock's time and carries out its
 /// actions. Runs are child tasks, so shutdown is structured: cancel the task running ``run()``
@@ -17,7 +16,7 @@ public actor SchedulerService {
     private var machine: JobScheduler
     private let lastRunTimes: [String: Date]
     private let clock: any RosterClock
-    private let sleeper: any Sleeper
+    private let waits: any Clock<Duration>
     private let longestSleep: Double
     private let runJob: RunJob
     private let recordSkip: RecordSkip
@@ -26,20 +25,22 @@ public actor SchedulerService {
     private var loggedNextFires: [String: Date] = [:]
 
     /// - Parameters:
+    ///   - clock: the wall time fire times are compared with.
+    ///   - waits: the clock the loop sleeps on between times (a manual clock in tests).
     ///   - lastRunTimes: the start of each job's last run, from the run history, for the one
     ///     catch-up run after downtime.
     ///   - longestSleep: the longest single wait in seconds; the loop looks at the clock at least
     ///     this often, so a changed wall clock is noticed.
     ///   - logger: receives run starts and ends, skipped runs and each job's next time.
     public init(
-        jobs: [ScheduledJob], lastRunTimes: [String: Date], clock: any RosterClock, sleeper: any Sleeper,
+        jobs: [ScheduledJob], lastRunTimes: [String: Date], clock: any RosterClock, waits: any Clock<Duration>,
         longestSleep: Double = 60, logger: Logger = Logger(label: "rostersync.scheduler"),
         runJob: @escaping RunJob, recordSkip: @escaping RecordSkip
     ) {
         machine = JobScheduler(jobs: jobs)
         self.lastRunTimes = lastRunTimes
         self.clock = clock
-        self.sleeper = sleeper
+        self.waits = waits
         self.longestSleep = longestSleep
         self.runJob = runJob
         self.recordSkip = recordSkip
@@ -69,7 +70,7 @@ public actor SchedulerService {
                 }
                 logger.trace("sleeping", metadata: ["until": "\(Self.timestamp(wake))"])
                 do {
-                    try await sleeper.sleep(seconds: max(0, wake.timeIntervalSince(clock.now())))
+                    try await waits.sleep(for: .seconds(max(0, wake.timeIntervalSince(clock.now()))))
                 } catch {
                     break
                 }
