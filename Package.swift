@@ -73,7 +73,10 @@ let package = Package(
         // In-memory twins and test helpers; only tests and the benchmark depend on it.
         .target(
             name: "RosterTesting",
-            dependencies: ["RosterEngine", "RosterConnectors", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            dependencies: [
+                "RosterEngine", "RosterConnectors", .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         // Wiring only.

@@ -72,14 +72,14 @@ public struct ConnectorClient: Sendable {
         var logger = logger
         logger[metadataKey: "stream"] = "\(name)"
         var action = machine.start()
-        var lastFailure = RetryReason.none
+        var lastFailure: RetryReason?
         while true {
             switch action {
             case .send(let url):
                 logger.trace("requesting a page", metadata: ["page": "\(machine.pagesDelivered + 1)", "url": "\(url.redactedURL)"])
                 do {
                     let response = try await http.send(request(url: url, stream: stream, session: session))
-                    lastFailure = (200..<300).contains(response.status) ? .none : .response(response)
+                    lastFailure = .response(response)
                     action = machine.received(response, now: now(), jitter: random())
                 } catch let error as TransportError {
                     lastFailure = .transport(error)
@@ -90,8 +90,7 @@ public struct ConnectorClient: Sendable {
                 session = try await authenticate(stream: name, forceRefresh: true, pages: machine.pagesDelivered)
                 action = machine.tokenRefreshed()
             case .wait(let seconds):
-                lastFailure.log(to: logger, waiting: seconds, page: machine.pagesDelivered + 1, url: machine.currentURL.redactedURL,
-                                isThrottle: { machine.policy.isThrottle(status: $0.status, body: $0.body) })
+                lastFailure?.log(to: logger, waiting: seconds, page: machine.pagesDelivered + 1, url: machine.currentURL.redactedURL)
                 do {
                     try await clock.sleep(for: .seconds(seconds))
                 } catch {
@@ -156,28 +155,28 @@ extension ConnectorClient {
     @Sendable public static func systemNow() -> Double { Date().timeIntervalSince1970 }
 }
 
-/// Why the request before a retry wait failed, for the log line that announces the wait.
+/// What the request before a retry wait got, for the log line that announces the wait.
 private enum RetryReason {
-    case none
+    /// A response the retry policy waits out: a rate limit (429, a vendor's 403 throttle) or a server error.
     case response(HTTPResponse)
+    /// No response at all.
     case transport(TransportError)
 
     /// Logs the wait: rate limits at info (they are the server's normal pacing), other retries at warning.
-    func log(to logger: Logger, waiting seconds: Double, page: Int, url: String, isThrottle: (HTTPResponse) -> Bool) {
+    func log(to logger: Logger, waiting seconds: Double, page: Int, url: String) {
         var metadata: Logger.Metadata = ["page": "\(page)", "url": "\(url)", "wait_seconds": "\(Self.rounded(seconds))"]
         switch self {
-        case .response(let response) where response.status == 429 || isThrottle(response):
-            metadata["status"] = "\(response.status)"
-            if let retryAfter = response.header("Retry-After") { metadata["retry_after"] = "\(retryAfter)" }
-            logger.info("rate limited; waiting before the next request", metadata: metadata)
         case .response(let response):
             metadata["status"] = "\(response.status)"
-            logger.warning("the server is unavailable; retrying", metadata: metadata)
+            if let retryAfter = response.header("Retry-After") { metadata["retry_after"] = "\(retryAfter)" }
+            if response.status < 500 {
+                logger.info("rate limited; waiting before the next request", metadata: metadata)
+            } else {
+                logger.warning("the server answered with an error; retrying", metadata: metadata)
+            }
         case .transport(let error):
             metadata["reason"] = "\(error.detail)"
             logger.warning("no response; retrying", metadata: metadata)
-        case .none:
-            logger.info("waiting before the next request", metadata: metadata)
         }
     }
 

@@ -66,10 +66,11 @@ func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() 
     let waits = SteppingWaits(clock: clock, steps: 2)
     let log = Locked<[String]>([])
     let (runStarts, runStartsContinuation) = AsyncStream<Int>.makeStream()
+    let logs = LogCapture()
     let service = SchedulerService(
         jobs: [try job("hr", "0 * * * *"), try job("nightly", "0 2 * * *")],
         lastRunTimes: ["hr": march10("00:00")],  // missed 01:00 while down
-        clock: clock, waits: waits, longestSleep: 2 * 86_400,
+        clock: clock, waits: waits, longestSleep: 2 * 86_400, logger: logs.logger(label: "rostersync.scheduler"),
         runJob: { name in
             let started = log.withLock { $0.append("start \(name)"); return $0.filter { $0.hasPrefix("start") }.count }
             runStartsContinuation.yield(started)
@@ -96,6 +97,15 @@ func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() 
         "hr committed its batch, cancelled: true", "nightly committed its batch, cancelled: true",
     ])
     #expect(entries.count == 6)
+    let logged = logs.entries
+    #expect(logged.filter { $0.message.hasPrefix("skipped a scheduled run") }.map { $0.metadata["scheduled_at"] }
+        == ["2026-03-10T02:00:00Z", "2026-03-10T03:00:00Z"])
+    #expect(logged.filter { $0.message.hasPrefix("skipped") }.allSatisfy { $0.level == .warning && $0.metadata["job"] == "hr" })
+    #expect(logged.filter { $0.message == "starting a scheduled run" }.map { $0.metadata["reason"] } == [
+        "a scheduled time was missed while the service was down", "its scheduled time came",
+    ])
+    #expect(logged.filter { $0.message == "scheduled run ended" }.count == 2)
+    #expect(logged.contains { $0.message == "next scheduled run" && $0.metadata["job"] == "nightly" && $0.metadata["at"] == "2026-03-10T02:00:00Z" })
 }
 
 @Test(.timeLimit(.minutes(1)))

@@ -72,16 +72,7 @@ import Testing
     @Test(.timeLimit(.minutes(1)))
     func serveWritesOneJSONObjectALine() async throws {
         try await Workspace.with { workspace in
-            _ = try workspace.write("rostersync.yaml", """
-                jobs:
-                  - name: crm
-                    connector: \(Self.repository)/connectors/csv-url.yaml
-                    settings: {url: "file:export.csv"}
-                    mapping: \(Self.repository)/mappings/custom-columns-csv.yaml
-                    schedule: "0 * * * *"
-                    timezone: UTC
-                """)
-            _ = try workspace.write("export.csv", SyncCommandTests.header + SyncCommandTests.rows.joined())
+            try ServeCommandTests.writeHourlyJob(workspace)
             let (process, out, err) = try workspace.start(
                 ["serve", "--config", workspace.path("rostersync.yaml"), "--log-format", "json", "--log-level", "debug"])
             // Bounded wait (at most 20 s, polling every 50 ms) for the first next-run line.
