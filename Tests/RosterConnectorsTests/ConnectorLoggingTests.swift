@@ -25,7 +25,7 @@ import Testing
         #expect(pages.allSatisfy { $0.level == .debug && $0.metadata["job"] == "nightly-microsoft-graph" && $0.metadata["stream"] == "users" })
         let wait = try #require(entries.first { $0.message == "rate limited; waiting before the next request" })
         #expect(wait.level == .info && wait.metadata["status"] == "429" && wait.metadata["retry_after"] == "7" && wait.metadata["wait_seconds"] == "7.0")
-        #expect(wait.metadata["url"] == "https://mock.test/v1.0/users", "the URL without its query: \(wait)")
+        #expect(wait.metadata["url"] == "https://mock.test/v1.0/users/delta", "the URL without its query: \(wait)")
         #expect(entries.contains { $0.level == .info && $0.message == "the access token was rejected (HTTP 401); getting a new one" })
         #expect(entries.filter { $0.message == "got an access token" }.count == 2)
         for entry in entries {
