@@ -25,10 +25,12 @@ let package = Package(
     targets: [
         // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
         .target(name: "RosterCore", swiftSettings: settings),
+        // The one YAML reader of config, connector and mapping files: size and alias limits, located diagnostics.
+        .target(name: "RosterYAML", dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")], swiftSettings: settings),
         // Declarative mapping files: source record -> template row.
         .target(
             name: "RosterMapping",
-            dependencies: ["RosterCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["RosterCore", "RosterYAML", .product(name: "Yams", package: "Yams")],
             exclude: ["README.md"],
             swiftSettings: settings
         ),
@@ -36,7 +38,7 @@ let package = Package(
         .target(
             name: "RosterConnectors",
             dependencies: [
-                "RosterCore", .product(name: "Yams", package: "Yams"),
+                "RosterCore", "RosterYAML", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -48,7 +50,7 @@ let package = Package(
         .target(
             name: "RosterEngine",
             dependencies: [
-                "RosterCore", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams"),
+                "RosterCore", "RosterYAML", "RosterMapping", "RosterConnectors", .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: settings
@@ -71,7 +73,10 @@ let package = Package(
         // In-memory twins and test helpers; only tests and the benchmark depend on it.
         .target(
             name: "RosterTesting",
-            dependencies: ["RosterEngine", "RosterConnectors", .product(name: "_CryptoExtras", package: "swift-crypto")],
+            dependencies: [
+                "RosterEngine", "RosterConnectors", .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
         // Wiring only.

@@ -12,26 +12,12 @@ let usage = """
                                                        two imports of N rows and a sync of N Graph users on one store,
                                                        at once and one after another
            RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
-                                                       with mappings/microsoft-graph-users.yaml (and the JSONValue path)
+                                                       with mappings/microsoft-graph-users.yaml (and the mapping step alone)
     """
 
 func option(_ name: String, default value: String) -> String {
     guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return value }
     return arguments[index + 1]
-}
-
-/// Runs `body` to its end from this synchronous top-level code. Detached, not main-actor: the main
-/// thread blocks on the semaphore until the work ends.
-func runAsync(_ body: @escaping @Sendable () async throws -> Void) {
-    let done = DispatchSemaphore(value: 0)
-    Task.detached {
-        do { try await body() } catch {
-            FileHandle.standardError.write(Data("RosterBench: \(error)\n".utf8))
-            exit(1)
-        }
-        done.signal()
-    }
-    done.wait()
 }
 
 do {
@@ -41,19 +27,17 @@ do {
     case "concurrent":
         let rows = Int(option("--rows", default: "200000")) ?? 200_000
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        let directory = option("--dir", default: "bench-data")
-        runAsync { try await runConcurrentBench(rows: rows, users: users, directory: directory) }
+        try await runConcurrentBench(rows: rows, users: users, directory: option("--dir", default: "bench-data"))
     case "mapping":
         try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"))
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        runAsync { try await runPullBench(users: users) }
+        try await runPullBench(users: users)
     case "sync":
         let users = Int(option("--users", default: "100000")) ?? 100_000
-        let directory = option("--dir", default: "bench-data")
-        runAsync { try await runSyncBench(users: users, directory: directory) }
+        try await runSyncBench(users: users, directory: option("--dir", default: "bench-data"))
     default:
         print(usage)
         exit(2)

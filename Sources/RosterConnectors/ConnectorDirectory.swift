@@ -19,7 +19,7 @@ extension ConnectorFile {
             names = try FileManager.default.contentsOfDirectory(atPath: directory)
         } catch {
             throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
-                location: FileLocation(path: directory, line: 1, column: 1), keyPath: "",
+                file: directory, line: 1, column: 1,
                 message: "connector directory not found or not readable at \(directory); ensure the directory exists")])
         }
         let base = directory.hasSuffix("/") ? String(directory.dropLast()) : directory

@@ -1,4 +1,5 @@
 import RosterCore
+import RosterYAML
 import Yams
 
 extension ConnectorFile {
@@ -16,8 +17,7 @@ extension ConnectorFile {
         guard let map = reader.mapping(node, keyPath: "auth"),
               let type = reader.string(map, "type", keyPath: "auth", required: true, owner: node) else { return nil }
         guard let keys = authKeys[type] else {
-            reader.report("unknown auth type '\(type)'" + Suggestion.hint(for: type, among: AuthSpec.typeNames),
-                          at: map["type"] ?? node, keyPath: "auth.type")
+            reader.error(map["type"] ?? node, "unknown auth type '\(type)'" + Suggestion.hint(for: type, among: AuthSpec.typeNames))
             return nil
         }
         reader.checkKeys(map, allowed: ["type"] + keys, keyPath: "auth")
@@ -61,8 +61,7 @@ extension ConnectorFile {
         guard let map = reader.mapping(node, keyPath: keyPath),
               let type = reader.string(map, "type", keyPath: keyPath, required: true, owner: node) else { return nil }
         guard let keys = paginatorKeys[type] else {
-            reader.report("unknown paginator type '\(type)'" + Suggestion.hint(for: type, among: PaginatorSpec.typeNames),
-                          at: map["type"] ?? node, keyPath: "\(keyPath).type")
+            reader.error(map["type"] ?? node, "unknown paginator type '\(type)'" + Suggestion.hint(for: type, among: PaginatorSpec.typeNames))
             return nil
         }
         reader.checkKeys(map, allowed: ["type", "stop_when", "stop_on_empty_page"] + keys, keyPath: keyPath)
@@ -82,7 +81,7 @@ extension ConnectorFile {
         case "offset":
             guard let offsetParam = text("offset_param", default: "offset"), let limitParam = text("limit_param", default: "limit"),
                   let limit = reader.int(map, "limit", keyPath: keyPath, range: 1...100_000) else {
-                if map["limit"] == nil { reader.report("paginator type offset needs 'limit:' (the page size)", at: node, keyPath: "\(keyPath).limit") }
+                if map["limit"] == nil { reader.error(node, "paginator type offset needs 'limit:' (the page size)") }
                 return nil
             }
             kind = .offset(offsetParam: offsetParam, limitParam: limitParam, limit: limit,
@@ -120,8 +119,7 @@ extension ConnectorFile {
             if let parsed = StreamSpec.Kind(rawValue: text) {
                 kind = parsed
             } else {
-                reader.report("unknown stream kind '\(text)'" + Suggestion.hint(for: text, among: StreamSpec.Kind.allCases.map(\.rawValue)),
-                              at: kindNode, keyPath: "\(keyPath).kind")
+                reader.error(kindNode, "unknown stream kind '\(text)'" + Suggestion.hint(for: text, among: StreamSpec.Kind.allCases.map(\.rawValue)))
             }
         }
         let path = reader.template(map, "path", keyPath: keyPath, owner: node) ?? TemplateString(literal: "", location: reader.location(of: node))
@@ -143,7 +141,7 @@ extension ConnectorFile {
         guard let map = reader.mapping(node, keyPath: keyPath) else { return [] }
         return map.map { key, value in
             let param = key.string ?? ""
-            return (param, reader.items(value).compactMap { item in reader.template(item.string ?? "", at: item, keyPath: "\(keyPath).\(param)") })
+            return (param, reader.items(value).compactMap { item in reader.template(item.string ?? "", at: item) })
         }
     }
 
@@ -161,8 +159,7 @@ extension ConnectorFile {
             guard let param = reader.string(map, "param", keyPath: keyPath, required: true, owner: node) else { return nil }
             return .updatedSince(param: param, field: reader.string(map, "field", keyPath: keyPath, owner: node).map(BodyPath.init))
         default:
-            reader.report("unknown incremental type '\(type)'" + Suggestion.hint(for: type, among: IncrementalSpec.typeNames),
-                          at: map["type"] ?? node, keyPath: "\(keyPath).type")
+            reader.error(map["type"] ?? node, "unknown incremental type '\(type)'" + Suggestion.hint(for: type, among: IncrementalSpec.typeNames))
             return nil
         }
     }

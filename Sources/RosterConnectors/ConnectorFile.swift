@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterYAML
 import Yams
 
 /// Loads connector files (`connectors/*.yaml`) into ``ConnectorSpec`` values.
@@ -11,8 +12,7 @@ public enum ConnectorFile {
     public static func load(path: String) throws(ConnectorFileError) -> ConnectorSpec {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
-                location: FileLocation(path: path, line: 1, column: 1), keyPath: "",
-                message: "connector file not found or not UTF-8 at \(path); ensure the file exists")])
+                file: path, line: 1, column: 1, message: "connector file not found or not UTF-8 at \(path); ensure the file exists")])
         }
         return try parse(yaml: text, path: path)
     }
@@ -20,35 +20,15 @@ public enum ConnectorFile {
     /// Parses connector YAML; `path` is used in diagnostics.
     /// - Throws: ``ConnectorFileError`` with every problem found, each as `path:line:col: error: …`.
     public static func parse(yaml: String, path: String) throws(ConnectorFileError) -> ConnectorSpec {
-        var reader = YAMLReader(path: path)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: yaml) else {
-                throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
-                    location: FileLocation(path: path, line: 1, column: 1), keyPath: "", message: "connector file is empty; start with 'name:'")])
-            }
-            root = node
-        } catch let error as ConnectorFileError {
-            throw error
-        } catch {
-            throw ConnectorFileError(diagnostics: [yamlSyntaxDiagnostic(error, path: path)])
+        var reader = YAMLReader(file: path)
+        guard let root = reader.compose(yaml) else {
+            if !reader.diagnostics.isEmpty { throw ConnectorFileError(diagnostics: reader.diagnostics) }
+            throw ConnectorFileError(diagnostics: [ConnectorDiagnostic(
+                file: path, line: 1, column: 1, message: "connector file is empty; start with 'name:'")])
         }
         let spec = parseRoot(root, reader: &reader)
         if let spec, reader.diagnostics.isEmpty { return spec }
         throw ConnectorFileError(diagnostics: reader.diagnostics)
-    }
-
-    private static func yamlSyntaxDiagnostic(_ error: any Error, path: String) -> ConnectorDiagnostic {
-        var line = 1, column = 1, problem = "\(error)"
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, let text, let mark, _), .parser(_, let text, let mark, _), .composer(_, let text, let mark, _):
-                (line, column, problem) = (mark.line, mark.column, text)
-            default: break
-            }
-        }
-        return ConnectorDiagnostic(location: FileLocation(path: path, line: line, column: column), keyPath: "",
-                                   message: "invalid YAML: \(problem)")
     }
 
     private static func parseRoot(_ root: Node, reader: inout YAMLReader) -> ConnectorSpec? {
@@ -62,10 +42,10 @@ public enum ConnectorFile {
             auth = parseAuth(node, reader: &reader) ?? .none
         }
         if case .oauth2ClientCredentials = auth, tokenURL == nil {
-            reader.report("auth type oauth2_client_credentials needs 'token_url:' (the token endpoint)", at: root, keyPath: "token_url")
+            reader.error(root, "auth type oauth2_client_credentials needs 'token_url:' (the token endpoint)")
         }
         if case .jwtBearer = auth, tokenURL == nil {
-            reader.report("auth type jwt_bearer needs 'token_url:' (e.g. https://oauth2.googleapis.com/token)", at: root, keyPath: "token_url")
+            reader.error(root, "auth type jwt_bearer needs 'token_url:' (e.g. https://oauth2.googleapis.com/token)")
         }
         let headers = map["headers"].map { parseHeaders($0, keyPath: "headers", reader: &reader) } ?? []
         let defaultPaginator = map["paginator"].flatMap { parsePaginator($0, keyPath: "paginator", reader: &reader) } ?? .single
@@ -78,7 +58,7 @@ public enum ConnectorFile {
                     }
                 }
             } else {
-                reader.report("'streams' must be a non-empty list of streams (each with name, path, records, id)", at: node, keyPath: "streams")
+                reader.error(node, "'streams' must be a non-empty list of streams (each with name, path, records, id)")
             }
         }
         let retry = map["rate_limit"].map { parseRetry($0, reader: &reader) } ?? RetrySettings()
@@ -88,7 +68,7 @@ public enum ConnectorFile {
             let allowed = ["http", "https", "file", "sftp"]
             schemes = Set(reader.items(node).compactMap { item -> String? in
                 guard let scheme = item.string, allowed.contains(scheme) else {
-                    reader.report("unknown URL scheme '\(item.string ?? "")'" + Suggestion.hint(for: item.string ?? "", among: allowed), at: item, keyPath: "schemes")
+                    reader.error(item, "unknown URL scheme '\(item.string ?? "")'" + Suggestion.hint(for: item.string ?? "", among: allowed))
                     return nil
                 }
                 return scheme
@@ -96,10 +76,10 @@ public enum ConnectorFile {
         }
         var seenStreams: Set<String> = []
         for stream in streams where !seenStreams.insert(stream.name).inserted {
-            reader.report("stream name '\(stream.name)' is used twice; give each stream its own name", at: stream.location, keyPath: "streams")
+            reader.error(stream.location, "stream name '\(stream.name)' is used twice; give each stream its own name")
         }
         guard let name, let baseURL else { return nil }
-        return ConnectorSpec(path: reader.path, name: name, baseURL: baseURL, tokenURL: tokenURL, auth: auth, headers: headers,
+        return ConnectorSpec(path: reader.file, name: name, baseURL: baseURL, tokenURL: tokenURL, auth: auth, headers: headers,
                              streams: streams, retry: retry, timeouts: timeouts, schemes: schemes)
     }
 
@@ -107,8 +87,8 @@ public enum ConnectorFile {
         guard let map = reader.mapping(node, keyPath: keyPath) else { return [] }
         return map.compactMap { key, value in
             guard let name = key.string, let text = value.string,
-                  let template = reader.template(text, at: value, keyPath: "\(keyPath).\(name)") else {
-                reader.report("header values must be single strings", at: value, keyPath: keyPath)
+                  let template = reader.template(text, at: value) else {
+                reader.error(value, "header values must be single strings")
                 return nil
             }
             return HeaderSpec(name: name, value: template)
@@ -129,7 +109,7 @@ public enum ConnectorFile {
         if let node = map["retry_statuses"] {
             settings.retryStatuses = Set(reader.items(node).compactMap { item -> Int? in
                 guard let status = item.int, (400...599).contains(status), ![400, 401, 403].contains(status) else {
-                    reader.report("retry_statuses holds HTTP statuses 402–599 except 401/403 (400, 401 and 403 are never retried)", at: item, keyPath: "rate_limit.retry_statuses")
+                    reader.error(item, "retry_statuses holds HTTP statuses 402–599 except 401/403 (400, 401 and 403 are never retried)")
                     return nil
                 }
                 return status

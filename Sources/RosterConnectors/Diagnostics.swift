@@ -1,4 +1,4 @@
-import RosterCore
+public import RosterCore
 /// A position in a connector file, as `path:line:column` (1-based, libYAML columns).
 public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     /// The connector file path as given to the loader.
@@ -18,25 +18,15 @@ public struct FileLocation: Sendable, Hashable, CustomStringConvertible {
     public var description: String { "\(path):\(line):\(column)" }
 }
 
-/// One problem in a connector file: where, what, and what to write instead.
-///
-/// Prints as `connectors/x.yaml:12:5: error: unknown key 'pagnator'; did you mean 'paginator'?`.
-public struct ConnectorDiagnostic: Sendable, Hashable, CustomStringConvertible {
-    /// Where the problem is.
-    public var location: FileLocation
-    /// Dotted key path, e.g. `streams[0].paginator.type`.
-    public var keyPath: String
-    /// What is wrong and the fix. Never contains a secret value.
-    public var message: String
+/// One problem in a connector file: where, what, and what to write instead, printed like every
+/// file diagnostic: `connectors/x.yaml:12:5: error: unknown key 'pagnator' in the connector file; did you mean 'paginator'? …`.
+public typealias ConnectorDiagnostic = FileDiagnostic
 
-    /// Creates a diagnostic.
-    public init(location: FileLocation, keyPath: String, message: String) {
-        self.location = location
-        self.keyPath = keyPath
-        self.message = message
+extension FileDiagnostic {
+    /// A diagnostic at a connector-file location.
+    init(at location: FileLocation, _ message: String) {
+        self.init(file: location.path, line: location.line, column: location.column, message: message)
     }
-
-    public var description: String { "\(location): error: \(message)" }
 }
 
 /// A connector file could not be loaded or resolved; carries every diagnostic found.

@@ -50,7 +50,7 @@ struct TemplateResolver {
     }
 
     private mutating func report(_ template: TemplateString, key: String, _ message: String) {
-        diagnostics.append(ConnectorDiagnostic(location: template.location, keyPath: key, message: message))
+        diagnostics.append(ConnectorDiagnostic(at: template.location, message))
     }
 
     mutating func auth(_ spec: AuthSpec, tokenURL: String?) -> ResolvedAuth {

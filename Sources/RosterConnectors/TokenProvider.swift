@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import RosterCore
 
 /// Credentials ready for a request: the header to add and, for Salesforce, the instance URL.
@@ -20,12 +21,14 @@ actor TokenProvider {
     private let connector: Connector
     private let http: any HTTPClient
     private let now: @Sendable () -> Double
+    private let logger: Logger
     private var cached: (session: AuthSession, expiresAt: Double)?
 
-    init(connector: Connector, http: any HTTPClient, now: @escaping @Sendable () -> Double) {
+    init(connector: Connector, http: any HTTPClient, now: @escaping @Sendable () -> Double, logger: Logger) {
         self.connector = connector
         self.http = http
         self.now = now
+        self.logger = logger
     }
 
     /// True when a 401 can be cured by fetching a new token.
@@ -109,6 +112,7 @@ actor TokenProvider {
             }
             session.instanceURL = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
         }
+        logger.info("got an access token", metadata: ["token_url": "\(tokenURL.redactedURL)", "expires_in_seconds": "\(lifetime)"])
         return (session, requestedAt + lifetime - connector.retry.tokenExpiryMarginSeconds)
     }
 

@@ -247,7 +247,7 @@ public struct JSONScanner {
             }
             skipDigits()
         }
-        var isInteger = true, hasExponent = false
+        var isInteger = true
         if current == UInt8(ascii: ".") {
             isInteger = false
             position += 1
@@ -255,12 +255,11 @@ public struct JSONScanner {
         }
         if current == UInt8(ascii: "e") || current == UInt8(ascii: "E") {
             isInteger = false
-            hasExponent = true
             position += 1
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             try requireDigits("a digit in the exponent")
         }
-        return JSONNumberToken(start: start, end: position, isInteger: isInteger, mayOverflow: hasExponent || position - start > 300)
+        return JSONNumberToken(start: start, end: position, isInteger: isInteger)
     }
 
     /// The value of a scanned number.
@@ -298,83 +297,15 @@ public struct JSONScanner {
         return literal
     }
 
-    // MARK: Whole values
-
-    /// Moves past the value at the current position, checking it fully but building nothing.
-    /// - Throws: ``JSONSyntaxError`` for anything that is not JSON, or nesting beyond ``maximumDepth``.
-    @inlinable public mutating func skipValue(depth: Int) throws(JSONSyntaxError) {
-        switch current {
-        case UInt8(ascii: "\""):
-            _ = try scanString()
-        case UInt8(ascii: "{"):
-            var more = try openContainer(depth: depth, close: UInt8(ascii: "}"))
-            while more {
-                try scanKey()
-                try skipValue(depth: depth + 1)
-                more = try nextMember(close: UInt8(ascii: "}"))
-            }
-        case UInt8(ascii: "["):
-            var more = try openContainer(depth: depth, close: UInt8(ascii: "]"))
-            while more {
-                try skipValue(depth: depth + 1)
-                more = try nextMember(close: UInt8(ascii: "]"))
-            }
-        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            _ = try scanLiteral()
-        default:
-            let number = try scanNumber()
-            // Only an exponent or a very long number can leave a Double's range (`1e400`); the
-            // parsed path rejects those, so skipping must too.
-            if number.mayOverflow { _ = try double(number) }
-        }
-    }
-
     /// Scans an object key and the `:` after it, leaving the scanner at the member's value.
     @discardableResult
     @inlinable @inline(__always) public mutating func scanKey() throws(JSONSyntaxError) -> JSONStringToken {
         guard current == 0x22 else { throw unexpected("a key in double quotes") }
         let key = try scanString()
-        try finishKey()
-        return key
-    }
-
-    /// Moves past the `:` after a key whose closing quote is just behind the position, and the
-    /// whitespace around it (the rest of ``scanKey()``, for a caller that matched the key itself).
-    @inlinable @inline(__always) public mutating func finishKey() throws(JSONSyntaxError) {
         skipWhitespace()
         try consume(UInt8(ascii: ":"), "':' after the key")
         skipWhitespace()
-    }
-
-    /// Whether the key at the position (its opening quote) is exactly `key`, given as UTF-8
-    /// without quotes, backslashes or control characters; if so, moves past its closing quote.
-    /// Such bytes are a valid JSON string as they stand, so the key needs no scanning.
-    @inlinable @inline(__always) public mutating func skipKey(matching key: UnsafeBufferPointer<UInt8>) -> Bool {
-        let end = position &+ key.count &+ 1
-        guard end < bytes.count, current == 0x22, bytes[end] == 0x22 else { return false }
-        guard Self.bytesEqual(bytes.baseAddress! + (position &+ 1), UnsafeRawPointer(key.baseAddress!), count: key.count) else {
-            return false
-        }
-        position = end &+ 1
-        return true
-    }
-
-    /// Whether the `count` bytes at `first` and `second` are equal, compared a word at a time:
-    /// keys are short, and for them calling `memcmp` costs more than the comparison.
-    @inlinable @inline(__always)
-    public static func bytesEqual(_ first: UnsafeRawPointer, _ second: UnsafeRawPointer, count: Int) -> Bool {
-        var offset = 0
-        while offset &+ 8 <= count {
-            guard first.loadUnaligned(fromByteOffset: offset, as: UInt64.self) == second.loadUnaligned(fromByteOffset: offset, as: UInt64.self) else {
-                return false
-            }
-            offset &+= 8
-        }
-        while offset < count {
-            guard first.load(fromByteOffset: offset, as: UInt8.self) == second.load(fromByteOffset: offset, as: UInt8.self) else { return false }
-            offset &+= 1
-        }
-        return true
+        return key
     }
 
     /// Moves past the `{` or `[` at the current position (`close` is its `}` or `]`).

@@ -25,15 +25,12 @@
     public var end: Int
     /// Whether the number has neither a fraction nor an exponent.
     public var isInteger: Bool
-    /// Whether the number may be beyond a Double's range (it has an exponent or over 300 characters).
-    public var mayOverflow: Bool
 
     /// A token for the number text `start..<end`.
-    @inlinable public init(start: Int, end: Int, isInteger: Bool, mayOverflow: Bool) {
+    @inlinable public init(start: Int, end: Int, isInteger: Bool) {
         self.start = start
         self.end = end
         self.isInteger = isInteger
-        self.mayOverflow = mayOverflow
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import RosterYAML
 import Yams
 
 /// One sync job of `rostersync.yaml` (DESIGN §4): where to pull from, how to map, when to run
@@ -73,8 +74,8 @@ extension JobConfig {
         var jobs: [JobConfig] = []
         for item in items {
             var fields: [String: (key: Node, value: Node)] = [:]
-            for (key, keyNode, value) in reader.entries(item, at: "a job", allowed: keys) { fields[key] = (keyNode, value) }
-            func text(_ key: String) -> String? { fields[key].flatMap { reader.string($0.value, at: "jobs[].\(key)") } }
+            for (key, keyNode, value) in reader.entries(item, "a job", allowed: keys) { fields[key] = (keyNode, value) }
+            func text(_ key: String) -> String? { fields[key].flatMap { reader.scalar($0.value, "'\(key)'") } }
             let line = item.mark?.line ?? 1
             guard let name = text("name"), !name.isEmpty else {
                 reader.error(item, "a job needs 'name: …' (letters, digits, - and _)")
@@ -112,8 +113,8 @@ extension JobConfig {
             } else if fields["timezone"] != nil {
                 reader.error(fields["timezone"]?.value, "job '\(name)' has a timezone but no schedule; add schedule: \"0 2 * * *\" (or remove timezone)")
             }
-            job.settings = stringMap(fields["settings"]?.value, at: "jobs[].settings", &reader).mapValues { fileURL($0, folder) }
-            job.secrets = stringMap(fields["secrets"]?.value, at: "jobs[].secrets", &reader)
+            job.settings = stringMap(fields["settings"]?.value, at: "settings", &reader).mapValues { fileURL($0, folder) }
+            job.secrets = stringMap(fields["secrets"]?.value, at: "secrets", &reader)
             for (key, reference) in job.secrets where !reference.hasPrefix("env:") {
                 reader.error(fields["secrets"]?.value, "job '\(name)': secret '\(key)' must be an environment reference like env:CRM_TOKEN, never the secret itself")
             }
@@ -129,7 +130,7 @@ extension JobConfig {
             }
             if let value = text("extension_range") {
                 if let range = parseRange(value) { job.extensionRange = range } else {
-                    reader.error(fields["extension_range"]?.value, "job '\(name)': extension_range must be LOW-HIGH, e.g. 2000-2999, not '\(value)'")
+                    reader.error(fields["extension_range"]?.value, "job '\(name)': \(extensionRangeMessage(value))")
                 }
             }
             jobs.append(job)
@@ -144,10 +145,17 @@ extension JobConfig {
         return nil
     }
 
+    /// An `extension_range` value, `LOW-HIGH` with 0 ≤ LOW ≤ HIGH, as the catalog and jobs write it.
     static func parseRange(_ text: String) -> ClosedRange<Int>? {
-        let bounds = text.split(separator: "-").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] else { return nil }
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        let bounds = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, bounds.count == 2, bounds[0] >= 0, bounds[0] <= bounds[1] else { return nil }
         return bounds[0]...bounds[1]
+    }
+
+    /// What is wrong with the `extension_range` `text`, and what to write.
+    static func extensionRangeMessage(_ text: String) -> String {
+        "extension_range must be LOW-HIGH with LOW ≤ HIGH, e.g. 2000-2999; got '\(text)'"
     }
 
     /// `file:PATH` (no `//` after the colon) becomes an absolute `file://` URL, a relative PATH
@@ -166,7 +174,7 @@ extension JobConfig {
     private static func stringMap(_ node: Node?, at path: String, _ reader: inout YAMLReader) -> [String: String] {
         guard let node else { return [:] }
         var map: [String: String] = [:]
-        for (key, _, value) in reader.entries(node, at: path, allowed: nil) { map[key] = reader.string(value, at: "\(path).\(key)") ?? "" }
+        for (key, _, value) in reader.entries(node, path, allowed: nil) { map[key] = reader.scalar(value, "'\(path).\(key)'") ?? "" }
         return map
     }
 }

@@ -1,5 +1,6 @@
 public import RosterCore
 import Foundation
+import RosterYAML
 import Yams
 
 /// `rostersync.yaml`: where the store is and what the catalog allows (DESIGN §4).
@@ -55,9 +56,9 @@ public struct RosterConfig: Sendable, Equatable {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, at: "the top level", allowed: ["store", "catalog", "jobs"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs"]) {
                 switch key {
-                case "store": config.store = reader.string(value, at: "store")
+                case "store": config.store = reader.scalar(value, "'store'")
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
                 default: config.catalog = parseCatalog(value, &reader)
                 }
@@ -69,16 +70,16 @@ public struct RosterConfig: Sendable, Equatable {
 
     private static func parseCatalog(_ node: Node, _ reader: inout YAMLReader) -> Catalog {
         var catalog = Catalog.standard
-        for (key, _, value) in reader.entries(node, at: "catalog", allowed: ["licenses", "roles", "data_centers", "extension_range"]) {
+        for (key, _, value) in reader.entries(node, "catalog", allowed: ["licenses", "roles", "data_centers", "extension_range"]) {
             switch key {
             case "licenses":
-                for (name, keyNode, seats) in reader.entries(value, at: "catalog.licenses", allowed: nil) {
+                for (name, keyNode, seats) in reader.entries(value, "catalog.licenses", allowed: nil) {
                     guard let license = Catalog.licenses.first(where: { $0.lowercased() == name.lowercased() }) else {
                         let hint = Suggestions.closest(to: name, in: Catalog.licenses).map { "did you mean '\($0)'? " } ?? ""
                         reader.error(keyNode, "unknown license '\(name)'; \(hint)licenses are Contact, Enterprise and Unassigned")
                         continue
                     }
-                    guard let text = reader.string(seats, at: "catalog.licenses.\(name)"), !text.isEmpty, text != "~", text != "null" else { continue }
+                    guard let text = reader.scalar(seats, "'catalog.licenses.\(name)'"), !text.isEmpty, text != "~", text != "null" else { continue }
                     if text.lowercased() == "unlimited" { continue }
                     guard let count = Int(text), count >= 0 else {
                         reader.error(seats, "seats for \(license) must be a whole number (e.g. 50), or empty for unlimited; got '\(text)'")
@@ -92,7 +93,7 @@ public struct RosterConfig: Sendable, Equatable {
                     continue
                 }
                 for item in items {
-                    guard let role = reader.string(item, at: "catalog.roles")?.trimmingSpaces(), !role.isEmpty else { continue }
+                    guard let role = reader.scalar(item, "each of 'catalog.roles'")?.trimmingSpaces(), !role.isEmpty else { continue }
                     if catalog.canonicalRole(role) != nil {
                         reader.error(item, "role '\(role)' is already defined; list each custom role once")
                     } else {
@@ -101,21 +102,20 @@ public struct RosterConfig: Sendable, Equatable {
                 }
             case "data_centers":
                 var centers: [String: String] = [:]
-                for (code, keyNode, name) in reader.entries(value, at: "catalog.data_centers", allowed: nil) {
+                for (code, keyNode, name) in reader.entries(value, "catalog.data_centers", allowed: nil) {
                     guard code.count == 2, code.allSatisfy({ $0.isASCII && $0.isLetter }) else {
                         reader.error(keyNode, "data center code '\(code)' must be two letters, e.g. US, UK, BR")
                         continue
                     }
-                    centers[code.uppercased()] = reader.string(name, at: "catalog.data_centers.\(code)") ?? code
+                    centers[code.uppercased()] = reader.scalar(name, "'catalog.data_centers.\(code)'") ?? code
                 }
                 if !centers.isEmpty { catalog.dataCenters = centers }
             default:
-                guard let text = reader.string(value, at: "catalog.extension_range") else { continue }
-                let bounds = text.split(separator: "-").compactMap { Int($0.trimmingSpaces()) }
-                if bounds.count == 2, bounds[0] <= bounds[1], bounds[0] >= 0 {
-                    catalog.extensionRange = bounds[0]...bounds[1]
+                guard let text = reader.scalar(value, "'catalog.extension_range'") else { continue }
+                if let range = JobConfig.parseRange(text) {
+                    catalog.extensionRange = range
                 } else {
-                    reader.error(value, "extension_range must be LOW-HIGH with LOW ≤ HIGH, e.g. 2000-2999; got '\(text)'")
+                    reader.error(value, JobConfig.extensionRangeMessage(text))
                 }
             }
         }

@@ -55,8 +55,10 @@ public struct SyncService: Sendable {
     public let store: any UserStore
     public let catalog: Catalog
     public let http: any HTTPClient
+    /// Dates of run records, and the time connectors read (token expiry, `Retry-After` dates).
     public let clock: any RosterClock
-    public let sleeper: any Sleeper
+    /// Waits between retries and for rate limits.
+    public let waits: any Clock<Duration>
     /// Where `env:NAME` secrets are read.
     public let environment: [String: String]
     public let logger: Logger
@@ -66,13 +68,13 @@ public struct SyncService: Sendable {
     public var stagingLimit = 20_000
 
     public init(store: any UserStore, catalog: Catalog, http: any HTTPClient, clock: any RosterClock = SystemClock(),
-                sleeper: any Sleeper = TaskSleeper(), environment: [String: String] = ProcessInfo.processInfo.environment,
+                waits: any Clock<Duration> = ContinuousClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
                 logger: Logger = Logger(label: "rostersync.engine")) {
         self.store = store
         self.catalog = catalog
         self.http = http
         self.clock = clock
-        self.sleeper = sleeper
+        self.waits = waits
         self.environment = environment
         self.logger = logger
     }
@@ -239,7 +241,8 @@ public struct SyncService: Sendable {
         guard connector.stream(named: stream) != nil else {
             throw configError("connector \(connector.path) has no stream '\(stream)'; streams: \(connector.streams.map(\.name).joined(separator: ", "))")
         }
-        return (ConnectorClient(connector: connector, http: http, sleeper: sleeper), stream, mapping)
+        let clock = clock
+        return (ConnectorClient(connector: connector, http: http, clock: waits, now: { clock.now().timeIntervalSince1970 }), stream, mapping)
     }
 
     /// Decides the deactivations of a complete pull, or why the safeguard tripped: after a full

@@ -24,8 +24,6 @@ public struct Mapping: Sendable {
     let slotPaths: [SourcePath]
     /// Paths as the file spelt them, for issues (see ``SlotPath/spelling``).
     let pathSpellings: [String]
-    /// `slotPaths` as a tree, for ``MappingDecoder``.
-    let pathTrie: PathTrie
 
     init(
         path: String, source: String?, tests: [MappingTest], idPath: SlotPath?, filter: RecordFilter,
@@ -40,7 +38,6 @@ public struct Mapping: Sendable {
         self.attributeRules = attributeRules
         self.slotPaths = slotPaths
         self.pathSpellings = pathSpellings
-        pathTrie = PathTrie(slotPaths)
     }
 
     /// Whether the file declares `id:`, so mapped records carry an external id.
@@ -56,8 +53,7 @@ public struct Mapping: Sendable {
     /// its external id (when `id:` is declared), so callers can still recognise it.
     /// Cost: one lookup per distinct path the mapping reads, then one pass over the rules;
     /// allocations are the result's arrays and the strings that transforms build (no parsing,
-    /// no regex compilation). ``MappingDecoder`` maps JSON bytes the same way without building
-    /// a `JSONValue` first.
+    /// no regex compilation).
     public func map(_ record: JSONValue) -> MappedRecord {
         var slots = RecordSlots(count: slotPaths.count)
         for (slot, path) in slotPaths.enumerated() {

@@ -1,5 +1,6 @@
 import Foundation
 import RosterCore
+import RosterYAML
 import Yams
 
 /// Loads mapping files (`mappings/*.yaml`, documented in `mappings/README.md`) into compiled
@@ -28,13 +29,8 @@ public enum MappingFile {
     ///   did-you-mean), bad paths and regexes, columns mapped twice or left unmapped, bad tests.
     public static func parse(yaml: String, path: String) throws(MappingDiagnostics) -> Mapping {
         var loader = MappingLoader(file: path)
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw MappingDiagnostics([loader.diagnostic(forYAMLError: error)])
-        }
-        guard let root else {
+        guard let root = loader.reader.compose(yaml) else {
+            if !loader.diagnostics.isEmpty { throw MappingDiagnostics(loader.diagnostics) }
             throw MappingDiagnostics([MappingDiagnostic(
                 file: path, line: 1, column: 1, message: "mapping file is empty; start with a columns: section (see mappings/README.md)")])
         }
@@ -46,8 +42,10 @@ public enum MappingFile {
 
 /// One pass over the composed YAML, collecting diagnostics as it goes.
 struct MappingLoader {
-    let file: String
-    var diagnostics: [MappingDiagnostic] = []
+    /// Composes the file and collects its diagnostics.
+    var reader: YAMLReader
+    var file: String { reader.file }
+    var diagnostics: [MappingDiagnostic] { reader.diagnostics }
     /// Every distinct path the rules read, numbered as met.
     var slotCatalog = SlotCatalog()
 
@@ -55,44 +53,22 @@ struct MappingLoader {
     /// Template headers plus the `Email` alias, for did-you-mean on column names.
     static let columnNames = Template.headers + ["Email"]
 
-    init(file: String) { self.file = file }
+    init(file: String) { reader = YAMLReader(file: file) }
 
-    mutating func error(_ node: Node?, _ message: String) {
-        let mark = node?.mark
-        diagnostics.append(MappingDiagnostic(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, message: message))
-    }
+    mutating func error(_ node: Node?, _ message: String) { reader.error(node, message) }
 
     /// The pairs of a mapping node whose keys are scalars; reports and skips anything else.
-    mutating func pairs(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
-        guard case .mapping(let mapping) = node else {
-            error(node, "\(what) must be a mapping of key: value lines")
-            return nil
-        }
-        var result: [(key: String, keyNode: Node, value: Node)] = []
-        for (keyNode, value) in mapping {
-            guard case .scalar(let scalar) = keyNode else {
-                error(keyNode, "keys in \(what) must be plain text")
-                continue
-            }
-            result.append((scalar.string, keyNode, value))
-        }
-        return result
-    }
+    mutating func pairs(_ node: Node, _ what: String) -> [YAMLPair]? { reader.pairs(node, what) }
 
     /// Reports keys not in `allowed`, with a did-you-mean and the list of valid keys.
-    mutating func rejectUnknownKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in what: String) {
-        for pair in pairs where !allowed.contains(pair.key) {
-            error(pair.keyNode, "unknown key '\(pair.key)' in \(what);\(Suggestions.didYouMean(pair.key, in: allowed)) valid keys: \(allowed.joined(separator: ", "))")
-        }
+    mutating func rejectUnknownKeys(_ pairs: [YAMLPair], allowed: [String], in what: String) {
+        reader.rejectUnknownKeys(pairs, allowed: allowed, in: what)
     }
 
     /// The text of a scalar; a plain `~`, `null` or nothing reads as empty text.
     mutating func scalarText(_ node: Node, _ what: String) -> String? {
-        guard case .scalar(let scalar) = node else {
-            error(node, "\(what) must be a single value, not a list or mapping")
-            return nil
-        }
-        return node.tag.rawValue == Tag.Name.null.rawValue ? "" : scalar.string
+        guard let text = reader.scalar(node, what) else { return nil }
+        return node.tag.rawValue == Tag.Name.null.rawValue ? "" : text
     }
 
     /// The path written at `node`, given its slot.
@@ -160,25 +136,5 @@ struct MappingLoader {
             }
         }
         return result
-    }
-
-    /// Turns a YAML parser error into a located diagnostic.
-    func diagnostic(forYAMLError error: any Error) -> MappingDiagnostic {
-        var line = 1, column = 1
-        var message = "invalid YAML: \(error)"
-        if let yamlError = error as? YamlError {
-            switch yamlError {
-            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _), .composer(_, let problem, let mark, _):
-                (line, column) = (mark.line, mark.column)
-                message = "invalid YAML: \(problem); check indentation, colons and quotes on this line"
-            case .duplicatedKeysInMapping(let duplicates, let context):
-                (line, column) = (context.mark.line, context.mark.column)
-                let names = duplicates.map { "'\($0)'" }.joined(separator: ", ")
-                message = "key \(names) appears twice in the same mapping (a column mapped twice?); keep one of them"
-            default:
-                break
-            }
-        }
-        return MappingDiagnostic(file: file, line: line, column: column, message: message)
     }
 }

@@ -3,7 +3,7 @@ import RosterCore
 /// What a record holds at one path the mapping reads: all that rules and filters need of it.
 ///
 /// Every way into a mapping fills these: ``Mapping/map(_:)`` resolves each path in a `JSONValue`,
-/// ``MappingDecoder`` writes them while it walks the bytes, ``CSVRowMapper`` takes a row's cells.
+/// ``CSVRowMapper`` takes a row's cells.
 /// Rules then evaluate slots only, so the ways in cannot disagree. Plain integers, so filling
 /// and reading slots touches no reference counts.
 enum SlotValue: Sendable, Hashable {

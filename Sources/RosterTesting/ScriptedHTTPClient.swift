@@ -25,19 +25,3 @@ public actor ScriptedHTTPClient: HTTPClient {
         return try await handler(request)
     }
 }
-
-/// A ``Sleeper`` that records each requested wait and advances an optional ``ManualClock``
-/// instead of sleeping.
-public actor RecordingSleeper: Sleeper {
-    /// Waits requested, in seconds, in order.
-    public private(set) var sleeps: [Double] = []
-    private let clock: ManualClock?
-
-    /// Records sleeps; advances `clock` by each one when given.
-    public init(clock: ManualClock? = nil) { self.clock = clock }
-
-    public func sleep(seconds: Double) async throws {
-        sleeps.append(seconds)
-        clock?.advance(by: seconds)
-    }
-}

@@ -3,8 +3,10 @@ import Foundation
 import RosterEngine
 import RosterStoreSQLite
 
-/// `--config`, `--db` and `--json`, accepted after every subcommand.
+/// `--config`, `--db`, `--json` and `--log-level`, accepted after every subcommand.
 struct GlobalOptions: ParsableArguments {
+    @OptionGroup var logging: LoggingOptions
+
     @Option(help: "Config file (default ./rostersync.yaml; optional).")
     var config: String?
 

@@ -50,8 +50,8 @@ struct MapCommand: ParsableCommand {
 }
 
 extension MapCommand {
-    /// Rows for `input`: a `.jsonl`/`.ndjson` file streams through the byte decoder, anything
-    /// else is read whole as sample records.
+    /// Rows for `input`: a `.jsonl`/`.ndjson` file is read line by line, anything else whole as
+    /// sample records; both map through ``Mapping/map(_:)``.
     static func previewRows(_ mapping: Mapping, input: String, catalog: Catalog) throws -> [PreviewRow] {
         let lowercased = input.lowercased()
         guard lowercased.hasSuffix(".jsonl") || lowercased.hasSuffix(".ndjson") else {

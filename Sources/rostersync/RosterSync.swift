@@ -24,6 +24,7 @@ struct RosterSync: AsyncParsableCommand {
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(ExitStatus.usage)
         }
+        LogOutput.bootstrap(for: command)
         do {
             var command = command
             if var asyncCommand = command as? any AsyncParsableCommand {

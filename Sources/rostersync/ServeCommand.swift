@@ -2,6 +2,7 @@ import ArgumentParser
 import CurlHTTP
 import Dispatch
 import Foundation
+import Logging
 import RosterConnectors
 import RosterEngine
 
@@ -12,10 +13,14 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             A job runs at the times of its `schedule` in its `timezone`. A time missed while the service was down runs once \
             at start; a time that comes while the job's previous run is still going is skipped and recorded. SIGTERM or Ctrl-C \
-            starts no new run and lets the current one end; it is recorded as interrupted and writes nothing.
+            starts no new run and lets the current one end; it is recorded as interrupted and writes nothing. \
+            Logs go to stderr at --log-level (default info), as text or, with --log-format json, one JSON object a line.
             """)
 
     @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Log lines as text, or json: one object a line with time, level, label, message and metadata.")
+    var logFormat = LogFormat.text
 
     func run() async throws {
         let services = try global.makeServices()
@@ -27,26 +32,31 @@ struct ServeCommand: AsyncParsableCommand {
         let http = CurlHTTPClient()
         let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
         let configFile = global.configPath
+        let logger = Logger(label: "rostersync.scheduler")
         var lastRuns: [String: Date] = [:]
         for run in try await services.store.runs(limit: 10_000) where run.kind == "sync" && lastRuns[run.source] == nil {
             lastRuns[run.source] = run.startedAt
         }
         let scheduler = SchedulerService(
-            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), sleeper: TaskSleeper(),
+            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
             runJob: { name in
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {
-                    let result = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule))
-                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): run \(result.run.id) \(result.run.status.rawValue): \(result.run.created) created, \(result.run.updated) updated, \(result.run.unchanged) unchanged, \(result.run.failed) failed, \(result.run.deactivated) deactivated")
+                    let run = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
+                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated",
+                                metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
                 } catch {
-                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): \(ExitStatus.classify(error).1)")
+                    logger.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }
             },
             recordSkip: { name, time in
-                Output.error("\(ScheduleTime.string(time, in: .current)) \(name): skipped, the previous run is still going")
-                try? await sync.recordSkip(job: name, at: time)
+                do {
+                    try await sync.recordSkip(job: name, at: time)
+                } catch {
+                    logger.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
+                }
             })
-        Output.error("rostersync serve: \(scheduled.count) scheduled jobs (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        logger.notice("rostersync serve: \(scheduled.count) scheduled jobs (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
         let task = Task { await scheduler.run() }
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
@@ -58,6 +68,6 @@ struct ServeCommand: AsyncParsableCommand {
         await task.value
         signals.forEach { $0.cancel() }
         await http.shutdown()
-        Output.error("rostersync serve: stopped")
+        logger.notice("rostersync serve: stopped")
     }
 }

@@ -9,6 +9,8 @@ struct TemplateCommand: ParsableCommand {
     @Option(help: "Write to this file instead of stdout.")
     var output: String?
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() throws {
         let text = CSVWriter.document(header: Template.headers, rows: Template.sampleRows.map(\.cells))
         guard let output else {

@@ -31,13 +31,13 @@ import Testing
     func syncCreatesThenRepeatsUnchangedThenDeactivatesOverLibcurl() async throws {
         let store = InMemoryUserStore()
         let http = CurlHTTPClient()
-        let sleeper = RecordingSleeper()
-        let service = SyncService(store: store, catalog: .standard, http: http, sleeper: sleeper, environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
+        let waits = ManualClock()
+        let service = SyncService(store: store, catalog: .standard, http: http, waits: waits, environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
 
         let full = try Self.serve(users: 35, faults: MockFaults(throttleOnPage: 2, retryAfter: "3"))
         let first = try await service.sync(Self.job(full), configFile: "rostersync.yaml")
         #expect(first.run.pulled == 35 && first.run.created == 35 && first.run.status == .succeeded)
-        #expect(await sleeper.sleeps == [3], "the 429 on page 2 was waited out, not slept for real")
+        #expect(waits.waits == [3], "the 429 on page 2 was waited out, not slept for real")
         let again = try await service.sync(Self.job(full), configFile: "rostersync.yaml", options: SyncOptions(full: true))
         #expect(again.run.unchanged == 35)
         full.stop()
@@ -54,7 +54,7 @@ import Testing
     func aPullThatBreaksMidwayWritesNothing() async throws {
         let store = InMemoryUserStore()
         let http = CurlHTTPClient()
-        let service = SyncService(store: store, catalog: .standard, http: http, sleeper: RecordingSleeper(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
+        let service = SyncService(store: store, catalog: .standard, http: http, waits: ManualClock(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
         let broken = try Self.serve(users: 35, faults: MockFaults(malformedOnPage: 3))
         await #expect(throws: PullError.self) { try await service.sync(Self.job(broken), configFile: "rostersync.yaml") }
         #expect(try await store.users().isEmpty, "pages 1 and 2 were pulled, but a failed run keeps nothing")

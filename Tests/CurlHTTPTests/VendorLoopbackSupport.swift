@@ -48,12 +48,12 @@ func pullOverLoopback(
         }
     })
     let http = CurlHTTPClient(maxConcurrentTransfers: 1)
-    let sleeper = RecordingSleeper()
+    let clock = ManualClock()
     var pull = LoopbackPull(result: .failure(PullError(job: nil, connector: "", stream: stream, stage: .setup, status: nil, retryable: false,
                                                        redactedURL: nil, message: "not run", pagesDelivered: 0)))
     let start = ContinuousClock.now
     do {
-        let client = ConnectorClient(connector: try makeConnector(server.baseURL), http: http, sleeper: sleeper, random: { 0.5 })
+        let client = ConnectorClient(connector: try makeConnector(server.baseURL), http: http, clock: clock, random: { 0.5 })
         pull.result = .success(try await client.pull(stream: stream) { page in
             pull.pageSizes.append(page.records.count)
             pull.recordIDs += page.records.map(\.id)
@@ -71,7 +71,7 @@ func pullOverLoopback(
     server.stop()
     await http.shutdown()
     pull.requests = log.withLock { $0 }
-    pull.sleeps = await sleeper.sleeps
+    pull.sleeps = clock.waits
     return pull
 }
 

@@ -34,7 +34,7 @@ import Testing
         ("name: x\nbase_url: https://a\nauth: {type: none}\npaginator:\n  type: next_links\n  path: n\nstreams: [{name: s, records: v, id: id}]\n",
          "unknown paginator type 'next_links'; did you mean 'next_link'?", 5, 9),
         ("name: x\nbase_url: https://a\nauth: {type: none}\npagnator: {type: none}\nstreams: [{name: s, records: v, id: id}]\n",
-         "unknown key 'pagnator'; did you mean 'paginator'?", 4, 1),
+         "unknown key 'pagnator' in the connector file; did you mean 'paginator'?", 4, 1),
         ("name: x\nbase_url: https://a\nauth: {type: bearer, tokn: x}\nstreams: [{name: s, records: v, id: id}]\n",
          "unknown key 'tokn' in 'auth'; did you mean 'token'?", 3, 22),
         ("name: x\nbase_url: https://a\nauth: {type: none}\nstreams:\n  - name: s\n    kind: jsn\n    records: v\n    id: id\n",
@@ -54,7 +54,7 @@ import Testing
     func loadDiagnosticsSayWhereAndWhat(yaml: String, fragment: String, line: Int, column: Int) throws {
         let error = try #require(throws: ConnectorFileError.self) { try ConnectorFile.parse(yaml: yaml, path: "connectors/x.yaml") }
         let diagnostic = try #require(error.diagnostics.first { $0.message.contains(fragment) }, "got: \(error)")
-        #expect(diagnostic.location.line == line && diagnostic.location.column == column, "got: \(diagnostic)")
+        #expect(diagnostic.line == line && diagnostic.column == column, "got: \(diagnostic)")
         #expect(diagnostic.description.hasPrefix("connectors/x.yaml:\(line):\(column): error: "))
     }
 

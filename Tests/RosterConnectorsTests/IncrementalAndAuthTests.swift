@@ -95,7 +95,7 @@ import Testing
     @Test func tokenIsCachedAcrossPullsUntilExpiryMinusMargin() async throws {
         let http = ScriptedHTTPClient(vendor: MockVendors.graph(MockVendorOptions(users: 25, pageSize: 10, origin: mockOrigin)))
         let clock = ManualClock()
-        let client = ConnectorClient(connector: try graph.connector(), http: http, sleeper: RecordingSleeper(clock: clock), now: clock.reader, random: { 0 })
+        let client = ConnectorClient(connector: try graph.connector(), http: http, clock: clock, now: clock.reader, random: { 0 })
         _ = try await client.pull(stream: "users") { _ in }
         _ = try await client.pull(stream: "users") { _ in }
         #expect(await http.requests.filter { $0.method == .post }.count == 1)
@@ -107,7 +107,7 @@ import Testing
     @Test func errorThrownByTheCallerStopsThePullAndIsRethrown() async throws {
         struct StoreFull: Error {}
         let client = ConnectorClient(connector: try graph.connector(), http: ScriptedHTTPClient(vendor: MockVendors.graph(
-            MockVendorOptions(users: 25, pageSize: 10, origin: mockOrigin))), sleeper: RecordingSleeper())
+            MockVendorOptions(users: 25, pageSize: 10, origin: mockOrigin))), clock: ManualClock())
         await #expect(throws: StoreFull.self) {
             try await client.pull(stream: "users") { page in if page.number == 2 { throw StoreFull() } }
         }

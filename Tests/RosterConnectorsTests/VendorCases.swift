@@ -39,8 +39,7 @@ func runPull(
     handler: @escaping ScriptedHTTPClient.Handler
 ) async throws -> PullRun {
     let http = ScriptedHTTPClient(handler: handler)
-    let sleeper = RecordingSleeper(clock: clock)
-    let client = ConnectorClient(connector: connector, http: http, sleeper: sleeper, now: clock.reader, random: { jitter })
+    let client = ConnectorClient(connector: connector, http: http, clock: clock, now: clock.reader, random: { jitter })
     var pages: [PullPage] = []
     let result: Result<PullOutcome, PullError>
     do {
@@ -48,7 +47,7 @@ func runPull(
     } catch let error as PullError {
         result = .failure(error)
     }
-    return PullRun(result: result, pages: pages, requests: await http.requests, sleeps: await sleeper.sleeps)
+    return PullRun(result: result, pages: pages, requests: await http.requests, sleeps: clock.waits)
 }
 
 /// Runs a vendor case with its mock, optionally wrapping the handler (to inject transport errors).

@@ -45,14 +45,14 @@ import Testing
     @Test func misspeltKeyIsLocatedWithDidYouMean() throws {
         let found = try diagnostics("catalog:\n  licences: { Enterprise: 5 }\n")
         #expect(found == [ConfigDiagnostic(file: "rostersync.yaml", line: 2, column: 3,
-                                           message: "unknown key 'licences' in catalog; did you mean 'licenses'?")])
-        #expect(found.first?.description == "rostersync.yaml:2:3: error: unknown key 'licences' in catalog; did you mean 'licenses'?")
+                                           message: "unknown key 'licences' in catalog; did you mean 'licenses'? valid keys: licenses, roles, data_centers, extension_range")])
+        #expect(found.first?.description == "rostersync.yaml:2:3: error: unknown key 'licences' in catalog; did you mean 'licenses'? valid keys: licenses, roles, data_centers, extension_range")
     }
 
     @Test(arguments: [
-        ("stor: x.sqlite\n", 1, 1, "unknown key 'stor' in the top level; did you mean 'store'?"),
-        ("jobz: {}\n", 1, 1, "unknown key 'jobz' in the top level; did you mean 'jobs'?"),
-        ("logs: {}\n", 1, 1, "unknown key 'logs' in the top level; allowed keys: store, catalog, jobs"),
+        ("stor: x.sqlite\n", 1, 1, "unknown key 'stor' in the config file; did you mean 'store'?"),
+        ("jobz: {}\n", 1, 1, "unknown key 'jobz' in the config file; did you mean 'jobs'?"),
+        ("logs: {}\n", 1, 1, "unknown key 'logs' in the config file; valid keys: store, catalog, jobs"),
         ("catalog:\n  licenses: { Enterprize: 5 }\n", 2, 15, "unknown license 'Enterprize'; did you mean 'Enterprise'?"),
         ("catalog:\n  licenses:\n    Enterprise: fifty\n", 3, 17, "must be a whole number"),
         ("catalog:\n  licenses:\n    Enterprise: -3\n", 3, 17, "must be a whole number"),
@@ -61,8 +61,8 @@ import Testing
         ("catalog:\n  data_centers: { USA: US East }\n", 2, 19, "'USA' must be two letters"),
         ("catalog:\n  extension_range: 2999-2000\n", 2, 20, "extension_range must be LOW-HIGH"),
         ("catalog:\n  extension_range: lots\n", 2, 20, "got 'lots'"),
-        ("catalog: [a, b]\n", 1, 10, "'catalog' must be a mapping"),
-        ("catalog:\n  licenses: { Enterprise: 5\n", 3, 1, "YAML syntax"),
+        ("catalog: [a, b]\n", 1, 10, "catalog must be a mapping of key: value lines"),
+        ("catalog:\n  licenses: { Enterprise: 5\n", 3, 1, "invalid YAML: did not find expected ',' or '}'; check indentation, colons and quotes on this line"),
     ])
     func diagnosticsSayWhereAndWhat(text: String, line: Int, column: Int, message: String) throws {
         let found = try diagnostics(text)

@@ -4,7 +4,7 @@ import RosterEngine
 import RosterTesting
 import Testing
 
-/// A wall clock the sleeper moves.
+/// A wall clock the scheduler's waits move.
 final class SteppedClock: RosterClock {
     private let time: Locked<Date>
 
@@ -15,9 +15,11 @@ final class SteppedClock: RosterClock {
     func advance(by seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
-/// For its first `steps` waits, moves the clock by the wait and returns at once; the wait after
-/// those parks until the task is cancelled. Every wait is recorded and announced on `calls`.
-final class SteppingSleeper: Sleeper {
+/// The scheduler's waits: for its first `steps` sleeps, moves the wall clock by the wait and
+/// returns at once; the sleep after those parks until the task is cancelled. Every wait is
+/// recorded and announced on `calls`.
+final class SteppingWaits: Clock {
+    typealias Instant = ManualClock.Instant
     let waits = Locked<[Double]>([])
     let calls: AsyncStream<Int>
     private let callsContinuation: AsyncStream<Int>.Continuation
@@ -30,7 +32,11 @@ final class SteppingSleeper: Sleeper {
         self.steps = steps
     }
 
-    func sleep(seconds: Double) async throws {
+    var now: Instant { Instant(offset: .zero) }
+    var minimumResolution: Duration { .zero }
+
+    func sleep(until deadline: Instant, tolerance: Duration?) async throws {
+        let seconds = Double(deadline.offset.components.seconds) + Double(deadline.offset.components.attoseconds) / 1e18
         let number = waits.withLock { $0.append(seconds); return $0.count }
         callsContinuation.yield(number)
         if number <= steps {
@@ -57,13 +63,14 @@ func awaitCount(_ stream: AsyncStream<Int>, reaching count: Int) async {
 @Test(.timeLimit(.minutes(1)))
 func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() async throws {
     let clock = SteppedClock(march10("01:59").addingTimeInterval(30))
-    let sleeper = SteppingSleeper(clock: clock, steps: 2)
+    let waits = SteppingWaits(clock: clock, steps: 2)
     let log = Locked<[String]>([])
     let (runStarts, runStartsContinuation) = AsyncStream<Int>.makeStream()
+    let logs = LogCapture()
     let service = SchedulerService(
         jobs: [try job("hr", "0 * * * *"), try job("nightly", "0 2 * * *")],
         lastRunTimes: ["hr": march10("00:00")],  // missed 01:00 while down
-        clock: clock, sleeper: sleeper, longestSleep: 2 * 86_400,
+        clock: clock, waits: waits, longestSleep: 2 * 86_400, logger: logs.logger(label: "rostersync.scheduler"),
         runJob: { name in
             let started = log.withLock { $0.append("start \(name)"); return $0.filter { $0.hasPrefix("start") }.count }
             runStartsContinuation.yield(started)
@@ -76,13 +83,13 @@ func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() 
         }
     )
     let running = Task { await service.run() }
-    await awaitCount(sleeper.calls, reaching: 3)
+    await awaitCount(waits.calls, reaching: 3)
     await awaitCount(runStarts, reaching: 2)
 
     running.cancel()
     await running.value
 
-    #expect(sleeper.waits.withLock { $0 } == [30, 3600, 3600])
+    #expect(waits.waits.withLock { $0 } == [30, 3600, 3600])
     let entries = log.withLock { $0 }
     #expect(entries.filter { $0.hasPrefix("skip") } == ["skip hr at 2026-03-10T02:00:00+00:00", "skip hr at 2026-03-10T03:00:00+00:00"])
     #expect(Set(entries.filter { $0.hasPrefix("start") }) == ["start hr", "start nightly"])
@@ -90,39 +97,48 @@ func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() 
         "hr committed its batch, cancelled: true", "nightly committed its batch, cancelled: true",
     ])
     #expect(entries.count == 6)
+    let logged = logs.entries
+    #expect(logged.filter { $0.message.hasPrefix("skipped a scheduled run") }.map { $0.metadata["scheduled_at"] }
+        == ["2026-03-10T02:00:00Z", "2026-03-10T03:00:00Z"])
+    #expect(logged.filter { $0.message.hasPrefix("skipped") }.allSatisfy { $0.level == .warning && $0.metadata["job"] == "hr" })
+    #expect(logged.filter { $0.message == "starting a scheduled run" }.map { $0.metadata["reason"] } == [
+        "a scheduled time was missed while the service was down", "its scheduled time came",
+    ])
+    #expect(logged.filter { $0.message == "scheduled run ended" }.count == 2)
+    #expect(logged.contains { $0.message == "next scheduled run" && $0.metadata["job"] == "nightly" && $0.metadata["at"] == "2026-03-10T02:00:00Z" })
 }
 
 @Test(.timeLimit(.minutes(1)))
 func shutdownWhileIdleStartsNothingAndReturns() async throws {
     let clock = SteppedClock(march10("00:00"))
-    let sleeper = SteppingSleeper(clock: clock, steps: 0)
+    let waits = SteppingWaits(clock: clock, steps: 0)
     let starts = Locked<[String]>([])
     let service = SchedulerService(
-        jobs: [try job("nightly", "0 2 * * *")], lastRunTimes: [:], clock: clock, sleeper: sleeper,
+        jobs: [try job("nightly", "0 2 * * *")], lastRunTimes: [:], clock: clock, waits: waits,
         runJob: { name in starts.withLock { $0.append(name) } }, recordSkip: { _, _ in }
     )
     let running = Task { await service.run() }
-    await awaitCount(sleeper.calls, reaching: 1)
+    await awaitCount(waits.calls, reaching: 1)
     running.cancel()
     await running.value
     // The 02:00 job is two hours away; the loop still looks at the clock every minute.
-    #expect(sleeper.waits.withLock { $0 } == [60])
+    #expect(waits.waits.withLock { $0 } == [60])
     #expect(starts.withLock { $0 }.isEmpty)
 }
 
 @Test(.timeLimit(.minutes(1)))
 func manualRunReportedToTheServiceMakesTheScheduledTimeSkip() async throws {
     let clock = SteppedClock(march10("00:59"))
-    let sleeper = SteppingSleeper(clock: clock, steps: 1)
+    let waits = SteppingWaits(clock: clock, steps: 1)
     let log = Locked<[String]>([])
     let service = SchedulerService(
-        jobs: [try job("hr", "0 * * * *")], lastRunTimes: [:], clock: clock, sleeper: sleeper,
+        jobs: [try job("hr", "0 * * * *")], lastRunTimes: [:], clock: clock, waits: waits,
         runJob: { name in log.withLock { $0.append("start \(name)") } },
         recordSkip: { name, _ in log.withLock { $0.append("skip \(name)") } }
     )
     await service.runStarted(job: "hr")
     let running = Task { await service.run() }
-    await awaitCount(sleeper.calls, reaching: 2)
+    await awaitCount(waits.calls, reaching: 2)
     running.cancel()
     await running.value
     #expect(log.withLock { $0 } == ["skip hr"])

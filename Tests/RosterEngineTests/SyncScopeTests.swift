@@ -16,7 +16,7 @@ import Testing
             if store.scopeIsOpen { requestsInScope?.add(1) }
             return graph(request)
         }
-        return SyncService(store: store, catalog: .standard, http: http, sleeper: RecordingSleeper(),
+        return SyncService(store: store, catalog: .standard, http: http, waits: ManualClock(),
                            environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
     }
 
@@ -49,7 +49,7 @@ import Testing
         let service = SyncService(store: store, catalog: .standard, http: ScriptedHTTPClient { request in
             requests.add(1)
             return graph(request)
-        }, sleeper: RecordingSleeper(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
+        }, waits: ManualClock(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
         let conflict = await #expect(throws: RunConflict.self) { try await service.sync(SyncServiceTests.job(), configFile: "rostersync.yaml") }
         #expect(conflict?.runningRun == running)
         #expect(requests.value == 0)

@@ -33,7 +33,7 @@ import Testing
             if let rewrite { response.body = Array(rewrite(String(decoding: response.body, as: UTF8.self)).utf8) }
             return response
         }
-        return SyncService(store: store, catalog: .standard, http: http, sleeper: RecordingSleeper(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
+        return SyncService(store: store, catalog: .standard, http: http, waits: ManualClock(), environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
     }
 
     @Test func firstSyncCreatesAndSecondChangesNothing() async throws {
@@ -140,7 +140,7 @@ import Testing
     @Test func missingSecretIsAConfigErrorWithoutTheValue() async throws {
         let store = InMemoryUserStore()
         let service = SyncService(store: store, catalog: .standard, http: ScriptedHTTPClient(vendor: MockVendors.graph(MockVendorOptions(users: 1, pageSize: 1))),
-                                  sleeper: RecordingSleeper(), environment: [:])
+                                  waits: ManualClock(), environment: [:])
         let error = await #expect(throws: ConfigError.self) { try await service.sync(Self.job(), configFile: "rostersync.yaml") }
         #expect(error?.description.contains("GRAPH_SECRET") == true)
         #expect(try await store.runs(limit: 1).isEmpty)

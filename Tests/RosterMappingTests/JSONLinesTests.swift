@@ -14,7 +14,7 @@ import Testing
         (#"{"a":01}"#, 7, "expected ',' or '}' after the member, found '1'"),
         (#"{"a":"\u12"}"#, 11, "four hex digits"),
         (#"{"a":"\ud800\u0041"}"#, 13, "must be followed by a low one"),
-        (#"{"a":1} x"#, 9, "text after the record"),
+        (#"{"a":1} x"#, 9, "text after the JSON value"),
         (#"{"a":1e400}"#, 6, "out of range"),
         (#"{"unread":[-1E-400,1e400]}"#, 20, "out of range"),
         (#"{"a":-}"#, 7, "a digit after '-'"),
@@ -23,44 +23,33 @@ import Testing
         (#"{"a":"open}"#, 6, "unterminated string"),
         ("{\"a\":\"tab\there\"}", 10, "control character 0x9"),
         (#"{"a":[1 2]}"#, 9, "expected ',' or ']' after the item, found '2'"),
-        ("", 1, "cut short"),
     ])
     func malformedRecordSaysWhereAndWhat(text: String, column: Int, message: String) throws {
-        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
-        var decoder = MappingDecoder(mapping: mapping)
-        let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: Array(text.utf8)) }
+        let error = try Self.firstError(Array(text.utf8))
         #expect(error.line == 1)
         #expect(error.column == column, "\(error)")
         #expect(error.message.contains(message), "\(error)")
     }
 
     @Test func invalidUTF8IsRejectedAtItsByte() throws {
-        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
-        var decoder = MappingDecoder(mapping: mapping)
         for bytes: [UInt8] in [[0xC3, 0x28], [0xED, 0xA0, 0x80], [0xC0, 0xAF], [0xF4, 0x90, 0x80, 0x80], [0xE2, 0x82]] {
-            let text = Array(#"{"skipped":""#.utf8) + bytes + Array(#""}"#.utf8)
-            let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: text) }
+            let error = try Self.firstError(Array(#"{"skipped":""#.utf8) + bytes + Array(#""}"#.utf8))
             #expect(error.column == 13, "\(error)")
             #expect(error.message.contains("UTF-8"), "\(error)")
         }
     }
 
-    @Test func errorsInMultiLineObjectsNameTheLine() throws {
-        let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
-        var decoder = MappingDecoder(mapping: mapping)
-        let error = try #require(throws: JSONRecordError.self) {
-            try decoder.map(jsonObject: Array("{\n  \"a\": 1,\n  \"b\" 2\n}".utf8))
-        }
-        #expect((error.line, error.column) == (3, 7))
-        #expect(error.description == "record:3:7: error: expected ':' after the key, found '2'")
+    @Test func deepNestingIsAnErrorNotACrash() throws {
+        let text = "{\"skip\":" + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"
+        let error = try Self.firstError(Array(text.utf8))
+        #expect(error.message.contains("nested deeper than"))
     }
 
-    @Test func deepNestingIsAnErrorNotACrash() throws {
+    /// The error of the one-line JSON-lines input `bytes`.
+    static func firstError(_ bytes: [UInt8]) throws -> JSONRecordError {
         let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
-        var decoder = MappingDecoder(mapping: mapping)
-        let text = "{\"skip\":" + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"
-        let error = try #require(throws: JSONRecordError.self) { try decoder.map(jsonObject: Array(text.utf8)) }
-        #expect(error.message.contains("nested deeper than"))
+        var source = TrickleSource(bytes: bytes, step: 1 << 16)
+        return try #require(throws: JSONRecordError.self) { try mapping.mapJSONLines(from: &source, file: "x.jsonl") { _, _ in } }
     }
 }
 
@@ -144,9 +133,9 @@ struct TrickleSource: ByteSource {
     }
 }
 
-/// Long streams, whose chunks are mapped in pieces on two threads: records must still arrive in
-/// line order, numbered as in the file, and an error in any piece must stop at the right line.
-@Suite struct TwoThreadJSONLinesTests {
+/// Long streams over many chunks: records arrive in line order, numbered as in the file, and an
+/// error stops at the right line with every record before it delivered.
+@Suite struct LongJSONLinesTests {
     /// `count` lines of about 70 bytes; every 7th is blank, so line and record numbers differ.
     static func lines(_ count: Int) -> [String] {
         (1...count).map { $0 % 7 == 0 ? "" : #"{"id":"\#($0)","text":"User \#($0)","mail":"U\#($0)@X.com","list":["\#($0 % 10)"]}"# }
@@ -156,7 +145,7 @@ struct TrickleSource: ByteSource {
     func recordsArriveInLineOrderAsTheJSONValuePathMapsThem(chunkSize: Int) throws {
         let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
         let lines = Self.lines(6_000)
-        // A byte order mark before line 1 is skipped whichever thread maps the first piece.
+        // A byte order mark before line 1 is skipped.
         var source = MemoryByteSource("\u{FEFF}" + lines.joined(separator: "\n"))
         var seen: [(Int, MappedRecord)] = []
         let count = try mapping.mapJSONLines(from: &source, file: "users.jsonl", chunkSize: chunkSize) { seen.append(($0, $1)) }
@@ -166,10 +155,8 @@ struct TrickleSource: ByteSource {
         #expect(seen.map(\.1) == expected.map { mapping.map(JSONByteParser.parse(Array(lines[$0].utf8))!) })
     }
 
-    /// Line 1,000 falls in the first piece (the caller's), line 5,000 in the last but one (the helper's
-    /// unless the caller gets there first).
     @Test(arguments: [1_000, 5_000])
-    func aMalformedLineInEitherHalfStopsThereWithEveryRecordBefore(badLine: Int) throws {
+    func aMalformedLineStopsThereWithEveryRecordBefore(badLine: Int) throws {
         let mapping = try MappingFile.parse(yaml: probeMapping, path: "probe.yaml")
         var lines = Self.lines(6_000)
         lines[badLine - 1] = #"{"id":"bad",}"#
@@ -186,8 +173,7 @@ struct TrickleSource: ByteSource {
         #expect(mapped == (1..<badLine).count { $0 % 7 != 0 })
     }
 
-    /// The next chunk is read while the current one is mapped; a read that fails must still
-    /// leave every record read before it delivered, then end the stream with its error.
+    /// A read that fails leaves every record read before it delivered, then ends the stream with its error.
     @Test func aFailedReadComesAfterEveryRecordReadBeforeIt() throws {
         struct ReadFailed: Error {}
         struct FailingSource: ByteSource {

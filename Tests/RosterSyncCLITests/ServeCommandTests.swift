@@ -6,19 +6,24 @@ import Testing
 /// `rostersync serve` through the real binary: a time missed while it was down runs once at
 /// start, and SIGTERM stops it cleanly.
 @Suite struct ServeCommandTests {
+    /// `rostersync.yaml` with the hourly job `crm` reading `export.csv`, and that export with three users.
+    static func writeHourlyJob(_ workspace: Workspace) throws {
+        _ = try workspace.write("rostersync.yaml", """
+            jobs:
+              - name: crm
+                connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
+                settings: {url: "file:export.csv"}
+                mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
+                schedule: "0 * * * *"
+                timezone: UTC
+            """)
+        _ = try workspace.write("export.csv", SyncCommandTests.header + SyncCommandTests.rows.joined())
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func catchesUpAMissedTimeThenStopsOnSIGTERM() async throws {
         try await Workspace.with { workspace async throws in
-            _ = try workspace.write("rostersync.yaml", """
-                jobs:
-                  - name: crm
-                    connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
-                    settings: {url: "file:export.csv"}
-                    mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
-                    schedule: "0 * * * *"
-                    timezone: UTC
-                """)
-            _ = try workspace.write("export.csv", SyncCommandTests.header + SyncCommandTests.rows.joined())
+            try Self.writeHourlyJob(workspace)
             // The job last ran three hours ago, so the service was down for at least two hourly times.
             let store = try SQLiteUserStore(path: workspace.database)
             var earlier = RunRecord(kind: "sync", source: "crm", trigger: .schedule, startedAt: Date().addingTimeInterval(-3 * 3600))

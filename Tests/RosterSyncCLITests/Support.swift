@@ -88,10 +88,13 @@ final class Workspace: Sendable {
     func read(_ name: String) throws -> String { try String(contentsOfFile: path(name), encoding: .utf8) }
 
     /// Starts `rostersync ARGS --db roster.sqlite` in the workspace; stdout and stderr go to files.
-    /// `onExit` is installed before the process starts, so it cannot miss a quick exit.
-    func start(_ arguments: [String], database: Bool = true, onExit: (@Sendable () -> Void)? = nil) throws -> (Process, URL, URL) {
+    /// `environment` is added to the test's own. `onExit` is installed before the process starts,
+    /// so it cannot miss a quick exit.
+    func start(_ arguments: [String], database: Bool = true, environment: [String: String] = [:],
+               onExit: (@Sendable () -> Void)? = nil) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = binary
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         process.arguments = arguments + (database ? ["--db", self.database] : [])
         process.currentDirectoryURL = directory
         let id = UUID().uuidString
@@ -107,12 +110,12 @@ final class Workspace: Sendable {
     }
 
     /// Runs `rostersync ARGS --db roster.sqlite` to the end.
-    func run(_ arguments: [String], database: Bool = true) async throws -> CommandResult {
+    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:]) async throws -> CommandResult {
         let (process, out, err) = try await withCheckedThrowingContinuation { continuation in
             // Exactly one side resumes: whichever of "started" and "exited" comes second under the lock.
             let state = Locked<(handles: (Process, URL, URL)?, exited: Bool)>((nil, false))
             do {
-                let handles = try start(arguments, database: database) {
+                let handles = try start(arguments, database: database, environment: environment) {
                     let handles = state.withLock { state in
                         state.exited = true
                         return state.handles

@@ -49,6 +49,11 @@ public struct JobScheduler: Sendable {
     /// The jobs with a run in progress, by name.
     public var runningJobs: Set<String> { Set(entries.filter(\.running).map(\.job.name)) }
 
+    /// Each job's next planned time, by name; a job without one is absent.
+    public var nextFireTimes: [String: Date] {
+        Dictionary(entries.compactMap { entry in entry.nextFire.map { (entry.job.name, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
+
     /// Plans each job's next time after `now`. A job whose last run (`lastRunTimes[name]`, the
     /// start of its last run) was followed by a fire time at or before `now` missed at least one
     /// time while the service was down and starts once now; a job that never ran waits for its first time.

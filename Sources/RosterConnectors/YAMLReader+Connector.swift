@@ -1,39 +1,33 @@
 import RosterCore
+import RosterYAML
 import Yams
 
-/// Reads Yams nodes with their marks and collects diagnostics instead of stopping at the first.
-struct YAMLReader {
-    let path: String
-    private(set) var diagnostics: [ConnectorDiagnostic] = []
-
-    init(path: String) { self.path = path }
-
+/// Connector-file readings on top of the shared reader: values looked up by key path, so messages
+/// name them as `'streams[0].paginator.limit'`.
+extension YAMLReader {
     func location(of node: Node) -> FileLocation {
-        FileLocation(path: path, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+        FileLocation(path: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
-    mutating func report(_ message: String, at node: Node, keyPath: String) {
-        diagnostics.append(ConnectorDiagnostic(location: location(of: node), keyPath: keyPath, message: message))
+    /// Records `message` at `location`.
+    mutating func error(_ location: FileLocation, _ message: String) {
+        error(line: location.line, column: location.column, message)
     }
 
-    mutating func report(_ message: String, at location: FileLocation, keyPath: String) {
-        diagnostics.append(ConnectorDiagnostic(location: location, keyPath: keyPath, message: message))
-    }
+    /// How messages name the value at `keyPath`.
+    func what(_ keyPath: String) -> String { keyPath.isEmpty ? "the connector file" : "'\(keyPath)'" }
 
     /// `node` as a mapping, or a diagnostic.
     mutating func mapping(_ node: Node, keyPath: String) -> Node.Mapping? {
         if case .mapping(let mapping) = node { return mapping }
-        report("'\(keyPath)' must be a mapping of keys to values", at: node, keyPath: keyPath)
+        error(node, "\(what(keyPath)) must be a mapping of key: value lines")
         return nil
     }
 
     /// Reports every key of `mapping` not in `allowed`, with a suggestion.
     mutating func checkKeys(_ mapping: Node.Mapping, allowed: [String], keyPath: String) {
-        for (key, _) in mapping {
-            let name = key.string ?? ""
-            guard !allowed.contains(name) else { continue }
-            let where_ = keyPath.isEmpty ? "" : " in '\(keyPath)'"
-            report("unknown key '\(name)'\(where_)" + Suggestion.hint(for: name, among: allowed), at: key, keyPath: join(keyPath, name))
+        for (key, _) in mapping where !allowed.contains(key.string ?? "") {
+            error(key, Self.unknownKeyMessage(key.string ?? "", allowed: allowed, in: what(keyPath)))
         }
     }
 
@@ -42,7 +36,7 @@ struct YAMLReader {
     /// The value under `key`, reporting it when required and absent.
     mutating func value(_ mapping: Node.Mapping, _ key: String, keyPath: String, required: Bool, owner: Node) -> Node? {
         if let found = mapping[key] { return found }
-        if required { report("missing required key '\(join(keyPath, key))'", at: owner, keyPath: join(keyPath, key)) }
+        if required { error(owner, "missing required key '\(join(keyPath, key))'; add '\(key): …' to \(what(keyPath))") }
         return nil
     }
 
@@ -50,7 +44,7 @@ struct YAMLReader {
     mutating func string(_ mapping: Node.Mapping, _ key: String, keyPath: String, required: Bool = false, owner: Node) -> String? {
         guard let node = value(mapping, key, keyPath: keyPath, required: required, owner: owner) else { return nil }
         guard case .scalar(let scalar) = node else {
-            report("'\(join(keyPath, key))' must be a single value, not a list or mapping", at: node, keyPath: join(keyPath, key))
+            error(node, "'\(join(keyPath, key))' must be a single value, not a list or mapping")
             return nil
         }
         return scalar.string
@@ -61,15 +55,15 @@ struct YAMLReader {
         guard let text = string(mapping, key, keyPath: keyPath, required: required, owner: owner), let node = mapping[key] else {
             return nil
         }
-        return template(text, at: node, keyPath: join(keyPath, key))
+        return template(text, at: node)
     }
 
     /// Parses a template from scalar text written at `node`.
-    mutating func template(_ text: String, at node: Node, keyPath: String) -> TemplateString? {
+    mutating func template(_ text: String, at node: Node) -> TemplateString? {
         do {
             return try TemplateString.parse(text, location: location(of: node))
         } catch {
-            report(error.message, at: node, keyPath: keyPath)
+            self.error(node, error.message)
             return nil
         }
     }
@@ -78,7 +72,7 @@ struct YAMLReader {
     mutating func int(_ mapping: Node.Mapping, _ key: String, keyPath: String, range: ClosedRange<Int>) -> Int? {
         guard let node = mapping[key] else { return nil }
         guard let number = node.int, range.contains(number) else {
-            report("'\(join(keyPath, key))' must be a whole number from \(range.lowerBound) to \(range.upperBound)", at: node, keyPath: join(keyPath, key))
+            error(node, "'\(join(keyPath, key))' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
         return number
@@ -88,7 +82,7 @@ struct YAMLReader {
     mutating func seconds(_ mapping: Node.Mapping, _ key: String, keyPath: String) -> Double? {
         guard let node = mapping[key] else { return nil }
         guard let number = node.float ?? node.int.map(Double.init), number >= 0 else {
-            report("'\(join(keyPath, key))' must be a number of seconds, 0 or more", at: node, keyPath: join(keyPath, key))
+            error(node, "'\(join(keyPath, key))' must be a number of seconds, 0 or more")
             return nil
         }
         return number
@@ -98,7 +92,7 @@ struct YAMLReader {
     mutating func bool(_ mapping: Node.Mapping, _ key: String, keyPath: String) -> Bool? {
         guard let node = mapping[key] else { return nil }
         guard let flag = node.bool else {
-            report("'\(join(keyPath, key))' must be true or false", at: node, keyPath: join(keyPath, key))
+            error(node, "'\(join(keyPath, key))' must be true or false")
             return nil
         }
         return flag
