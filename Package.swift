@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
@@ -79,11 +81,25 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // HTTP API and web console over the engine; the only library that depends on Hummingbird.
+        .target(
+            name: "RosterServer",
+            dependencies: [
+                "RosterCore", "RosterMapping", "RosterEngine",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Assets")],
+            swiftSettings: settings
+        ),
         // Wiring only.
         .executableTarget(
             name: "rostersync",
             dependencies: [
-                "RosterEngine", "RosterStoreSQLite", "CurlHTTP",
+                "RosterEngine", "RosterStoreSQLite", "CurlHTTP", "RosterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -105,6 +121,13 @@ let package = Package(
             swiftSettings: settings
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "RosterTesting"], swiftSettings: settings),
+        .testTarget(
+            name: "RosterServerTests",
+            dependencies: [
+                "RosterServer", "RosterTesting", .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(name: "RosterSyncCLITests", dependencies: ["rostersync", "RosterTesting"], swiftSettings: settings),
     ]
 )

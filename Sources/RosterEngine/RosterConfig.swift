@@ -19,6 +19,8 @@ public struct RosterConfig: Sendable, Equatable {
     public var catalog = Catalog.standard
     /// Sync jobs, in file order; names are unique.
     public var jobs: [JobConfig] = []
+    /// API tokens and HTTP settings of `serve --http`.
+    public var http = HTTPConfig()
 
     public init(store: String? = nil, catalog: Catalog = .standard, jobs: [JobConfig] = []) {
         self.store = store
@@ -56,10 +58,12 @@ public struct RosterConfig: Sendable, Equatable {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs", "api_tokens", "http"]) {
                 switch key {
                 case "store": config.store = reader.scalar(value, "'store'")
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
+                case "api_tokens": HTTPConfig.parseTokens(value, into: &config.http, &reader)
+                case "http": HTTPConfig.parseSettings(value, into: &config.http, &reader)
                 default: config.catalog = parseCatalog(value, &reader)
                 }
             }

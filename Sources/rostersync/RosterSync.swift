@@ -10,7 +10,7 @@ struct RosterSync: AsyncParsableCommand {
         discussion: "Exit codes: 0 all good, 1 some rows failed, 2 usage or config error, 3 file rejected, 4 source unreachable or pull failed.",
         subcommands: [
             TemplateCommand.self, ImportCommand.self, SyncCommand.self, MapCommand.self, UsersCommand.self, RunsCommand.self,
-            ReportCommand.self, ConnectorsCommand.self, ScheduleCommand.self, ServeCommand.self,
+            ReportCommand.self, ConnectorsCommand.self, ScheduleCommand.self, ServeCommand.self, TokenCommand.self,
         ]
     )
 
@@ -18,7 +18,7 @@ struct RosterSync: AsyncParsableCommand {
     static func main() async {
         let command: any ParsableCommand
         do {
-            command = try parseAsRoot()
+            command = try parseAsRoot(ServeCommand.expandingBareHTTPOption(Array(CommandLine.arguments.dropFirst())))
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))

@@ -17,6 +17,9 @@ struct ServeCommand: AsyncParsableCommand {
             Logs go to stderr at --log-level (default info), as text or, with --log-format json, one JSON object a line.
             """)
 
+    @Option(help: "Also serve the HTTP API and web console on HOST:PORT (127.0.0.1:8080 when given without a value).")
+    var http: String?
+
     @OptionGroup var global: GlobalOptions
 
     @Option(help: "Log lines as text, or json: one object a line with time, level, label, message and metadata.")
@@ -24,6 +27,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let services = try global.makeServices()
+        if let http { return try await serveHTTP(at: http, services: services) }
         let jobs = services.config.jobs.filter { $0.schedule != nil }
         guard !jobs.isEmpty else {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")

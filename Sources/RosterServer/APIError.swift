@@ -1,0 +1,55 @@
+import Foundation
+public import Hummingbird
+
+/// An error answer for people: the status and one sentence saying what is wrong and what to do,
+/// sent as `{"error": "..."}`.
+public struct APIError: HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var message: String
+
+    public init(_ status: HTTPResponse.Status, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        JSONBody.response(["error": message], status: status)
+    }
+}
+
+/// Turns every error that reaches the top of the router into a JSON error: Hummingbird's own
+/// (unknown route → 404) and anything unexpected (500, without internals).
+struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let error as APIError {
+            return try error.response(from: request, context: context)
+        } catch let error as HTTPError {
+            let message = switch error.status {
+            case .notFound: "no such page or API route: \(request.method.rawValue) \(request.uri.path); see docs/openapi.yaml for the routes"
+            default: error.body ?? error.status.reasonPhrase
+            }
+            return JSONBody.response(["error": message], status: error.status)
+        } catch {
+            context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
+            return JSONBody.response(["error": "the server could not finish this request; see the server log"], status: .internalServerError)
+        }
+    }
+}
+
+/// JSON response bodies.
+enum JSONBody {
+    private static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    /// `value` as a JSON response with `status`.
+    static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"the answer could not be encoded"}"#.utf8)
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

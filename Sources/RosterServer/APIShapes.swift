@@ -1,0 +1,101 @@
+import Foundation
+import RosterCore
+import RosterEngine
+
+/// A run as the API shows it.
+struct RunBody: Encodable {
+    var id: Int64
+    var kind: String
+    var source: String
+    var trigger: String
+    var status: String
+    var startedAt: Date
+    var finishedAt: Date?
+    var rows, created, updated, unchanged, failed, deactivated, pulled: Int
+    var message: String?
+    var dryRun: Bool
+
+    init(_ run: RunRecord, dryRun: Bool = false) {
+        id = run.id
+        kind = run.kind
+        source = run.source
+        trigger = run.trigger.rawValue
+        status = run.status.rawValue
+        startedAt = run.startedAt
+        finishedAt = run.finishedAt
+        rows = run.rows
+        created = run.created
+        updated = run.updated
+        unchanged = run.unchanged
+        failed = run.failed
+        deactivated = run.deactivated
+        pulled = run.pulled
+        message = run.message
+        self.dryRun = dryRun
+    }
+}
+
+/// A user as the API shows it.
+struct UserBody: Encodable {
+    var id: Int64
+    var firstName, lastName, license, `extension`, email, role, dataCenter: String
+    var active: Bool
+    var attributes: [String: String]
+
+    init(_ user: StoredUser) {
+        let row = user.record.row
+        id = user.id
+        firstName = row.firstName
+        lastName = row.lastName
+        license = row.license
+        self.extension = row.extension
+        email = row.email
+        role = row.role
+        dataCenter = row.dataCenter
+        active = user.record.active
+        attributes = user.record.attributes
+    }
+}
+
+/// A failed row: its spreadsheet row number, cells by column and every reason.
+struct FailureBody: Encodable {
+    var row: Int
+    var cells: [String: String]
+    var errors: [String]
+    var externalID: String?
+
+    init(_ failure: ReportRow, columns: [String]) {
+        row = failure.row
+        cells = Dictionary(zip(columns, failure.cells), uniquingKeysWith: { first, _ in first })
+        errors = failure.errors
+        externalID = failure.externalID
+    }
+}
+
+/// One change of a dry-run sync plan.
+struct PlannedChangeBody: Encodable {
+    struct Change: Encodable {
+        var column, old, new: String
+    }
+
+    var action: String
+    var email: String
+    var changes: [Change]
+
+    init(_ change: PlannedChange) {
+        action = change.action.rawValue
+        email = change.email
+        changes = change.changes.map { Change(column: $0.column, old: $0.old, new: $0.new) }
+    }
+}
+
+/// A job with its schedule, next time and last run.
+struct JobBody: Encodable {
+    var name: String
+    var schedule: String?
+    var timezone: String
+    /// The next scheduled time in the job's zone, ISO 8601 with offset.
+    var nextRun: String?
+    var lastRun: RunBody?
+    var running: Bool
+}

@@ -1,0 +1,157 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+@testable import RosterServer
+import Testing
+
+@Suite("HTTP API: jobs, runs, users, template")
+struct JobAndRunRouteTests {
+    /// Polls the run until it is no longer running.
+    static func waitForRun(_ id: Int, _ client: any TestClientProtocol) async throws -> [String: Any] {
+        for _ in 0..<200 {
+            let run = try await client.execute(uri: "/api/runs/\(id)", method: .get, headers: bearer(TestTokens.reader)) { $0.json }
+            if run["status"] as? String != "running" { return run }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("run \(id) did not finish")
+        return [:]
+    }
+
+    @Test("GET /api/jobs lists each job with its schedule, next time in its zone and last run")
+    func jobs() async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: "/api/jobs", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.status == .ok)
+                let job = (response.json["jobs"] as? [[String: Any]])?.first ?? [:]
+                #expect(job["name"] as? String == "crm-nightly")
+                #expect(job["schedule"] as? String == "0 2 * * *")
+                #expect((job["nextRun"] as? String)?.contains("T02:00:00-0") == true)
+                #expect(job["running"] as? Bool == false)
+                #expect(job["lastRun"] == nil)
+            }
+        }
+    }
+
+    @Test("POST /api/jobs/{name}/runs answers 202 with the run id at once; the run finishes in the background")
+    func startRun() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            let id = try await client.execute(uri: "/api/jobs/crm-nightly/runs", method: .post, headers: bearer(TestTokens.writer)) { response in
+                #expect(response.status == .accepted)
+                #expect(response.headers[.location]?.hasPrefix("/api/runs/") == true)
+                return response.json["id"] as? Int ?? 0
+            }
+            let run = try await Self.waitForRun(id, client)
+            #expect(run["status"] as? String == "succeeded")
+            #expect(run["kind"] as? String == "sync")
+            #expect(run["created"] as? Int ?? 0 > 0)
+            try await client.execute(uri: "/api/runs?job=crm-nightly", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect((response.json["runs"] as? [[String: Any]])?.first?["id"] as? Int == id)
+            }
+        }
+    }
+
+    @Test("a second run of a running job answers 409")
+    func conflict() async throws {
+        let server = try TestServer(sourceDelay: .milliseconds(800))
+        try await server.test { client in
+            let id = try await client.execute(uri: "/api/jobs/crm-nightly/runs", method: .post, headers: bearer(TestTokens.writer)) { $0.json["id"] as? Int ?? 0 }
+            try await client.execute(uri: "/api/jobs/crm-nightly/runs", method: .post, headers: bearer(TestTokens.writer)) { response in
+                #expect(response.status == .conflict)
+                #expect(response.error.contains("already running (run \(id))"))
+            }
+            _ = try await Self.waitForRun(id, client)
+        }
+    }
+
+    @Test("dry_run=true answers 200 with the plan and writes nothing")
+    func dryRunJob() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            try await client.execute(uri: "/api/jobs/crm-nightly/runs?dry_run=true", method: .post, headers: bearer(TestTokens.writer)) { response in
+                #expect(response.status == .ok)
+                let plan = response.json["plan"] as? [[String: Any]] ?? []
+                #expect(plan.first?["action"] as? String == "create")
+            }
+        }
+        let store = server.store
+        #expect(try await store.users().isEmpty)
+    }
+
+    @Test("an unknown job answers 404 naming the jobs")
+    func unknownJob() async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: "/api/jobs/nightly/runs", method: .post, headers: bearer(TestTokens.writer)) { response in
+                #expect(response.status == .notFound)
+                #expect(response.error.contains("crm-nightly"))
+            }
+        }
+    }
+
+    @Test("a run id that is not a number, or a path trick, answers 400; an unknown run 404", arguments: [
+        ("/api/runs/abc", 400), ("/api/runs/..%2F..%2Fetc%2Fpasswd", 400), ("/api/runs/-1", 400), ("/api/runs/999", 404),
+        ("/api/runs/999/failures", 404), ("/api/runs/999/failures.csv", 404), ("/api/runs/1%00/failures", 400),
+    ])
+    func badRunIDs(uri: String, status: Int) async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: uri, method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.status.code == status, "\(uri): \(response.text)")
+                #expect(!response.error.isEmpty)
+            }
+        }
+    }
+
+    @Test("bad list parameters answer 400 saying what to write", arguments: [
+        "/api/runs?status=done", "/api/runs?limit=0", "/api/users?limit=abc", "/api/users?active=maybe", "/api/runs?offset=-3",
+    ])
+    func badParameters(uri: String) async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: uri, method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.status == .badRequest)
+                #expect(response.error.contains("must be"))
+            }
+        }
+    }
+
+    @Test("GET /api/users pages by cursor and searches by email or name")
+    func usersPaging() async throws {
+        let server = try TestServer()
+        try await server.test { client in
+            try await client.execute(uri: "/api/imports", method: .post, headers: bearer(TestTokens.writer, csvType), body: try example("examples/users.csv")) { #expect($0.status == .created) }
+            let cursor = try await client.execute(uri: "/api/users?limit=2", method: .get, headers: bearer(TestTokens.reader)) { response in
+                let users = response.json["users"] as? [[String: Any]] ?? []
+                #expect(users.map { $0["email"] as? String } == ["barb@company.com", "bob@company.com"])
+                return response.json["nextCursor"] as? String ?? ""
+            }
+            try await client.execute(uri: "/api/users?limit=2&cursor=\(cursor)", method: .get, headers: bearer(TestTokens.reader)) { response in
+                let users = response.json["users"] as? [[String: Any]] ?? []
+                #expect(users.map { $0["email"] as? String } == ["drew@company.com"])
+                #expect(response.json["nextCursor"] == nil)
+            }
+            try await client.execute(uri: "/api/users?search=kingston", method: .get, headers: bearer(TestTokens.reader)) { response in
+                let users = response.json["users"] as? [[String: Any]] ?? []
+                #expect(users.map { $0["email"] as? String } == ["barb@company.com"])
+            }
+        }
+    }
+
+    @Test("GET /api/template.csv is the import template with its sample rows")
+    func template() async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: "/api/template.csv", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.status == .ok)
+                #expect(response.text.hasPrefix("First Name,Last Name,License,Extension,Email Address,Role,Data Center"))
+            }
+        }
+    }
+
+    @Test("an unknown route answers 404 with a JSON error")
+    func unknownRoute() async throws {
+        try await TestServer().test { client in
+            try await client.execute(uri: "/api/nothing", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.status == .notFound)
+                #expect(response.error.contains("docs/openapi.yaml"))
+            }
+        }
+    }
+}
