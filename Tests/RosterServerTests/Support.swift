@@ -24,10 +24,10 @@ struct TestServer {
     private let router: Router<ServerContext>
 
     /// - Parameters:
-    ///   - sourceDelay: how long the job's source takes to answer.
+    ///   - sourceGate: when given, the job's source answers only once the gate is opened.
     ///   - uploadLimit: bytes an upload may have.
     ///   - uploadDirectory: where uploads wait; the system's temporary folder by default.
-    init(sourceDelay: Duration = .zero, uploadLimit: Int = 50 * 1024 * 1024, uploadDirectory: String = FileManager.default.temporaryDirectory.path) throws {
+    init(sourceGate: Gate? = nil, uploadLimit: Int = 50 * 1024 * 1024, uploadDirectory: String = FileManager.default.temporaryDirectory.path) throws {
         var job = JobConfig(name: "crm-nightly", connector: repositoryRoot + "/connectors/csv-url.yaml", mapping: repositoryRoot + "/mappings/custom-columns-csv.yaml")
         job.settings = ["url": "https://crm.test/export.csv"]
         job.schedule = "0 2 * * *"
@@ -41,7 +41,7 @@ struct TestServer {
         let tokens = try APITokens(config.http.tokens, environment: ["ROSTERSYNC_TEST_TOKEN": TestTokens.writer], configFile: "rostersync.yaml")
         let export = try String(contentsOfFile: repositoryRoot + "/examples/crm-nightly.csv", encoding: .utf8)
         let http = ScriptedHTTPClient { _ in
-            try await Task.sleep(for: sourceDelay)
+            await sourceGate?.wait()
             return RosterConnectors.HTTPResponse(status: 200, headers: [("Content-Type", "text/csv")], body: Array(export.utf8))
         }
         let store = store
@@ -88,3 +88,20 @@ func example(_ path: String) throws -> ByteBuffer {
 func csv(_ text: String) -> ByteBuffer { ByteBuffer(string: text) }
 
 let csvType: HTTPFields = [.contentType: "text/csv"]
+
+/// Holds callers of ``wait()`` until ``open()``.
+actor Gate {
+    private var isOpen = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func wait() async {
+        if isOpen { return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func open() {
+        isOpen = true
+        for waiter in waiters { waiter.resume() }
+        waiters = []
+    }
+}
