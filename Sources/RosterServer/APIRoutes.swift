@@ -11,6 +11,7 @@ struct APIRoutes {
 
     func register(on routes: inout RouteTable) {
         routes.add(.get, "/healthz") { _, _ in JSONBody.response(["status": "ok"]) }
+        routes.add(.get, "/metrics") { _, _ in environment.jobs.metrics.exposition() }
         routes.add(.get, "/api/template.csv") { _, _ in
             CSVDownload.response(CSVWriter.document(header: Template.headers, rows: Template.sampleRows.map(\.cells)), fileName: "user-import-template.csv")
         }
@@ -43,6 +44,7 @@ struct APIRoutes {
             } else {
                 try await service.importFile(at: upload.path, options: options)
             }
+            if !dryRun { environment.jobs.metrics.recordRun(result.run) }
             return JSONBody.response(RunBody(result.run, dryRun: dryRun), status: dryRun ? .ok : .created)
         } catch let rejection as FileRejection {
             throw APIError(.unprocessableContent, "\(rejection) Nothing was imported; fix the file and upload it again.")

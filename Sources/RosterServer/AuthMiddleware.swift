@@ -36,7 +36,8 @@ actor SessionStore {
 /// (`Authorization: Bearer …`) or the console's session cookie. API routes answer 401 without
 /// either; console pages send the browser to the sign-in page. A request that changes something
 /// on the strength of the session cookie must carry the session's CSRF token (header
-/// `X-CSRF-Token` for the API; forms are checked by their handlers), else 403.
+/// `X-CSRF-Token` for the API; forms are checked by their handlers), else 403. `/metrics` is
+/// answered like an API route.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ServerContext
 
@@ -47,7 +48,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: ServerContext, next: (Request, ServerContext) async throws -> Response) async throws -> Response {
         if Self.openPaths.contains(request.uri.path) { return try await next(request, context) }
-        let isAPI = request.uri.path.hasPrefix("/api/")
+        let isAPI = request.uri.path.hasPrefix("/api/") || request.uri.path == "/metrics"
         var context = context
         if let authorization = request.headers[.authorization] {
             guard authorization.lowercased().hasPrefix("bearer "),

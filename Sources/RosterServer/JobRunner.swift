@@ -15,11 +15,14 @@ public actor JobRunner {
     private let makeSync: MakeSync
     private let scheduler: SchedulerService?
     private var running: [Int64: Task<Void, Never>] = [:]
+    /// Where finished runs are counted.
+    public nonisolated let metrics: ServerMetrics
 
-    public init(store: any UserStore, configFile: String, scheduler: SchedulerService?, makeSync: @escaping MakeSync) {
+    public init(store: any UserStore, configFile: String, scheduler: SchedulerService?, metrics: ServerMetrics = ServerMetrics(), makeSync: @escaping MakeSync) {
         self.store = store
         self.configFile = configFile
         self.scheduler = scheduler
+        self.metrics = metrics
         self.makeSync = makeSync
     }
 
@@ -47,7 +50,10 @@ public actor JobRunner {
             throw APIError(.internalServerError, "the run of job '\(job.name)' ended before it was recorded")
         }
         running[id] = task
-        Task { await task.value; self.finished(id) }
+        Task {
+            await task.value
+            await self.finished(id)
+        }
         return id
     }
 
@@ -68,8 +74,9 @@ public actor JobRunner {
         for task in tasks { await task.value }
     }
 
-    private func finished(_ id: Int64) {
+    private func finished(_ id: Int64) async {
         running[id] = nil
+        if let run = try? await store.run(id: id) { metrics.recordRun(run) }
     }
 }
 

@@ -10,6 +10,7 @@ public enum RosterHTTPServer {
     static func router(_ environment: ServerEnvironment) -> (Router<ServerContext>, [RouteTable.Route]) {
         let router = Router(context: ServerContext.self)
         let sessions = SessionStore()
+        router.add(middleware: RequestMetricsMiddleware(metrics: environment.jobs.metrics))
         router.add(middleware: ErrorMiddleware())
         router.add(middleware: AuthMiddleware(tokens: environment.tokens, sessions: sessions))
         var table = RouteTable(router: router)

@@ -50,12 +50,14 @@ extension ServeCommand {
         }
         let configFile = global.configPath
         let log = Logger(label: "rostersync.scheduler")
+        let metrics = ServerMetrics()
         let scheduler = SchedulerService(
             jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
             runJob: { name in
                 guard let job = config.jobs.first(where: { $0.name == name }) else { return }
                 do {
                     let run = try await makeSync(store).sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
+                    metrics.recordRun(run)
                     log.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated",
                              metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
                 } catch {
@@ -69,7 +71,7 @@ extension ServeCommand {
                     log.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }
             })
-        let runner = JobRunner(store: store, configFile: configFile, scheduler: scheduler, makeSync: makeSync)
+        let runner = JobRunner(store: store, configFile: configFile, scheduler: scheduler, metrics: metrics, makeSync: makeSync)
         let environment = ServerEnvironment(config: config, configFile: configFile, store: store, tokens: tokens, jobs: runner)
         let logger = Logger(label: "rostersync.http")
         if tokens.isEmpty {

@@ -22,7 +22,7 @@ struct AuthTests {
         let server = try TestServer()
         let routes = server.routes
         try await server.test { client in
-            for route in routes where route.path.hasPrefix("/api/") {
+            for route in routes where route.path.hasPrefix("/api/") || route.path == "/metrics" {
                 let uri = route.path.replacingOccurrences(of: "{name}", with: "crm-nightly").replacingOccurrences(of: "{id}", with: "1")
                 let headers: HTTPFields = authorization.map { [.authorization: $0] } ?? [:]
                 try await client.execute(uri: uri, method: HTTPRequest.Method(route.method)!, headers: headers) { response in

@@ -22,9 +22,9 @@ struct OpenAPITests {
         return routes
     }
 
-    @Test("every documented route is registered and every registered API route is documented")
+    @Test("every documented route is registered and every registered API route (and /healthz, /metrics) is documented")
     func sameRoutes() throws {
-        let registered = Set(try TestServer().routes.filter { $0.path.hasPrefix("/api/") || $0.path == "/healthz" })
+        let registered = Set(try TestServer().routes.filter { $0.path.hasPrefix("/api/") || ["/healthz", "/metrics"].contains($0.path) })
         #expect(registered == Set(try Self.documented().keys))
     }
 
