@@ -76,6 +76,8 @@ struct APIRoutes {
     private func users(_ query: Query) async throws -> Response {
         let limit = try query.limit()
         let active = try query.bool("active")
+        let license = query["license"]?.lowercased()
+        let role = query["role"]?.lowercased()
         let search = query["search"]?.lowercased()
         let cursor = query["cursor"]?.lowercased()
         var page: [StoredUser] = []
@@ -83,6 +85,8 @@ struct APIRoutes {
         for user in try await environment.store.users() {
             if let cursor, user.record.emailKey <= cursor { continue }
             if let active, user.record.active != active { continue }
+            if let license, user.record.row.license.lowercased() != license { continue }
+            if let role, user.record.row.role.lowercased() != role { continue }
             if let search, !Self.matches(user, search) { continue }
             if page.count == limit {
                 more = true

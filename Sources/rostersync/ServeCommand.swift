@@ -9,7 +9,7 @@ import RosterEngine
 /// `rostersync serve`: runs every job that has a schedule, at its times, until SIGTERM or Ctrl-C.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Run scheduled syncs (the scheduler; the web console and API come later).",
+        commandName: "serve", abstract: "Run scheduled syncs; with --http also the JSON API and web console.",
         discussion: """
             A job runs at the times of its `schedule` in its `timezone`. A time missed while the service was down runs once \
             at start; a time that comes while the job's previous run is still going is skipped and recorded. SIGTERM or Ctrl-C \

@@ -135,6 +135,10 @@ struct JobAndRunRouteTests {
                 let users = response.json["users"] as? [[String: Any]] ?? []
                 #expect(users.map { $0["email"] as? String } == ["barb@company.com"])
             }
+            try await client.execute(uri: "/api/users?role=agent&license=ENTERPRISE&active=true", method: .get, headers: bearer(TestTokens.reader)) { response in
+                let users = response.json["users"] as? [[String: Any]] ?? []
+                #expect(users.map { $0["email"] as? String } == ["bob@company.com"])
+            }
         }
     }
 
