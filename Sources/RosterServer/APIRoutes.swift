@@ -80,10 +80,10 @@ struct APIRoutes {
         let role = query["role"]?.lowercased()
         let search = query["search"]?.lowercased()
         let cursor = query["cursor"]?.lowercased()
+        let users = try await environment.roster.current()
         var page: [StoredUser] = []
         var more = false
-        for user in try await environment.store.users() {
-            if let cursor, user.record.emailKey <= cursor { continue }
+        for user in users[(cursor.map(users.firstIndex(after:)) ?? 0)...] {
             if let active, user.record.active != active { continue }
             if let license, user.record.row.license.lowercased() != license { continue }
             if let role, user.record.row.role.lowercased() != role { continue }

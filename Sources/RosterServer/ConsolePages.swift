@@ -22,14 +22,14 @@ enum ConsolePages {
         HTML.page(title: title, section: nil, caller: caller, content: "<p class=\"alert bad\" role=\"alert\">\(HTML.escape(text))</p>", status: status)
     }
 
-    static func users(_ query: Query, store: any UserStore, caller: Caller?) async throws -> Response {
+    static func users(_ query: Query, roster: RosterSnapshot, caller: Caller?) async throws -> Response {
         let search = query["search"] ?? ""
         let cursor = query["cursor"]?.lowercased()
         let needle = search.lowercased()
         var page: [StoredUser] = []
         var more = false
         var total = 0
-        for user in try await store.users() {
+        for user in try await roster.current() {
             let row = user.record.row
             guard needle.isEmpty || [row.email, row.firstName + " " + row.lastName].contains(where: { $0.lowercased().contains(needle) }) else { continue }
             total += 1

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import RosterEngine
 @testable import RosterServer
 import Testing
 
@@ -138,6 +139,22 @@ struct JobAndRunRouteTests {
             try await client.execute(uri: "/api/users?role=agent&license=ENTERPRISE&active=true", method: .get, headers: bearer(TestTokens.reader)) { response in
                 let users = response.json["users"] as? [[String: Any]] ?? []
                 #expect(users.map { $0["email"] as? String } == ["bob@company.com"])
+            }
+        }
+    }
+
+    @Test("users written to the store outside the server (another process) show on the next request")
+    func outsideWritesShow() async throws {
+        let server = try TestServer()
+        let store = server.store
+        try await server.test { client in
+            try await client.execute(uri: "/api/users", method: .get, headers: bearer(TestTokens.reader)) { #expect(($0.json["users"] as? [Any])?.isEmpty == true) }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("outside-\(UUID().uuidString).csv").path
+            try Data(ImportRouteTests.badRows.utf8).write(to: URL(fileURLWithPath: file))
+            defer { for path in [file, file + ".errors.csv"] { try? FileManager.default.removeItem(atPath: path) } }
+            _ = try await ImportService(store: store, catalog: .standard).importFile(at: file, options: ImportOptions(reportPath: file + ".errors.csv"))
+            try await client.execute(uri: "/api/users", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect((response.json["users"] as? [[String: Any]])?.map { $0["email"] as? String } == ["ann@company.com"])
             }
         }
     }
