@@ -217,7 +217,8 @@ public struct ImportPlanner: Sendable {
                 index.setUser(seen)
             }
             if let storeHeldIssue { storeHeldExtensions.append((failures.count, storeHeldIssue, row.extension)) }
-            failures.append(ReportRow(row: source.number, cells: source.reportCells ?? source.row.cells, errors: issues.map(\.description), externalID: source.externalID))
+            let cells = (source.reportCells ?? source.row.cells).map(ReportRow.bounded)
+            failures.append(ReportRow(row: source.number, cells: cells, errors: issues.map(\.description), externalID: source.externalID))
             counts.failed += 1
             return .failed
         }
