@@ -81,7 +81,7 @@ private final class MappedRows {
                 TemplateColumn.allCases.first { $0.header == issue.column }.map { RowIssue($0, issue.reason) }
                     ?? RowIssue(nil, "\(issue.column): \(issue.reason)")
             }
-            for index in keys.indices where reader.fieldIsForeign(index) {
+            for index in rowMapper.readColumns where reader.fieldIsForeign(index) {
                 issues.append(RowIssue(nil, "\(keys[index]): \(reader.encoding.foreignCellReason)"))
             }
             if reader.hasUnterminatedQuote {

@@ -34,7 +34,7 @@ enum SyncRecords {
         var records: [MappedRecord] = []
         while try reader.next() {
             var record = rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField))
-            for index in header.indices where reader.fieldIsForeign(index) {
+            for index in rowMapper.readColumns where reader.fieldIsForeign(index) {
                 record.issues.append(MappingIssue(column: header[index], reason: reader.encoding.foreignCellReason))
             }
             records.append(record)

@@ -23,6 +23,21 @@ import Testing
         }
     }
 
+    @Test func aStrayByteInAMappedFileFailsItsRowWithTheFilesColumn() async throws {
+        try await Workspace.with { workspace async throws in
+            var bytes = Array(try String(contentsOfFile: MapCLI.path("examples/crm-export.csv"), encoding: .utf8).utf8)
+            bytes += Array("Zoe,M".utf8) + [0xFC] + Array("ller,zoe@example.com,,Inbound,London,Full,uk-1\n".utf8)
+            let input = try workspace.write("crm.csv", bytes: bytes)
+            let result = try await workspace.run(["import", input, "--mapping", MapCLI.path("mappings/custom-columns-csv.yaml"), "--json"])
+            #expect(result.status == 1, "\(result)")
+            let json = try result.json()
+            #expect(counts(json) == [6, 5, 0, 0, 1])
+            #expect(try await workspace.user("joao.silva@example.com.br")?["firstName"] as? String == "João")
+            let report = try String(contentsOfFile: try #require(json["report"] as? String), encoding: .utf8)
+            #expect(report.contains("Surname: the cell has bytes that are not UTF-8"), "\(report)")
+        }
+    }
+
     @Test func guardedCellsComeBackAsWrittenAfterAFix() async throws {
         try await Workspace.with { workspace async throws in
             let input = try workspace.writeRows("in.csv", [
