@@ -1,6 +1,7 @@
 /// The rules every template cell obeys before its column's own rule (DESIGN §1): a length
-/// limit, no control characters, not only invisible characters and, for names, nothing a
-/// spreadsheet would run as a formula.
+/// limit, no control characters, no U+FFFD (left where a character was lost to a wrong
+/// encoding), not only invisible characters and, for names, nothing a spreadsheet would run as
+/// a formula.
 ///
 /// A cell that breaks one of them fails with that reason alone: its column's rule is not
 /// checked, so an oversized cell is never compared, suggested against or quoted in a message.
@@ -64,8 +65,9 @@ package struct CellRules: Sendable {
             return .fails("the cell is longer than \(limit) characters; \(wanted), at most \(limit) characters")
         }
         var hasVisibleASCII = false, hasLineBreak = false
-        var previous: UInt8 = 0
+        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
         for byte in value.utf8 {
+            defer { (beforePrevious, previous) = (previous, byte) }
             if byte == 0x0A || byte == 0x0D {
                 hasLineBreak = true
             } else if byte < 0x20 || byte == 0x7F {
@@ -75,8 +77,9 @@ package struct CellRules: Sendable {
             } else if previous == 0xC2, byte <= 0x9F {
                 // U+0080–U+009F, the C1 controls, are C2 80–C2 9F in UTF-8.
                 return .fails(Self.controlReason(Unicode.Scalar(byte)))
+            } else if beforePrevious == 0xEF, previous == 0xBF, byte == 0xBD {
+                return .fails("the cell holds U+FFFD, the mark of a character lost to a wrong encoding; retype the cell")
             }
-            previous = byte
         }
         if !hasVisibleASCII, value.unicodeScalars.allSatisfy(Self.isInvisible) {
             let invisible = "the cell holds only invisible characters (such as zero-width or non-breaking spaces)"

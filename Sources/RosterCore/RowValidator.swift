@@ -41,13 +41,18 @@ public struct RowValidator: Sendable {
 
     /// Validates `row` (cells already trimmed) and returns it normalised: canonical license and
     /// role casing, empty license as `Unassigned`, upper-case data center.
-    /// - Parameter lineBreaks: columns whose cell held a line break in the file.
-    public func validate(_ row: TemplateRow, lineBreaks: Set<TemplateColumn> = []) -> (row: TemplateRow, issues: [RowIssue]) {
+    /// - Parameters:
+    ///   - lineBreaks: columns whose cell held a line break in the file.
+    ///   - failedWhileReading: columns whose cell already failed as it was read (written in
+    ///     another encoding than the file's): no rule is checked for them again.
+    public func validate(
+        _ row: TemplateRow, lineBreaks: Set<TemplateColumn> = [], failedWhileReading: Set<TemplateColumn> = []
+    ) -> (row: TemplateRow, issues: [RowIssue]) {
         var row = row
         var issues: [RowIssue] = []
         // Columns whose cell broke a cell rule: their own rule is not checked.
-        var failedCells: Set<TemplateColumn> = []
-        for column in TemplateColumn.allCases {
+        var failedCells = failedWhileReading
+        for column in TemplateColumn.allCases where !failedWhileReading.contains(column) {
             let verdict = cellRules.check(column, row[column])
             if lineBreaks.contains(column) || verdict == .hasLineBreak {
                 issues.append(RowIssue(column, "the cell holds a line break; write it on one line (no paragraphs in cells)"))

@@ -7,6 +7,8 @@ public struct SourceRow: Sendable {
     /// Trimmed cells as the source gave them, before normalisation.
     public var row: TemplateRow
     public var lineBreaks: Set<TemplateColumn>
+    /// Template columns whose cell failed as it was read (see ``issues``): not validated again.
+    public var failedWhileReading: Set<TemplateColumn> = []
     public var attributes: [String: String]
     public var externalID: String?
     /// Problems found before validation (an unclosed quote, a mapping failure).
@@ -157,7 +159,7 @@ public struct ImportPlanner: Sendable {
     @discardableResult
     public mutating func plan(_ source: SourceRow) -> PlannedAction {
         counts.rows += 1
-        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
+        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks, failedWhileReading: source.failedWhileReading)
         // The reader's hashes stand for the row when validation changed no cell and no attribute joins them.
         let rawHashes = source.attributes.isEmpty && row == source.row ? source.fingerprint : nil
         issues = source.issues + issues

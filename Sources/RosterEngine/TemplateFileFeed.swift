@@ -66,6 +66,7 @@ struct TemplateFileFeed: RowFeed {
             var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks,
                                    issues: next.issues)
             source.fingerprint = fingerprint
+            source.failedWhileReading = Set(next.readingIssues.compactMap(\.column))
             planner.plan(source)
         }
         return true

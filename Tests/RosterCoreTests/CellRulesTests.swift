@@ -70,6 +70,14 @@ import Testing
         }
     }
 
+    @Test func aReplacementCharacterAsksToRetypeTheCell() throws {
+        for column in TemplateColumn.allCases {
+            let found = issues(column, "Ren\u{FFFD}")
+            #expect(found.map(\.column) == [column])
+            #expect(found.first?.reason.contains("U+FFFD, the mark of a character lost to a wrong encoding; retype the cell") == true, "\(found)")
+        }
+    }
+
     @Test(arguments: ["\u{200B}", "\u{A0}", "\u{FEFF}", "\u{200B}\u{200C}\u{200D}\u{2060}", "\u{A0} \u{3000}", "\u{AD}", "\u{3164}", "\u{2800}", "\u{202E}"])
     func invisibleOnlyValuesFailRequired(value: String) throws {
         for column in [TemplateColumn.firstName, .lastName, .email, .role, .dataCenter] {

@@ -20,6 +20,10 @@ import Testing
             #expect(try await workspace.user("u200@company.com")?["lastName"] as? String == "Müller")
             let report = try String(contentsOfFile: try #require(json["report"] as? String), encoding: .utf8)
             #expect(report.contains(",150,\"Last Name: the cell has bytes that are not UTF-8"), "\(report)")
+
+            let unfixed = try await workspace.run(["import", try #require(json["report"] as? String), "--json"])
+            #expect(unfixed.status == 1, "the report imported without retyping the cell fails again: \(unfixed)")
+            #expect(try await workspace.user("u150@company.com") == nil)
         }
     }
 
