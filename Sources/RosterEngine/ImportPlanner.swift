@@ -7,6 +7,8 @@ public struct SourceRow: Sendable {
     /// Trimmed cells as the source gave them, before normalisation.
     public var row: TemplateRow
     public var lineBreaks: Set<TemplateColumn>
+    /// Template columns whose cell failed as it was read (see ``issues``): not validated again.
+    public var failedWhileReading: Set<TemplateColumn> = []
     public var attributes: [String: String]
     public var externalID: String?
     /// Problems found before validation (an unclosed quote, a mapping failure).
@@ -157,7 +159,7 @@ public struct ImportPlanner: Sendable {
     @discardableResult
     public mutating func plan(_ source: SourceRow) -> PlannedAction {
         counts.rows += 1
-        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
+        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks, failedWhileReading: source.failedWhileReading)
         // The reader's hashes stand for the row when validation changed no cell and no attribute joins them.
         let rawHashes = source.attributes.isEmpty && row == source.row ? source.fingerprint : nil
         issues = source.issues + issues
@@ -217,7 +219,8 @@ public struct ImportPlanner: Sendable {
                 index.setUser(seen)
             }
             if let storeHeldIssue { storeHeldExtensions.append((failures.count, storeHeldIssue, row.extension)) }
-            failures.append(ReportRow(row: source.number, cells: source.reportCells ?? source.row.cells, errors: issues.map(\.description), externalID: source.externalID))
+            let cells = (source.reportCells ?? source.row.cells).map(ReportRow.bounded)
+            failures.append(ReportRow(row: source.number, cells: cells, errors: issues.map(\.description), externalID: source.externalID))
             counts.failed += 1
             return .failed
         }

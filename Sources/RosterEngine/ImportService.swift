@@ -66,7 +66,7 @@ public struct ImportService: Sendable {
         var formatSource = try FileByteSource(path: path)
         let format = try CSVFormat.detect(in: &formatSource, file: file)
         let reader = try TemplateFileReader(
-            reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
+            reader: CSVReader(source: FileByteSource(path: path), format: format), file: file)
         guard let first = try reader.readBlock(maxRows: TemplateFileFeed.blockRows) else {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }

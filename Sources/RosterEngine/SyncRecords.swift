@@ -29,10 +29,15 @@ enum SyncRecords {
     static func csvRecords(_ body: [UInt8], mapping: Mapping) throws -> [MappedRecord] {
         let reader = try csvReader(body)
         guard try reader.next() else { return [] }
-        let rowMapper = CSVRowMapper(mapping: mapping, header: reader.fields)
+        let header = reader.fields
+        let rowMapper = CSVRowMapper(mapping: mapping, header: header)
         var records: [MappedRecord] = []
         while try reader.next() {
-            records.append(rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField)))
+            var record = rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField))
+            for index in rowMapper.readColumns where reader.fieldIsForeign(index) {
+                record.issues.append(MappingIssue(column: header[index], reason: reader.encoding.foreignCellReason))
+            }
+            records.append(record)
         }
         return records
     }
@@ -51,6 +56,6 @@ enum SyncRecords {
     private static func csvReader(_ body: [UInt8]) throws -> CSVReader<MemoryByteSource> {
         var probe = MemoryByteSource(body)
         let format = try CSVFormat.detect(in: &probe, file: "the pulled CSV")
-        return CSVReader(source: MemoryByteSource(body), delimiter: format.delimiter, encoding: format.encoding)
+        return CSVReader(source: MemoryByteSource(body), format: format)
     }
 }

@@ -64,8 +64,9 @@ struct TemplateFileFeed: RowFeed {
             if planner.canPlanUnchanged, let fingerprint, planner.planUnchanged(fingerprint) { continue }
             let next = block.row(index)
             var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks,
-                                   issues: next.hasUnterminatedQuote ? [.unclosedQuote] : [])
+                                   issues: next.issues)
             source.fingerprint = fingerprint
+            source.failedWhileReading = Set(next.readingIssues.compactMap(\.column))
             planner.plan(source)
         }
         return true

@@ -1,4 +1,6 @@
+import Foundation
 import GRDB
+import Logging
 
 /// The schema, as GRDB migrations: each step runs once per database file, in order.
 enum SQLiteSchema {
@@ -15,6 +17,26 @@ enum SQLiteSchema {
         CREATE UNIQUE INDEX IF NOT EXISTS users_extension ON users(extension) WHERE extension IS NOT NULL;
         """
     static let dropUniqueIndexes = "DROP INDEX users_email_hash; DROP INDEX users_extension;"
+
+    /// Applies the migrations `database` lacks. Two processes opening a new or older file at the
+    /// same moment may both start the same migration: each migration is one transaction, so the
+    /// loser's rolls back, and it tries again from what the winner committed.
+    static func migrate(_ database: any DatabaseWriter, logger: Logger) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try migrator.migrate(database)
+            } catch let error as DatabaseError where attempt < 20 && Self.raceCodes.contains(error.resultCode) {
+                logger.debug("another process is migrating the store; trying again", metadata: ["error": "\(error.resultCode)"])
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+    }
+
+    /// What a migration that another process applied first fails with: its table or column already
+    /// exists, its identifier is already recorded, or the file is busy.
+    private static let raceCodes: [ResultCode] = [.SQLITE_ERROR, .SQLITE_CONSTRAINT, .SQLITE_BUSY]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -27,7 +27,7 @@ public final class SQLiteUserStore: UserStore {
         self.busyTimeout = busyTimeout
         self.logger = logger
         database = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
-        try SQLiteSchema.migrator.migrate(database)
+        try SQLiteSchema.migrate(database, logger: logger)
         try settleAbandonedRuns()
     }
 
