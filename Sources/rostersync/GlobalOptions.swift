@@ -24,7 +24,14 @@ struct GlobalOptions: ParsableArguments {
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
         }
-        return Services(config: config, store: try SQLiteUserStore(path: location))
+        return Services(config: config, store: try SQLiteUserStore(path: location), storePath: location)
+    }
+
+    /// The store files no output may replace, without opening the store (the config is read
+    /// when it loads; a broken config leaves the `--db` path and the default).
+    func storeFiles() -> [ProtectedFile] {
+        let configured = (try? RosterConfig.load(path: configPath, required: false))?.store
+        return [db, configured, "rostersync.sqlite"].compactMap { $0 }.filter { !$0.contains("://") }.flatMap(ProtectedFile.store(at:))
     }
 }
 
@@ -32,6 +39,8 @@ struct GlobalOptions: ParsableArguments {
 struct Services {
     var config: RosterConfig
     var store: any UserStore
+    /// The SQLite file behind `store`.
+    var storePath: String
 
     var importService: ImportService { ImportService(store: store, catalog: config.catalog) }
 }
