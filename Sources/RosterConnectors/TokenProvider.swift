@@ -70,7 +70,10 @@ actor TokenProvider {
             instanceField = field
         case .jwtBearer(let jwt):
             do {
-                form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", try JWTAssertion.make(jwt, now: now()))]
+                let assertion = try JWTAssertion.make(jwt, now: now())
+                // The signed assertion buys a token: it is a credential while it is valid.
+                connector.redactor.add(Secret(assertion))
+                form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)]
             } catch {
                 throw TokenFailure(status: nil, retryable: false, message: error.message)
             }
@@ -93,7 +96,7 @@ actor TokenProvider {
             throw TokenFailure(status: nil, retryable: true, message: "token request cancelled")
         }
         guard (200..<300).contains(response.status) else {
-            let vendor = JSONBody.vendorMessage(response.body).map { scrub($0) }.map { " (\($0))" } ?? ""
+            let vendor = JSONBody.vendorMessage(response.body).map { " (\(connector.redactor.redact($0, limit: JSONBody.vendorMessageLimit)))" } ?? ""
             let fix = response.status == 400 || response.status == 401 ? "; check client id, secret, key and scope" : ""
             throw TokenFailure(status: response.status, retryable: response.status == 429 || response.status >= 500,
                                message: "token endpoint refused the request\(vendor)\(fix)")
@@ -101,6 +104,8 @@ actor TokenProvider {
         guard let body = JSONBody.parse(response.body), let token = body["access_token"]?.scalarText, !token.isEmpty else {
             throw TokenFailure(status: response.status, retryable: false, message: "token response has no access_token")
         }
+        connector.redactor.add(Secret(token))
+        if let refresh = body["refresh_token"]?.scalarText { connector.redactor.add(Secret(refresh)) }
         let lifetime = body["expires_in"].flatMap { $0.scalarText }.flatMap(Double.init) ?? 3600
         var session = AuthSession(header: ("Authorization", Secret("Bearer " + token)))
         if let instanceField {
@@ -110,9 +115,5 @@ actor TokenProvider {
             session.instanceURL = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
         }
         return (session, requestedAt + lifetime - connector.retry.tokenExpiryMarginSeconds)
-    }
-
-    private func scrub(_ text: String) -> String {
-        connector.secretValues.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
     }
 }

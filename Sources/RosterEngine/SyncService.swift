@@ -85,7 +85,7 @@ public struct SyncService: Sendable {
         let verdict = try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             record.status = Task.isCancelled ? .interrupted : .failed
             record.pulled = pulled
-            record.message = "\(error); nothing was written"
+            record.message = client.connector.redactor.redact("\(error); nothing was written")
         }) { runID, writes in
             // Page N's batch is written by a child task while page N+1 is pulled and planned
             // (planning never reads the store).
@@ -184,6 +184,9 @@ public struct SyncService: Sendable {
             mapping = try MappingFile.load(path: job.mapping)
         } catch {
             throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])
+        }
+        if !job.allowInsecureHTTP, connector.sendsCredentials || !job.secrets.isEmpty, let url = connector.plainHTTPURL {
+            throw configError("\(url.redactedURL) is plain http://, so its credentials would cross the network readable; use https://, or add 'allow_insecure_http: true' to the job on a trusted network")
         }
         let stream = job.stream ?? connector.streams.first?.name ?? ""
         guard connector.stream(named: stream) != nil else {

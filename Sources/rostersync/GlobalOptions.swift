@@ -17,9 +17,12 @@ struct GlobalOptions: ParsableArguments {
     /// The config file path in effect.
     var configPath: String { config ?? "rostersync.yaml" }
 
-    /// Loads the config and opens the store: the wiring every command shares.
-    func makeServices() throws -> Services {
+    /// Loads the config and opens the store: the wiring every command shares. Jobs' local files
+    /// are confined to `allowed_folders` when configured, and to the config's folder by default
+    /// when `confineFiles` (`serve`).
+    func makeServices(confineFiles: Bool = false) throws -> Services {
         let config = try RosterConfig.load(path: configPath, required: self.config != nil)
+        try config.checkAllowedFolders(file: configPath, confineByDefault: confineFiles)
         let location = db ?? config.store ?? "rostersync.sqlite"
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")

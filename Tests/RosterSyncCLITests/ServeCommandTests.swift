@@ -10,6 +10,7 @@ import Testing
     func catchesUpAMissedTimeThenStopsOnSIGTERM() async throws {
         try await Workspace.with { workspace async throws in
             _ = try workspace.write("rostersync.yaml", """
+                allowed_folders: [".", "\(SyncCommandTests.repository)/connectors", "\(SyncCommandTests.repository)/mappings"]
                 jobs:
                   - name: crm
                     connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml

@@ -89,9 +89,11 @@ final class Workspace: Sendable {
 
     /// Starts `rostersync ARGS --db roster.sqlite` in the workspace; stdout and stderr go to files.
     /// `onExit` is installed before the process starts, so it cannot miss a quick exit.
-    func start(_ arguments: [String], database: Bool = true, onExit: (@Sendable () -> Void)? = nil) throws -> (Process, URL, URL) {
+    func start(_ arguments: [String], database: Bool = true, environment: [String: String] = [:],
+               onExit: (@Sendable () -> Void)? = nil) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = binary
+        if !environment.isEmpty { process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 } }
         process.arguments = arguments + (database ? ["--db", self.database] : [])
         process.currentDirectoryURL = directory
         let id = UUID().uuidString
@@ -106,13 +108,13 @@ final class Workspace: Sendable {
         return (process, out, err)
     }
 
-    /// Runs `rostersync ARGS --db roster.sqlite` to the end.
-    func run(_ arguments: [String], database: Bool = true) async throws -> CommandResult {
+    /// Runs `rostersync ARGS --db roster.sqlite` to the end, with `environment` added to this process's.
+    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:]) async throws -> CommandResult {
         let (process, out, err) = try await withCheckedThrowingContinuation { continuation in
             // Exactly one side resumes: whichever of "started" and "exited" comes second under the lock.
             let state = Locked<(handles: (Process, URL, URL)?, exited: Bool)>((nil, false))
             do {
-                let handles = try start(arguments, database: database) {
+                let handles = try start(arguments, database: database, environment: environment) {
                     let handles = state.withLock { state in
                         state.exited = true
                         return state.handles

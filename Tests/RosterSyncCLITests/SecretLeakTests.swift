@@ -1,0 +1,109 @@
+import Foundation
+import RosterConnectors
+import RosterTesting
+import Testing
+
+/// A canary secret and the canary token a vendor issues, through the real binary against a
+/// loopback vendor that echoes each request in its errors: neither reaches stdout, stderr, any
+/// JSON output or the store file, in any encoding, whole or cut.
+@Suite(.timeLimit(.minutes(2)))
+struct SecretLeakTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    static let canary = "Zq9CANARY+secret/value \"quoted\"&more"
+    static let user = "svc-canary-user"
+
+    static func forms() -> [String] {
+        [canary, MockEchoVendor.issuedToken, "\(user):\(canary)"].flatMap { Redactor.encodings(of: $0) }
+    }
+
+    /// The first credential form with any 10-character piece in `text`.
+    static func leak(in text: String) -> String? {
+        forms().first { form in
+            let characters = Array(form)
+            let width = min(10, characters.count)
+            return (0...(characters.count - width)).contains { text.contains(String(characters[$0..<$0 + width])) }
+        }
+    }
+
+    static let auths = [
+        ("oauth2", "{type: oauth2_client_credentials, client_id: cid, client_secret: \"{{ secrets.secret }}\", scope: users.read}"),
+        ("basic", "{type: basic, username: \"{{ config.user }}\", password: \"{{ secrets.secret }}\"}"),
+        ("bearer", "{type: bearer, token: \"{{ secrets.secret }}\"}"),
+        ("apikey", "{type: api_key_header, header: X-Api-Key, value: \"{{ secrets.secret }}\"}"),
+    ]
+
+    @Test(arguments: [MockEchoVendor.Failure.tokenRejected, .unauthorizedEcho, .serverErrorEcho])
+    func noOutputAndNoStoredByteCarriesACredential(failure: MockEchoVendor.Failure) async throws {
+        try await Workspace.with { workspace in
+            let server = try LoopbackHTTPServer(lifetime: .seconds(100), handler: MockEchoVendor.handler(failure: failure, padding: 190))
+            defer { server.stop() }
+            var jobs = "jobs:\n"
+            for (name, auth) in Self.auths {
+                try workspace.write("\(name).yaml", """
+                    name: canary-\(name)
+                    base_url: https://api.example.test/v1
+                    token_url: https://api.example.test/token
+                    auth: \(auth)
+                    rate_limit: {max_attempts: 1}
+                    streams: [{name: users, path: /users, records: users, id: id}]
+                    """)
+                jobs += """
+                      - name: \(name)
+                        connector: \(name).yaml
+                        mapping: \(Self.repository)/mappings/microsoft-graph-users.yaml
+                        settings: {user: \(Self.user)}
+                        secrets: {secret: env:CANARY_SECRET}
+                        base_url: \(server.baseURL)/v1
+                        token_url: \(server.baseURL)/token
+
+                    """
+            }
+            let config = try workspace.write("rostersync.yaml", jobs)
+            let environment = ["CANARY_SECRET": Self.canary]
+            var outputs: [(String, CommandResult)] = []
+            for (name, _) in Self.auths {
+                for arguments in [["sync", name], ["sync", name, "--json"], ["connectors", "check", name], ["connectors", "check", name, "--json"]] {
+                    let result = try await workspace.run(arguments + ["--config", config], environment: environment)
+                    #expect(result.status != 0, "\(arguments): \(result)")
+                    outputs.append((arguments.joined(separator: " "), result))
+                }
+            }
+            for arguments in [["runs", "list", "--json"], ["runs", "list"], ["report", "latest", "--format", "json"], ["report", "latest"]] {
+                outputs.append((arguments.joined(separator: " "), try await workspace.run(arguments + ["--config", config], environment: environment)))
+            }
+            #expect(outputs.contains { $0.1.stderr.contains("xxxx") }, "the vendor's messages are still shown")
+            for (command, result) in outputs {
+                #expect(Self.leak(in: result.stdout) == nil, "\(command) stdout: \(result.stdout)")
+                #expect(Self.leak(in: result.stderr) == nil, "\(command) stderr: \(result.stderr)")
+            }
+            for suffix in ["", "-wal"] {
+                guard let bytes = FileManager.default.contents(atPath: workspace.database + suffix) else { continue }
+                let text = String(decoding: bytes, as: UTF8.self)
+                #expect(text.contains("xxxx"), "the failed runs' messages are stored")
+                #expect(Self.leak(in: text) == nil, "store file\(suffix) holds a credential")
+            }
+        }
+    }
+
+    @Test func plainHTTPToAnotherHostIsRefusedForAJobWithSecrets() async throws {
+        try await Workspace.with { workspace in
+            let job = """
+                jobs:
+                  - name: crm
+                    connector: \(Self.repository)/connectors/hubspot.yaml
+                    mapping: \(Self.repository)/mappings/hubspot-owners.yaml
+                    secrets: {private_app_token: env:CANARY_SECRET}
+                    base_url: http://crm.example.test
+                """
+            let config = try workspace.write("rostersync.yaml", job)
+            let refused = try await workspace.run(["sync", "crm", "--config", config], environment: ["CANARY_SECRET": Self.canary])
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.stderr.contains("http://crm.example.test is plain http://") && refused.stderr.contains("allow_insecure_http: true"), "\(refused)")
+
+            try workspace.write("rostersync.yaml", job + "\n    allow_insecure_http: true\n")
+            let allowed = try await workspace.run(["sync", "crm", "--config", config], environment: ["CANARY_SECRET": Self.canary])
+            #expect(allowed.status == 4, "allowed, then the host does not resolve: \(allowed)")
+            #expect(!allowed.stderr.contains("plain http://"))
+        }
+    }
+}
