@@ -17,12 +17,20 @@ struct GlobalOptions: ParsableArguments {
     /// The config file path in effect.
     var configPath: String { config ?? "rostersync.yaml" }
 
-    /// Loads the config and opens the store: the wiring every command shares. Jobs' local files
-    /// are confined to `allowed_folders` when configured, and to the config's folder by default
-    /// when `confineFiles` (`serve`).
-    func makeServices(confineFiles: Bool = false) throws -> Services {
+    /// How a command uses the config's jobs, which decides where their local files may be.
+    enum JobUse {
+        /// No job runs (`users`, `runs`, `import`…): files are not checked.
+        case none
+        /// A one-off run (`sync`, `connectors check`): files confined when `allowed_folders` is set.
+        case oneOff
+        /// `serve`: files confined to `allowed_folders`, by default the config file's folder.
+        case service
+    }
+
+    /// Loads the config and opens the store: the wiring every command shares.
+    func makeServices(jobs: JobUse = .none) throws -> Services {
         let config = try RosterConfig.load(path: configPath, required: self.config != nil)
-        try config.checkAllowedFolders(file: configPath, confineByDefault: confineFiles)
+        if jobs != .none { try config.checkAllowedFolders(file: configPath, confineByDefault: jobs == .service) }
         let location = db ?? config.store ?? "rostersync.sqlite"
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
