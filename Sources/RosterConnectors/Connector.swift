@@ -25,6 +25,8 @@ public struct Connector: Sendable {
     public let schemes: Set<String>
     /// Masks this connector's secrets, and the tokens its pulls obtain, in every message.
     public let redactor: Redactor
+    /// The job allows credentials over plain `http://` to another host (`allow_insecure_http`).
+    public let allowsInsecureHTTP: Bool
 
     /// The stream called `name`, if declared.
     public func stream(named name: String) -> ResolvedStream? { streams.first { $0.name == name } }
@@ -37,10 +39,12 @@ public struct Connector: Sendable {
     /// The token URL or base URL when it is plain `http://` to a host other than this machine
     /// (127.0.0.1, ::1, localhost): credentials sent there cross the network readable.
     public var plainHTTPURL: String? {
-        [tokenURL, baseURL].compactMap { $0 }.first { url in
-            guard url.lowercased().hasPrefix("http://") else { return false }
-            return !Self.isLoopback(host: Self.host(of: url))
-        }
+        [tokenURL, baseURL].compactMap { $0 }.first(where: Self.isPlainHTTPToAnotherHost)
+    }
+
+    /// True for an `http://` URL whose host is not this machine.
+    static func isPlainHTTPToAnotherHost(_ url: String) -> Bool {
+        url.lowercased().hasPrefix("http://") && !isLoopback(host: host(of: url))
     }
 
     private static func host(of url: String) -> String {
@@ -148,11 +152,13 @@ extension ConnectorSpec {
     ///   - timeouts: a job's `timeouts` override, replacing the file's whole `timeouts:` (start from
     ///     ``ConnectorSpec/timeouts`` to change one limit): a slow export, or a short limit in tests.
     ///   - jobName: named in pull errors.
+    ///   - allowInsecureHTTP: the job's `allow_insecure_http`; without it a token response's
+    ///     plain `http://` instance URL on another host fails the pull.
     /// - Throws: ``ConnectorFileError`` listing every missing key as `file:line:col` plus the key,
     ///   and every `secrets.` placeholder used outside an auth credential field.
     public func resolve(
         config: [String: String], secrets: [String: Secret], baseURL: String? = nil, tokenURL: String? = nil,
-        timeouts: TimeoutSettings? = nil, jobName: String? = nil
+        timeouts: TimeoutSettings? = nil, jobName: String? = nil, allowInsecureHTTP: Bool = false
     ) throws(ConnectorFileError) -> Connector {
         var resolver = TemplateResolver(config: config, secrets: secrets)
         let base = baseURL ?? resolver.plain(self.baseURL, key: "base_url")
@@ -178,7 +184,7 @@ extension ConnectorSpec {
         guard resolver.diagnostics.isEmpty else { throw ConnectorFileError(diagnostics: resolver.diagnostics) }
         return Connector(name: name, path: path, jobName: jobName, baseURL: trimmedSlash(base), tokenURL: token, auth: auth,
                          headers: headers, streams: streams, retry: retry, timeouts: timeouts ?? self.timeouts, schemes: schemes,
-                         redactor: auth.makeRedactor())
+                         redactor: auth.makeRedactor(), allowsInsecureHTTP: allowInsecureHTTP)
     }
 
     private func trimmedSlash(_ url: String) -> String {

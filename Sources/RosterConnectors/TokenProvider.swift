@@ -112,6 +112,10 @@ actor TokenProvider {
             guard let instance = body[instanceField]?.scalarText, instance.contains("://") else {
                 throw TokenFailure(status: response.status, retryable: false, message: "token response has no '\(instanceField)' URL")
             }
+            guard connector.allowsInsecureHTTP || !Connector.isPlainHTTPToAnotherHost(instance) else {
+                throw TokenFailure(status: response.status, retryable: false,
+                                   message: "the token response's '\(instanceField)' \(instance.redactedURL) is plain http://, so the token would cross the network readable; add 'allow_insecure_http: true' to the job only on a trusted network")
+            }
             session.instanceURL = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
         }
         return (session, requestedAt + lifetime - connector.retry.tokenExpiryMarginSeconds)

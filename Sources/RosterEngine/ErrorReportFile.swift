@@ -48,7 +48,8 @@ final class ErrorReportFile {
         self.replaceExisting = replaceExisting || path != nil
         self.withExternalID = withExternalID
         let input = ProtectedFile(path: input, role: "the input file")
-        file = try OutputFile(path: self.path, protecting: protected + [input], replaceExisting: isDefault ? true : self.replaceExisting)
+        // A named path may be replaced; a taken default name is avoided in `finish`.
+        file = try OutputFile(path: self.path, protecting: protected + [input], replaceExisting: true)
         try write([ReportRow.header(columns: columns, withExternalID: withExternalID)])
     }
 

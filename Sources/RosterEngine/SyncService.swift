@@ -180,7 +180,8 @@ public struct SyncService: Sendable {
         let mapping: Mapping
         do {
             connector = try ConnectorFile.load(path: job.connector)
-                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name)
+                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name,
+                         allowInsecureHTTP: job.allowInsecureHTTP)
             mapping = try MappingFile.load(path: job.mapping)
         } catch {
             throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])

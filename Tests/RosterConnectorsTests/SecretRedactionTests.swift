@@ -125,3 +125,28 @@ import Testing
         #expect(connector.plainHTTPURL == (url.hasSuffix("/") ? String(url.dropLast()) : url) && connector.sendsCredentials)
     }
 }
+
+/// A token response may move the pull to another URL (Salesforce `instance_url`): never to plain HTTP elsewhere.
+@Suite struct InstanceURLTests {
+    func pull(allowInsecureHTTP: Bool) async throws -> PullRun {
+        let vendor = try #require(VendorCase.all.first { $0.file == "salesforce" })
+        let origin = "http://sf.example.test"
+        let connector = try ConnectorFile.load(path: vendor.path).resolve(
+            config: vendor.config, secrets: vendor.secrets, baseURL: "https://sf.example.test", tokenURL: "https://sf.example.test" + (vendor.tokenPath ?? ""),
+            jobName: "sf", allowInsecureHTTP: allowInsecureHTTP)
+        let handler = vendor.mock(MockVendorOptions(users: 5, pageSize: 10, origin: origin))
+        return try await runPull(connector, stream: vendor.stream) { handler($0) }
+    }
+
+    @Test func aPlainHTTPInstanceURLFailsThePull() async throws {
+        let run = try await pull(allowInsecureHTTP: false)
+        let error = try #require(run.error)
+        #expect(error.stage == .auth && error.message.contains("'instance_url' http://sf.example.test is plain http://"), "\(error)")
+        #expect(run.requests.allSatisfy { $0.method == .post }, "no request carried the token")
+    }
+
+    @Test func allowInsecureHTTPLetsItThrough() async throws {
+        let run = try await pull(allowInsecureHTTP: true)
+        #expect(run.outcome?.records == 5, "\(String(describing: run.error))")
+    }
+}
