@@ -20,16 +20,9 @@ final class ErrorReportFile {
         base(of: input) + ".errors.csv"
     }
 
-    /// `NAME.errors-runID.csv` beside `input` (`-runID-2`, `-3`… when that is taken too): the
-    /// default report when `NAME.errors.csv` is taken.
+    /// `NAME.errors-runID.csv` beside `input`: the default report when `NAME.errors.csv` is taken.
     static func runPath(forInput input: String, runID: Int64) -> String {
-        var path = base(of: input) + ".errors-run\(runID).csv"
-        var copy = 2
-        while !OutputFile.isFree(path) {
-            path = base(of: input) + ".errors-run\(runID)-\(copy).csv"
-            copy += 1
-        }
-        return path
+        base(of: input) + ".errors-run\(runID).csv"
     }
 
     private static func base(of input: String) -> String {
@@ -66,7 +59,13 @@ final class ErrorReportFile {
             return nil
         }
         var target = path
-        if isDefault, !replaceExisting, !OutputFile.isFree(target) { target = Self.runPath(forInput: input, runID: runID) }
+        if isDefault, !replaceExisting, !OutputFile.isFree(target) {
+            target = Self.runPath(forInput: input, runID: runID)
+            guard OutputFile.isFree(target) else {
+                file.discard()
+                throw OutputFileError(path: target, reason: "it exists, and so does \(path); this command named neither, so neither is replaced: pass --force to replace \(path), or --report NEW.csv")
+            }
+        }
         try file.commit(to: target, replaceExisting: replaceExisting)
         return target
     }

@@ -32,7 +32,8 @@ struct ImportCommand: AsyncParsableCommand {
         let services = try global.makeServices()
         var options = ImportOptions(dryRun: dryRun, reportPath: report)
         options.replaceExisting = force
-        options.protectedFiles = ProtectedFile.store(at: services.storePath)
+        options.protectedFiles = ProtectedFile.store(at: services.storePath) + [ProtectedFile(path: global.configPath, role: "the config file")]
+            + (mapping.map { [ProtectedFile(path: $0, role: "the mapping file")] } ?? [])
         let result: ImportResult
         do {
             result = if let mapped {

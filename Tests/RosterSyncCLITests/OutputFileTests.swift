@@ -135,6 +135,32 @@ import Testing
         }
     }
 
+    @Test func whenTheRunNamedReportIsTakenTooNothingIsReplaced() async throws {
+        try await withInput { workspace, input in
+            #expect(try await workspace.run(["import", input]).status == 1)
+            try workspace.write("in.errors.csv", "being fixed\n")
+            try workspace.write("in.errors-run2.csv", "mine\n")
+            let result = try await workspace.run(["import", input])
+            #expect(result.status == 1, "\(result)")
+            #expect(try workspace.read("in.errors.csv") == "being fixed\n" && workspace.read("in.errors-run2.csv") == "mine\n")
+            #expect(result.stderr.contains("warning: the error report was not written: cannot write \(workspace.path("in.errors-run2.csv")): it exists"), "\(result)")
+            #expect(result.stderr.contains("pass --force to replace \(workspace.path("in.errors.csv")), or --report NEW.csv"), "\(result)")
+            #expect(result.stderr.contains("rostersync report 2 --format csv"), "\(result)")
+            let stored = try await workspace.run(["report", "2", "--format", "csv"])
+            #expect(stored.stdout.contains("not-an-email"), "the report is still in the store")
+            #expect(try leftovers(workspace).isEmpty)
+        }
+    }
+
+    @Test func theMappingAndTheConfigAreNeverReportTargets() async throws {
+        try await withInput { workspace, input in
+            let config = try workspace.write("rostersync.yaml", "store: roster.sqlite\n")
+            let result = try await workspace.run(["import", input, "--report", config, "--config", config])
+            expectRefused(result, "is the config file")
+            #expect(try workspace.read("rostersync.yaml") == "store: roster.sqlite\n")
+        }
+    }
+
     @Test func forceReplacesTheDefaultErrorReport() async throws {
         try await withInput { workspace, input in
             try workspace.write("in.errors.csv", "from before\n")
