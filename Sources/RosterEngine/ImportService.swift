@@ -10,8 +10,8 @@ public struct ImportOptions: Sendable {
     public var reportPath: String?
     /// Replace an existing file at a report path this command did not name (`--force`).
     public var replaceExisting = false
-    /// Files the error report may never replace (the store and its companions); the input file
-    /// is always protected.
+    /// Files the error report may never replace (the store and its companions, the config, the
+    /// mapping); the input file is always protected.
     public var protectedFiles: [ProtectedFile] = []
     public var trigger = RunTrigger.manual
     /// Rows planned before their writes go to the store as one batch (a template file is planned a
