@@ -46,6 +46,6 @@ public enum MockEchoVendor {
     private static func echoText(_ request: HTTPRequest) -> String {
         let headers = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
         let body = request.body.map { String(decoding: $0, as: UTF8.self) } ?? ""
-        return "\(request.method) \(request.url) headers [\(headers)] body [\(body)]"
+        return "body [\(body)] headers [\(headers)] \(request.method) \(request.url)"
     }
 }

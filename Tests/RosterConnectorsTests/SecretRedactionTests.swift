@@ -60,8 +60,14 @@ import Testing
         for padding in [0, 150, 175, 190, 198] {
             let run = try await runPull(try Self.connector(auth), stream: "users", handler: MockEchoVendor.handler(failure: failure, padding: padding))
             let error = try #require(run.error, "the vendor fails every request")
+            // The signed JWT assertion buys a token, so it is a credential too.
+            let assertions = run.requests.compactMap { MockRequest($0).form["assertion"] }
+            #expect(auth != .jwt || !assertions.isEmpty)
             for text in [error.description, String(reflecting: error)] {
                 #expect(Self.leak(in: text) == nil, "padding \(padding): \(text)")
+                for assertion in assertions {
+                    #expect(!text.contains(String(assertion.prefix(10))), "assertion leaked: \(text)")
+                }
             }
             #expect(padding == 0 || error.description.contains("xxxx"), "the vendor's message is still shown: \(error)")
         }
