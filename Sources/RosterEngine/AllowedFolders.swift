@@ -5,27 +5,25 @@ import RosterCore
 /// URLs) to chosen folders, so a config cannot make the program read `/etc/shadow` or echo the
 /// lines of an arbitrary file in a mapping error.
 extension RosterConfig {
-    /// Checks that every local file of every job lies inside ``allowedFolders`` (symbolic links
-    /// and `..` resolved), or inside the config file's folder when none are configured and
-    /// `confineByDefault` (`serve` passes true; one-off commands confine only when configured).
+    /// Confines every job's local files to ``allowedFolders``, or to the config file's folder
+    /// when none are configured and `confineByDefault` (`serve` passes true; one-off commands
+    /// confine only when configured). Checks the connector, mapping and `file:` URLs of the
+    /// config now (symbolic links and `..` resolved), and sets ``JobConfig/readableFolders`` so
+    /// a sync also refuses a `file:` URL written in the connector file itself.
     /// - Throws: ``ConfigError`` naming each job, setting and file outside, and the folders allowed.
-    public func checkAllowedFolders(file: String, confineByDefault: Bool) throws(ConfigError) {
+    public mutating func confineJobFiles(file: String, confineByDefault: Bool) throws(ConfigError) {
         guard let folders = allowedFolders ?? (confineByDefault ? [Self.canonicalPath(folder.isEmpty ? "." : folder)] : nil) else { return }
         var diagnostics: [ConfigDiagnostic] = []
-        for job in jobs {
+        for index in jobs.indices {
+            jobs[index].readableFolders = folders
+            let job = jobs[index]
             var reads = [("connector", job.connector), ("mapping", job.mapping)]
             let urls = job.settings.map { ("settings.\($0.key)", $0.value) }.sorted { $0.0 < $1.0 }
                 + [("base_url", job.baseURL), ("token_url", job.tokenURL)].compactMap { name, url in url.map { (name, $0) } }
             for (name, url) in urls where url.lowercased().hasPrefix("file:") { reads.append((name, Self.localPath(ofFileURL: url))) }
             for (name, path) in reads {
-                let canonical = Self.canonicalPath(path)
-                guard !folders.contains(where: { canonical == $0 || canonical.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else { continue }
-                let how = allowedFolders == nil
-                    ? "`serve` reads only files in the config file's folder unless allowed_folders lists others"
-                    : "it is not in allowed_folders"
-                diagnostics.append(ConfigDiagnostic(
-                    file: file, line: job.line, column: 1,
-                    message: "job '\(job.name)': \(name) reads \(canonical), outside the allowed folders (\(folders.joined(separator: ", "))): \(how); move the file into one of them, or add its folder to allowed_folders"))
+                guard let refusal = job.refusal(toRead: path, as: name, configured: allowedFolders != nil) else { continue }
+                diagnostics.append(ConfigDiagnostic(file: file, line: job.line, column: 1, message: refusal))
             }
         }
         guard diagnostics.isEmpty else { throw ConfigError(diagnostics) }
@@ -56,5 +54,29 @@ extension RosterConfig {
             existing = (existing as NSString).deletingLastPathComponent
         }
         return "/" + missing.reversed().joined(separator: "/")
+    }
+}
+
+extension JobConfig {
+    /// Why this job may not read `path` (named `name` in the message), or `nil` when it may:
+    /// no ``readableFolders`` are set, or the path lies inside one.
+    /// - Parameter configured: the folders come from `allowed_folders` (false: `serve`'s default;
+    ///   `nil`: not known).
+    func refusal(toRead path: String, as name: String, configured: Bool? = nil) -> String? {
+        guard let folders = readableFolders else { return nil }
+        let canonical = RosterConfig.canonicalPath(path)
+        guard !folders.contains(where: { canonical == $0 || canonical.hasPrefix($0.hasSuffix("/") ? $0 : $0 + "/") }) else { return nil }
+        let how = switch configured {
+        case true?: "it is not in allowed_folders"
+        case false?: "`serve` reads only files in the config file's folder unless allowed_folders lists others"
+        case nil: "not in allowed_folders (`serve` allows the config file's folder by default)"
+        }
+        return "job '\(self.name)': \(name) reads \(canonical), outside the allowed folders (\(folders.joined(separator: ", "))): \(how); move the file into one of them, or add its folder to allowed_folders"
+    }
+
+    /// Why this job may not read the `file:` URL `url`, or `nil` when it may or `url` is not a `file:` URL.
+    func refusal(toOpen url: String, as name: String) -> String? {
+        guard url.lowercased().hasPrefix("file:") else { return nil }
+        return refusal(toRead: RosterConfig.localPath(ofFileURL: url), as: name)
     }
 }

@@ -46,6 +46,9 @@ public struct JobConfig: Sendable, Equatable {
     /// `allow_insecure_http: true`: credentials may go to a plain `http://` base or token URL
     /// on another host (a trusted network); otherwise such a job is refused.
     public var allowInsecureHTTP = false
+    /// When set, the only folders whose files the job may read (`allowed_folders`, see
+    /// ``RosterConfig/confineJobFiles(file:confineByDefault:)``); `nil`: not confined.
+    public var readableFolders: [String]?
     /// The config line of the job, for messages that concern the whole job.
     public var line: Int
 

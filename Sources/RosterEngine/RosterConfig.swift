@@ -19,7 +19,7 @@ public struct RosterConfig: Sendable, Equatable {
     /// Sync jobs, in file order; names are unique.
     public var jobs: [JobConfig] = []
     /// `allowed_folders:`, absolute with links resolved: the only folders whose files jobs may
-    /// read (see ``checkAllowedFolders(file:confineByDefault:)``); `nil` when not configured.
+    /// read (see ``confineJobFiles(file:confineByDefault:)``); `nil` when not configured.
     public var allowedFolders: [String]?
     /// The config file's folder (relative paths in the config are relative to it).
     public var folder = ""

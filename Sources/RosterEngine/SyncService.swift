@@ -186,6 +186,10 @@ public struct SyncService: Sendable {
         } catch {
             throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])
         }
+        if let refusal = [("the connector's base_url", connector.baseURL), ("the connector's token_url", connector.tokenURL ?? "")]
+            .lazy.compactMap({ job.refusal(toOpen: $1, as: $0) }).first {
+            throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: refusal)])
+        }
         if !job.allowInsecureHTTP, connector.sendsCredentials || !job.secrets.isEmpty, let url = connector.plainHTTPURL {
             throw configError("\(url.redactedURL) is plain http://, so its credentials would cross the network readable; use https://, or add 'allow_insecure_http: true' to the job on a trusted network")
         }

@@ -29,8 +29,8 @@ struct GlobalOptions: ParsableArguments {
 
     /// Loads the config and opens the store: the wiring every command shares.
     func makeServices(jobs: JobUse = .none) throws -> Services {
-        let config = try RosterConfig.load(path: configPath, required: self.config != nil)
-        if jobs != .none { try config.checkAllowedFolders(file: configPath, confineByDefault: jobs == .service) }
+        var config = try RosterConfig.load(path: configPath, required: self.config != nil)
+        if jobs != .none { try config.confineJobFiles(file: configPath, confineByDefault: jobs == .service) }
         let location = db ?? config.store ?? "rostersync.sqlite"
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")

@@ -96,3 +96,25 @@ import Testing
         }
     }
 }
+
+extension AllowedFoldersTests {
+    @Test func aFileURLWrittenInTheConnectorFileIsConfinedToo() async throws {
+        try await Workspace.with { workspace in
+            let outside = try Workspace()
+            defer { try? FileManager.default.removeItem(at: outside.directory) }
+            try outside.write("secret.csv", Self.export)
+            let config = try Self.config(workspace, url: "unused", allowed: "[.]")
+            try workspace.write("csv-url.yaml", """
+                name: csv-url
+                base_url: "file://\(outside.path("secret.csv"))"
+                schemes: [file]
+                auth: {type: none}
+                streams: [{name: rows, kind: csv}]
+                """)
+            let result = try await workspace.run(["sync", "crm", "--config", config])
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderr.contains("job 'crm': the connector's base_url reads \(outside.path("secret.csv")), outside the allowed folders"), "\(result)")
+            #expect(!result.stderr.contains("Priya"))
+        }
+    }
+}
