@@ -2,10 +2,12 @@ public import Foundation
 
 /// A file the program must never write over, with what it is, for messages.
 public struct ProtectedFile: Sendable, Equatable {
+    /// The file; compared by device and inode, so another name or a hard link is caught too.
     public var path: String
     /// What the file is, e.g. `the store (--db)` or `the input file`.
     public var role: String
 
+    /// A protected file at `path`, named in messages as `role`.
     public init(path: String, role: String) {
         self.path = path
         self.role = role
@@ -20,9 +22,12 @@ public struct ProtectedFile: Sendable, Equatable {
 
 /// Why a file could not be written where asked; says what to do instead.
 public struct OutputFileError: Error, Sendable, CustomStringConvertible {
+    /// The path that was to be written.
     public var path: String
+    /// Why not, and what to do instead.
     public var reason: String
 
+    /// `cannot write PATH: REASON`.
     public var description: String { "cannot write \(path): \(reason)" }
 }
 
