@@ -24,7 +24,9 @@ public enum MockEchoVendor {
 
     /// The handler: `POST …/token` issues ``issuedToken`` (or fails), every `GET` fails as
     /// `failure` says. `padding` characters come before the echo, to move the credentials
-    /// across the 200-character cut of vendor messages.
+    /// across the 200-character cut of vendor messages: the message is `x…x request body [BODY]
+    /// headers [Authorization: Bearer TOKEN; …] METHOD URL`, so a bearer token starts at 48 +
+    /// `padding`, an API key at 37 + `padding`, a form body at 15 + `padding`.
     public static func handler(failure: Failure, padding: Int) -> @Sendable (HTTPRequest) -> HTTPResponse {
         { request in
             let echo = String(repeating: "x", count: padding) + " request " + echoText(request)
@@ -43,8 +45,12 @@ public enum MockEchoVendor {
         }
     }
 
+    /// `body […] headers […] METHOD URL`, the credential headers first, so where a credential
+    /// falls in the text does not depend on the transport's own headers.
     private static func echoText(_ request: HTTPRequest) -> String {
-        let headers = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
+        let credentialFirst = request.headers.filter { ["authorization", "x-api-key"].contains($0.name.lowercased()) }
+            + request.headers.filter { !["authorization", "x-api-key"].contains($0.name.lowercased()) }
+        let headers = credentialFirst.map { "\($0.name): \($0.value)" }.joined(separator: "; ")
         let body = request.body.map { String(decoding: $0, as: UTF8.self) } ?? ""
         return "body [\(body)] headers [\(headers)] \(request.method) \(request.url)"
     }

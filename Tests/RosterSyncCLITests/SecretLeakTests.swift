@@ -30,11 +30,15 @@ struct SecretLeakTests {
         "basic": "{type: basic, username: \"{{ config.user }}\", password: \"{{ secrets.secret }}\"}",
         "bearer": "{type: bearer, token: \"{{ secrets.token }}\"}",
         "apikey": "{type: api_key_header, header: X-Api-Key, value: \"{{ secrets.secret }}\"}",
+        "jwt": "{type: jwt_bearer, client_email: sync@example.test, private_key: \"{{ secrets.key }}\", scope: users.read}",
     ]
 
-    /// Each auth type with a failure that echoes its credential (the connector tests cover every pair).
-    static let cases: [(auth: String, failure: MockEchoVendor.Failure)] = [
-        ("oauth2", .tokenRejected), ("oauth2", .unauthorizedEcho), ("basic", .serverErrorEcho), ("bearer", .unauthorizedEcho), ("apikey", .forbiddenEcho),
+    /// Each auth type with a failure that echoes its credential (the connector tests cover every
+    /// pair). The padding puts the echoed credential whole in the 200 characters shown (0), or
+    /// across the cut with 12 characters before it (140 for `Authorization: Bearer …`).
+    static let cases: [(auth: String, failure: MockEchoVendor.Failure, padding: Int)] = [
+        ("oauth2", .tokenRejected, 0), ("oauth2", .unauthorizedEcho, 0), ("oauth2", .serverErrorEcho, 140), ("basic", .serverErrorEcho, 0),
+        ("bearer", .unauthorizedEcho, 140), ("apikey", .forbiddenEcho, 0), ("jwt", .tokenRejected, 0),
     ]
 
     @Test func noOutputAndNoStoredByteCarriesACredential() async throws {
@@ -42,9 +46,9 @@ struct SecretLeakTests {
             var servers: [LoopbackHTTPServer] = []
             defer { servers.forEach { $0.stop() } }
             var jobs = "jobs:\n"
-            for (auth, failure) in Self.cases {
+            for (auth, failure, padding) in Self.cases {
                 let name = "\(auth)-\(failure)"
-                let server = try LoopbackHTTPServer(lifetime: .seconds(100), handler: MockEchoVendor.handler(failure: failure, padding: 190))
+                let server = try LoopbackHTTPServer(lifetime: .seconds(100), handler: MockEchoVendor.handler(failure: failure, padding: padding))
                 servers.append(server)
                 try workspace.write("\(name).yaml", """
                     name: canary-\(name)
@@ -59,16 +63,16 @@ struct SecretLeakTests {
                         connector: \(name).yaml
                         mapping: \(Self.repository)/mappings/microsoft-graph-users.yaml
                         settings: {user: \(Self.user)}
-                        secrets: {secret: env:CANARY_SECRET, token: env:CANARY_SECRET}
+                        secrets: {secret: env:CANARY_SECRET, token: env:CANARY_SECRET, key: env:CANARY_KEY}
                         base_url: \(server.baseURL)/v1
                         token_url: \(server.baseURL)/token
 
                     """
             }
             let config = try workspace.write("rostersync.yaml", jobs)
-            let environment = ["CANARY_SECRET": Self.canary]
+            let environment = ["CANARY_SECRET": Self.canary, "CANARY_KEY": TestKeys.serviceAccount.privatePEM]
             var outputs: [(String, CommandResult)] = []
-            for (auth, failure) in Self.cases {
+            for (auth, failure, _) in Self.cases {
                 // `sync --json` prints the error both on stderr and in its JSON; `check` on stderr.
                 for arguments in [["sync", "\(auth)-\(failure)", "--json"], ["connectors", "check", "\(auth)-\(failure)"]] {
                     let result = try await workspace.run(arguments + ["--config", config], environment: environment)
@@ -79,17 +83,19 @@ struct SecretLeakTests {
             for arguments in [["runs", "list", "--json"], ["runs", "list"], ["report", "latest", "--format", "json"], ["report", "1"]] {
                 outputs.append((arguments.joined(separator: " "), try await workspace.run(arguments + ["--config", config], environment: environment)))
             }
-            #expect(outputs.filter { $0.1.stderr.contains("xxxx") }.count == 2 * Self.cases.count, "the vendor's messages are still shown")
-            #expect(outputs.contains { $0.1.stdout.contains("xxxx") }, "the stored run messages are listed")
+            #expect(outputs.filter { $0.1.stderr.contains("request body [") }.count == 2 * Self.cases.count, "the vendor's messages are still shown")
+            #expect(outputs.contains { $0.1.stdout.contains("request body [") }, "the stored run messages are listed")
             for (command, result) in outputs {
                 #expect(Self.leak(in: result.stdout) == nil, "\(command) stdout: \(result.stdout)")
                 #expect(Self.leak(in: result.stderr) == nil, "\(command) stderr: \(result.stderr)")
+                // Every JWT starts with the base64 of `{"alg":`: no signed assertion is shown.
+                #expect(!(result.stdout + result.stderr).contains("eyJhbGciOi"), "\(command) shows a JWT assertion: \(result)")
             }
             for suffix in ["", "-wal"] {
                 guard let bytes = FileManager.default.contents(atPath: workspace.database + suffix) else { continue }
                 let text = String(decoding: bytes, as: UTF8.self)
-                #expect(suffix == "-wal" || text.contains("xxxx"), "the failed runs' messages are stored")
-                #expect(Self.leak(in: text) == nil, "store file\(suffix) holds a credential")
+                #expect(suffix == "-wal" || text.contains("request body ["), "the failed runs' messages are stored")
+                #expect(Self.leak(in: text) == nil && !text.contains("eyJhbGciOi"), "store file\(suffix) holds a credential")
             }
         }
     }
