@@ -6,8 +6,14 @@ public import RosterCore
 public struct ImportOptions: Sendable {
     /// Plan and report counts, write nothing to the store and no run record.
     public var dryRun = false
-    /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry run).
+    /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry
+    /// run), or `NAME.errors-runN.csv` when that name is taken.
     public var reportPath: String?
+    /// Replace an existing file at a report path this command did not name (`--force`).
+    public var replaceExisting = false
+    /// Files the error report may never replace (the store and its companions, the config, the
+    /// mapping); the input file is always protected.
+    public var protectedFiles: [ProtectedFile] = []
     public var trigger = RunTrigger.manual
     /// Rows planned before their writes go to the store as one batch (a template file is planned a
     /// block of rows at a time, so its batches may run a block longer). All batches of a run
@@ -70,24 +76,27 @@ public struct ImportService: Sendable {
         guard let first = try reader.readBlock(maxRows: TemplateFileFeed.blockRows) else {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }
-        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         return try await run(
             kind: "import", source: file, feed: TemplateFileFeed(reader: reader, first: first), expectedRows: format.lineCount,
-            options: options, reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
+            options: options, input: path, withExternalID: false, progress: progress)
     }
 
     /// Plans and applies the rows of `feed` as one run. Shared by template and mapped imports.
-    /// - Parameter reportColumns: the header of the report's cells; a mapped file passes its own
-    ///   header and sets ``SourceRow/reportCells``.
+    /// - Parameters:
+    ///   - input: the file imported, beside which the default error report goes.
+    ///   - reportColumns: the header of the report's cells; a mapped file passes its own
+    ///     header and sets ``SourceRow/reportCells``.
     package func run(
         kind: String, source: String, feed: some RowFeed, expectedRows: Int,
-        options: ImportOptions, reportPath: String?, withExternalID: Bool, reportColumns: [String] = Template.headers,
+        options: ImportOptions, input: String, withExternalID: Bool, reportColumns: [String] = Template.headers,
         progress: (@Sendable (ImportProgress) -> Void)?
     ) async throws -> ImportResult {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
         record.reportColumns = reportColumns == Template.headers ? nil : reportColumns
-        let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
+        let report = options.dryRun && options.reportPath == nil ? nil : try ErrorReportFile(
+            path: options.reportPath, input: input, protecting: options.protectedFiles, replaceExisting: options.replaceExisting,
+            withExternalID: withExternalID, columns: reportColumns)
         if !options.dryRun { record.id = try await store.beginRun(record) }
         logger.info("import started", metadata: ["run": "\(record.id)", "source": "\(source)", "dry-run": "\(options.dryRun)"])
         var planned = RunCounts()
@@ -121,7 +130,12 @@ public struct ImportService: Sendable {
                     try await group.waitForAll()
                 }
                 record.apply(planner.counts)
-                record.reportPath = try report?.finish(keep: record.failed > 0)
+                do {
+                    record.reportPath = try report?.finish(keep: record.failed > 0, runID: record.id, input: input)
+                } catch {
+                    report?.discard()
+                    record.message = "the error report was not written: \(error); print it with `rostersync report \(record.id) --format csv`"
+                }
                 record.finishedAt = clock.now()
                 record.status = record.failed > 0 ? .completedWithFailures : .succeeded
                 try await writes?.finishRun(record)

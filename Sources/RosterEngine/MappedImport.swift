@@ -31,10 +31,9 @@ extension ImportService {
         if first == nil && rows.filteredOut == 0 {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }
-        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         var result = try await run(
             kind: "import", source: file, feed: MappedFeed(rows: rows, pending: first), expectedRows: format.lineCount, options: options,
-            reportPath: options.reportPath ?? defaultReport, withExternalID: false, reportColumns: header, progress: progress)
+            input: path, withExternalID: false, reportColumns: header, progress: progress)
         result.filteredOut = rows.filteredOut
         return result
     }

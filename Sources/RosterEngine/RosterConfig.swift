@@ -19,6 +19,11 @@ public struct RosterConfig: Sendable, Equatable {
     public var catalog = Catalog.standard
     /// Sync jobs, in file order; names are unique.
     public var jobs: [JobConfig] = []
+    /// `allowed_folders:`, absolute with links resolved: the only folders whose files jobs may
+    /// read (see ``confineJobFiles(file:confineByDefault:)``); `nil` when not configured.
+    public var allowedFolders: [String]?
+    /// The config file's folder (relative paths in the config are relative to it).
+    public var folder = ""
 
     public init(store: String? = nil, catalog: Catalog = .standard, jobs: [JobConfig] = []) {
         self.store = store
@@ -55,17 +60,36 @@ public struct RosterConfig: Sendable, Equatable {
     public static func parse(_ text: String, file: String, folder: String = "") throws -> RosterConfig {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
+        config.folder = folder
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs", "allowed_folders"]) {
                 switch key {
                 case "store": config.store = reader.scalar(value, "'store'")
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
+                case "allowed_folders": config.allowedFolders = parseAllowedFolders(value, folder: folder, &reader)
                 default: config.catalog = parseCatalog(value, &reader)
                 }
             }
         }
         guard reader.diagnostics.isEmpty else { throw ConfigError(reader.diagnostics) }
         return config
+    }
+
+    private static func parseAllowedFolders(_ node: Node, folder: String, _ reader: inout YAMLReader) -> [String] {
+        guard let items = node.sequence else {
+            reader.error(node, "'allowed_folders' must be a list of folders, e.g. [., /srv/exports]")
+            return []
+        }
+        return items.compactMap { item in
+            guard let text = reader.scalar(item, "an 'allowed_folders' item"), !text.isEmpty else { return nil }
+            let path = text.hasPrefix("/") || folder.isEmpty ? text : folder + "/" + text
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                reader.error(item, "allowed folder \(path) does not exist or is not a folder; create it or fix the path (relative to the config file)")
+                return nil
+            }
+            return canonicalPath(path)
+        }
     }
 
     private static func parseCatalog(_ node: Node, _ reader: inout YAMLReader) -> Catalog {

@@ -109,7 +109,7 @@ public struct SyncService: Sendable {
         } catch {
             record.status = Task.isCancelled ? .interrupted : .failed
             record.pulled = pulled
-            record.message = "\(error); nothing was written"
+            record.message = client.connector.redactor.redact("\(error); nothing was written")
             record.finishedAt = clock.now()
             if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
             logger.error("sync failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
@@ -232,10 +232,18 @@ public struct SyncService: Sendable {
         let mapping: Mapping
         do {
             connector = try ConnectorFile.load(path: job.connector)
-                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name)
+                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name,
+                         allowInsecureHTTP: job.allowInsecureHTTP)
             mapping = try MappingFile.load(path: job.mapping)
         } catch {
             throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])
+        }
+        if let refusal = [("the connector's base_url", connector.baseURL), ("the connector's token_url", connector.tokenURL ?? "")]
+            .lazy.compactMap({ job.refusal(toOpen: $1, as: $0) }).first {
+            throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: refusal)])
+        }
+        if !job.allowInsecureHTTP, connector.sendsCredentials || !job.secrets.isEmpty, let url = connector.plainHTTPURL {
+            throw configError("\(url.redactedURL) is plain http://, so its credentials would cross the network readable; use https://, or add 'allow_insecure_http: true' to the job on a trusted network")
         }
         let stream = job.stream ?? connector.streams.first?.name ?? ""
         guard connector.stream(named: stream) != nil else {

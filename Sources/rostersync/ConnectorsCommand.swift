@@ -21,7 +21,7 @@ struct ConnectorsCommand: ParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func run() async throws {
-            let services = try global.makeServices()
+            let services = try global.makeServices(jobs: .oneOff)
             let job = try services.config.job(named: job, file: global.configPath)
             let http = CurlHTTPClient()
             defer { Task { await http.shutdown() } }

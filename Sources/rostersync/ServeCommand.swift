@@ -23,7 +23,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat = LogFormat.text
 
     func run() async throws {
-        let services = try global.makeServices()
+        let services = try global.makeServices(jobs: .service)
         let jobs = services.config.jobs.filter { $0.schedule != nil }
         guard !jobs.isEmpty else {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")

@@ -9,6 +9,7 @@ import Testing
     /// `rostersync.yaml` with the hourly job `crm` reading `export.csv`, and that export with three users.
     static func writeHourlyJob(_ workspace: Workspace) throws {
         _ = try workspace.write("rostersync.yaml", """
+            allowed_folders: [".", "\(SyncCommandTests.repository)/connectors", "\(SyncCommandTests.repository)/mappings"]
             jobs:
               - name: crm
                 connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
