@@ -8,6 +8,7 @@ let usage = """
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
            RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
+           RosterBench users-list [--users N] [--dir DIR]  time `rostersync users list` as csv, json and table over N users
            RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
                                                        with mappings/microsoft-graph-users.yaml (and the JSONValue path)
     """
@@ -37,6 +38,8 @@ do {
         try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
     case "mapping":
         try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"))
+    case "users-list":
+        try UsersListBench(users: Int(option("--users", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":

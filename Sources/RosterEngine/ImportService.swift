@@ -25,6 +25,9 @@ public struct ImportResult: Sendable {
     public var run: RunRecord
     /// Records a mapping's `filter:` skipped (mapped imports only); they are not rows of the run.
     public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as the error report holds them.
+    public var failedRows: [ReportRow] = []
     public var reportPath: String? { run.reportPath }
 }
 
@@ -86,11 +89,12 @@ public struct ImportService: Sendable {
         var planner = ImportPlanner(catalog: catalog, index: index)
         if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
+        var failedRows: [ReportRow] = []
         try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             report?.discard()
             record.apply(planner.counts)
             record.status = Task.isCancelled ? .interrupted : .failed
-            record.message = "stopped after \(planner.counts.rows) rows: \(error); nothing was written"
+            record.message = "stopped after \(planner.counts.rows) \(planner.counts.rows == 1 ? "row" : "rows"): \(error); nothing was written"
         }) { runID, writes in
             // Batch N is written by a child task while batch N+1 is planned: planning never reads
             // the store, so the two overlap and use both cores.
@@ -98,6 +102,7 @@ public struct ImportService: Sendable {
                 try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
                 let batch = planner.takeBatch(runID: runID)
                 try report?.append(batch.failures)
+                if options.dryRun { failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count) }
                 guard !options.dryRun, !batch.isEmpty else { return }
                 try await writes.applyAfterPrevious(batch, to: store)
             }
@@ -118,7 +123,7 @@ public struct ImportService: Sendable {
         record.finishedAt = clock.now()
         record.status = record.failed > 0 ? .completedWithFailures : .succeeded
         if !options.dryRun { try await store.finishRun(record) }
-        return ImportResult(run: record)
+        return ImportResult(run: record, failedRows: failedRows)
     }
 }
 

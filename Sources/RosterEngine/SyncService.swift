@@ -40,6 +40,14 @@ public struct SyncResult: Sendable {
     public var plan: [PlannedChange]
     /// Updates where the source renamed the user's email (matched through the job's link).
     public var renamed: Int
+    /// Pulled records the mapping's `filter:` skipped; they are not rows of the run.
+    public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as a run stores its failed rows for `report`.
+    public var failedRows: [ReportRow] = []
+
+    /// How many failed rows a dry run keeps to show.
+    public static let failedRowSample = 20
 }
 
 /// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
@@ -81,6 +89,8 @@ public struct SyncService: Sendable {
         let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
         var plan: [PlannedChange] = []
         var pulled = 0
+        var filteredOut = 0
+        var failedRows: [ReportRow] = []
         var removedIDs: [String] = []
         let verdict = try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             record.status = Task.isCancelled ? .interrupted : .failed
@@ -92,6 +102,7 @@ public struct SyncService: Sendable {
             func flush(_ batch: WriteBatch) async throws {
                 if options.dryRun {
                     plan += try await describe(batch)
+                    failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
                 } else if !batch.isEmpty {
                     try await writes.applyAfterPrevious(batch, to: store)
                 }
@@ -100,7 +111,10 @@ public struct SyncService: Sendable {
                 removedIDs += page.removedIDs
                 for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
                     pulled += 1
-                    guard let source else { continue }
+                    guard let source else {
+                        filteredOut += 1
+                        continue
+                    }
                     planner.plan(source)
                 }
                 try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
@@ -121,7 +135,7 @@ public struct SyncService: Sendable {
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
         record.finishedAt = clock.now()
         if !options.dryRun { try await store.finishRun(record) }
-        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed)
+        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed, filteredOut: filteredOut, failedRows: failedRows)
     }
 
     /// Records that a scheduled time of `job` was skipped because its previous run was still going.
@@ -200,11 +214,11 @@ public struct SyncService: Sendable {
         let missing = outcome.isFullPull ? planner.unseenLinkedUsers() : planner.linkedUsers(removedIDs)
         guard !missing.isEmpty else { return (.succeeded, nil) }
         if pulled == 0 && outcome.isFullPull {
-            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
+            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked \(missing.count == 1 ? "user" : "users") would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
         let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
         if missing.count > limit {
-            return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
+            return (.safeguardTripped, "\(missing.count) \(missing.count == 1 ? "user" : "users") would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
         }
         planner.deactivate(missing)
         return (.succeeded, nil)

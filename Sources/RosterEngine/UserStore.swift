@@ -126,7 +126,7 @@ public struct WriteBatch: Sendable, Equatable {
 
 /// The storage port of the engine. `SQLiteUserStore` implements it on GRDB; `InMemoryUserStore`
 /// (RosterTesting) is its twin. Both pass the same contract tests.
-public protocol UserStore: Sendable {
+public protocol UserStore: UserListing {
     /// Builds the compact index the planner checks every row against: one entry per stored user.
     /// - Parameter incomingRows: rows about to be planned (an upper bound), for ``RosterIndex/capacity(stored:incomingRows:)``.
     /// Cost: one pass over all users, reading no text but the extension.

@@ -10,7 +10,8 @@ public import RosterEngine
 /// make a duplicate impossible even when two processes race. Reads use their own connections
 /// (a `DatabasePool`), so the planner's look-ups never wait for the open write transaction.
 public final class SQLiteUserStore: UserStore {
-    private let database: any DatabaseWriter
+    /// The database; internal so that the listing extension reads through the same pool.
+    let database: any DatabaseWriter
 
     /// Opens (creating and migrating when needed) the database at `path`.
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.

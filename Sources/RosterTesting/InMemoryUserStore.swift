@@ -5,11 +5,11 @@ public import RosterEngine
 /// the shared contract tests.
 public actor InMemoryUserStore: UserStore {
     /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
-    private var usersByKey: [UInt64: StoredUser] = [:]
+    private(set) var usersByKey: [UInt64: StoredUser] = [:]
     private var nextUserID: Int64 = 1
     private var runRecords: [Int64: RunRecord] = [:]
     private var failures: [Int64: [ReportRow]] = [:]
-    private var linksByJob: [String: [String: UInt64]] = [:]
+    private(set) var linksByJob: [String: [String: UInt64]] = [:]
     private var jobStates: [String: String] = [:]
     /// Number of batches applied: lets tests prove that a repeat import writes nothing.
     public private(set) var appliedBatches = 0

@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Config file (default ./rostersync.yaml; optional).")
     var config: String?
 
-    @Option(help: "Store: a SQLite file path (default ./rostersync.sqlite, or `store:` in the config).")
+    @Option(help: "Store: a SQLite file path (default `store:` in the config, or rostersync.sqlite beside the config file).")
     var db: String?
 
     @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
@@ -18,13 +18,16 @@ struct GlobalOptions: ParsableArguments {
     var configPath: String { config ?? "rostersync.yaml" }
 
     /// Loads the config and opens the store: the wiring every command shares.
-    func makeServices() throws -> Services {
-        let config = try RosterConfig.load(path: configPath, required: self.config != nil)
-        let location = db ?? config.store ?? "rostersync.sqlite"
-        if location.contains("://") {
-            throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
-        }
-        return Services(config: config, store: try SQLiteUserStore(path: location))
+    /// - Parameter readOnly: the command only reads; a store that does not exist yet is an error
+    ///   instead of being created.
+    func makeServices(readOnly: Bool = false) throws -> Services {
+        let config = try loadConfig()
+        return Services(config: config, store: try StoreOpening.open(storeLocation(config), mustExist: readOnly))
+    }
+
+    /// The config in effect (the defaults when `./rostersync.yaml` is absent and no --config was given).
+    func loadConfig() throws -> RosterConfig {
+        try RosterConfig.load(path: configPath, required: config != nil)
     }
 }
 

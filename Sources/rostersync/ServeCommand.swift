@@ -24,6 +24,12 @@ struct ServeCommand: AsyncParsableCommand {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")
         }
         let scheduled = try jobs.map { ScheduledJob(name: $0.name, schedule: try CronSchedule($0.schedule!, timeZone: $0.timeZone)) }
+        /// "JOB: next run at TIME", in the job's time zone.
+        @Sendable func nextLine(_ name: String) -> String {
+            guard let schedule = scheduled.first(where: { $0.name == name })?.schedule,
+                  let next = schedule.nextFireTime(after: Date()) else { return "\(name): no next time" }
+            return "\(name): next run at \(ScheduleTime.string(next, in: schedule.timeZone))"
+        }
         let http = CurlHTTPClient()
         let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
         let configFile = global.configPath
@@ -37,16 +43,19 @@ struct ServeCommand: AsyncParsableCommand {
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {
                     let result = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule))
-                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): run \(result.run.id) \(result.run.status.rawValue): \(result.run.created) created, \(result.run.updated) updated, \(result.run.unchanged) unchanged, \(result.run.failed) failed, \(result.run.deactivated) deactivated")
+                    let run = result.run
+                    Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")")
                 } catch {
                     Output.error("\(ScheduleTime.string(Date(), in: .current)) \(name): \(ExitStatus.classify(error).1)")
                 }
+                Output.error(nextLine(name))
             },
             recordSkip: { name, time in
                 Output.error("\(ScheduleTime.string(time, in: .current)) \(name): skipped, the previous run is still going")
                 try? await sync.recordSkip(job: name, at: time)
             })
-        Output.error("rostersync serve: \(scheduled.count) scheduled jobs (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        Output.error("rostersync serve: \(Output.count(scheduled.count, "scheduled job")) (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        for job in scheduled { Output.error(nextLine(job.name)) }
         let task = Task { await scheduler.run() }
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
