@@ -21,6 +21,10 @@ struct ConnectorsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if global.db != nil { throw ValidationError("connectors check does not use a store; remove --db") }
+        }
+
         func run() async throws {
             let config = try global.loadConfig()
             let job = try config.job(named: job, file: global.configPath)
@@ -64,6 +68,10 @@ struct ConnectorsCommand: ParsableCommand {
         var connectors: String?
 
         @OptionGroup var global: GlobalOptions
+
+        func validate() throws {
+            if global.db != nil { throw ValidationError("connectors list does not use a store; remove --db") }
+        }
 
         func run() throws {
             let folder = try ConnectorFolder.resolve(flag: connectors, config: global.loadConfig(), configPath: global.configPath)

@@ -52,7 +52,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [["map", "--mapping", "m.yaml", "--test"], ["schedule", "next", "@daily"]])
+    @Test(arguments: [["map", "--mapping", "m.yaml", "--test"], ["schedule", "next", "@daily"], ["connectors", "list"], ["connectors", "check", "crm"]])
     func commandsWithoutAStoreRejectDB(arguments: [String]) async throws {
         try await Workspace.with { workspace in
             let result = try await workspace.run(arguments)

@@ -76,7 +76,7 @@ import Testing
                     token_url: http://127.0.0.1:9/token
                     mapping: \(SyncCommandTests.repository)/mappings/microsoft-graph-users.yaml
                 """)
-            let result = try await workspace.run(["connectors", "check", "graph", "--config", workspace.path("rostersync.yaml")])
+            let result = try await workspace.run(["connectors", "check", "graph", "--config", workspace.path("rostersync.yaml")], database: false)
             #expect(result.status != 0, "\(result)")
             #expect(result.stderr.contains("job graph: authenticating and fetching the first page from http://127.0.0.1:9/v1.0"), "\(result)")
         }

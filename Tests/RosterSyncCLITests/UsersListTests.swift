@@ -98,4 +98,15 @@ import Testing
             #expect(rows.last?["filteredOut"] as? Bool == true)
         }
     }
+
+    @Test func importingAnExportWithoutMappingSuggestsMapping() async throws {
+        try await Workspace.with { workspace in
+            let input = SyncCommandTests.repository + "/examples/crm-nightly.csv"
+            let result = try await workspace.run(["import", input])
+            #expect(result.status == 3, "\(result)")
+            #expect(result.stderr.contains("crm-nightly.csv:1: error: none of the header cells (Given Name, Surname, Work Email, Desk Phone, Team, …) is a template column"), "\(result)")
+            #expect(result.stderr.contains("give a mapping file with --mapping"), "\(result)")
+            #expect(result.stderr.components(separatedBy: "error:").count == 2, "one error, not seven: \(result)")
+        }
+    }
 }
