@@ -32,7 +32,8 @@ public struct UserQuery: Sendable, Equatable {
 
 /// Reading the roster one user at a time, in constant memory.
 public protocol UserListing: Sendable {
-    /// Calls `body` with each user that `query` selects, ordered by email key, without holding
+    /// Calls `body` with each user that `query` selects, in the order users were first stored
+    /// (oldest first; a store's natural order, so a large roster needs no sort), without holding
     /// the whole roster in memory. Read-only; a `body` that throws ends the listing with its error.
     func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws
 

@@ -28,9 +28,13 @@ enum Output {
 
     /// One table line: each cell but the last padded to its column's width.
     static func tableLine(_ cells: [String], widths: [Int]) -> String {
-        cells.enumerated().map { index, cell in
-            index == cells.count - 1 || index >= widths.count ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
-        }.joined(separator: "  ")
+        var line = ""
+        for (index, cell) in cells.enumerated() {
+            if index > 0 { line += "  " }
+            line += cell
+            if index < cells.count - 1, index < widths.count { line += String(repeating: " ", count: max(0, widths[index] - cell.count)) }
+        }
+        return line
     }
 
     /// `count` and the noun, singular for 1: "1 row", "2 rows".

@@ -3,7 +3,9 @@ import Foundation
 /// Bytes for stdout, written in 64 KB blocks: a listing of a million users goes out as it is
 /// produced, without one write per row or the whole text in memory.
 final class StdoutStream {
-    private var buffer: [UInt8] = []
+    /// Only ever touched by the one thread writing the listing; without the dynamic exclusivity
+    /// check, which otherwise costs about a sixth of a JSON listing.
+    @exclusivity(unchecked) private var buffer: [UInt8] = []
     private let capacity = 64 << 10
 
     init() { buffer.reserveCapacity(capacity) }

@@ -14,7 +14,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "list", abstract: "List users, custom columns included, ordered by email.",
+            commandName: "list", abstract: "List users, custom columns included, in the order they were added.",
             discussion: """
                 Every format streams: a roster of a million users lists in constant memory. The csv format has the \
                 template's columns, then the custom columns and Status, and imports as it is.

@@ -19,12 +19,12 @@ import Testing
                 #expect(result.status == 0, "\(result)")
                 return (try result.json()["users"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
             }
-            #expect(try await emails([]) == ["ana@example.com", "bob@company.com", "drew@company.com", "marcus@example.com", "priya@example.com"])
-            #expect(try await emails(["--limit", "2"]) == ["ana@example.com", "bob@company.com"])
+            #expect(try await emails([]) == ["priya@example.com", "marcus@example.com", "ana@example.com", "bob@company.com", "drew@company.com"])
+            #expect(try await emails(["--limit", "2"]) == ["priya@example.com", "marcus@example.com"])
             #expect(try await emails(["--search", "HAWK"]) == ["bob@company.com"], "last name, any casing")
             #expect(try await emails(["--search", "company.com"]) == ["bob@company.com", "drew@company.com"])
             #expect(try await emails(["--inactive"]) == ["ana@example.com"])
-            #expect(try await emails(["--active", "--job", "crm"]) == ["marcus@example.com", "priya@example.com"])
+            #expect(try await emails(["--active", "--job", "crm"]) == ["priya@example.com", "marcus@example.com"])
             let unknown = try await workspace.run(["users", "list", "--job", "crn", "--config", config])
             #expect(unknown.status == 2 && unknown.stderr.contains("did you mean 'crm'"), "\(unknown)")
         }
