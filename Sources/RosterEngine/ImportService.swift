@@ -28,6 +28,9 @@ public struct ImportResult: Sendable {
     /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
     /// counts them all); empty otherwise, as the error report holds them.
     public var failedRows: [ReportRow] = []
+    /// On a dry run, the first ``SyncResult/failedRowSample`` creates and updates, in file order
+    /// (the run's `created` and `updated` count them all).
+    public var plannedChanges: [PlannedChange] = []
     public var reportPath: String? { run.reportPath }
 }
 
@@ -90,6 +93,7 @@ public struct ImportService: Sendable {
         if let range = catalog.extensionRange { planner.assignExtensions(in: range) }
         let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
         var failedRows: [ReportRow] = []
+        var plannedChanges: [PlannedChange] = []
         try await store.performRun(&record, dryRun: options.dryRun, clock: clock, describeFailure: { record, error in
             report?.discard()
             record.apply(planner.counts)
@@ -102,7 +106,10 @@ public struct ImportService: Sendable {
                 try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
                 let batch = planner.takeBatch(runID: runID)
                 try report?.append(batch.failures)
-                if options.dryRun { failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count) }
+                if options.dryRun {
+                    failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
+                    plannedChanges += try await store.plannedChanges(batch, limit: SyncResult.failedRowSample - plannedChanges.count)
+                }
                 guard !options.dryRun, !batch.isEmpty else { return }
                 try await writes.applyAfterPrevious(batch, to: store)
             }
@@ -123,7 +130,7 @@ public struct ImportService: Sendable {
         record.finishedAt = clock.now()
         record.status = record.failed > 0 ? .completedWithFailures : .succeeded
         if !options.dryRun { try await store.finishRun(record) }
-        return ImportResult(run: record, failedRows: failedRows)
+        return ImportResult(run: record, failedRows: failedRows, plannedChanges: plannedChanges)
     }
 }
 

@@ -49,9 +49,13 @@ struct ImportCommand: AsyncParsableCommand {
                 "unchanged": run.unchanged, "failed": run.failed, "report": Output.nullable(run.reportPath), "errors": [String](),
             ]
             if mapped != nil { object["filtered"] = result.filteredOut }
-            if dryRun { object["failures"] = result.failedRows.map(FailedRows.object) }
+            if dryRun {
+                object["failures"] = result.failedRows.map(FailedRows.object)
+                object["plan"] = result.plannedChanges.map(PlanRendering.object)
+            }
             Output.json(object)
         } else {
+            if dryRun { PlanRendering.print(result.plannedChanges, total: run.created + run.updated) }
             let prefix = dryRun ? "Dry run of \(file) (nothing written)" : "Imported \(file) (run \(run.id))"
             let filtered = mapped == nil ? "" : " (\(Output.count(result.filteredOut, "record")) skipped by the mapping's filter)"
             let verbs = dryRun ? ["to create", "to update", "unchanged", "would fail"] : ["created", "updated", "unchanged", "failed"]

@@ -85,3 +85,25 @@ enum FailedRows {
         ["row": row.row, "errors": row.errors, "externalID": Output.nullable(row.externalID)]
     }
 }
+
+/// The plan a dry run prints: one line per change, old → new for updates.
+enum PlanRendering {
+    /// "Plan:" (or "Plan (first N of M changes):") and one line per change; "Plan: no changes".
+    static func print(_ changes: [PlannedChange], total: Int) {
+        guard total > 0 else {
+            Swift.print("Plan: no changes")
+            return
+        }
+        Swift.print(total > changes.count ? "Plan (first \(changes.count) of \(Output.count(total, "change"))):" : "Plan:")
+        for change in changes {
+            let details = change.changes.map { "\($0.column): \($0.old) → \($0.new)" }.joined(separator: "; ")
+            Swift.print("  \(change.action.rawValue) \(change.email)\(details.isEmpty ? "" : " (\(details))")".terminalSafe)
+        }
+    }
+
+    /// The JSON shape of one change: `action`, `email`, `changes[]` (`column`, `old`, `new`).
+    static func object(_ change: PlannedChange) -> [String: Any] {
+        ["action": change.action.rawValue, "email": change.email,
+         "changes": change.changes.map { ["column": $0.column, "old": $0.old, "new": $0.new] }]
+    }
+}

@@ -72,23 +72,14 @@ struct SyncCommand: AsyncParsableCommand {
         ]
         if dryRun {
             object["failures"] = result.failedRows.map(FailedRows.object)
-            object["plan"] = result.plan.map { change in
-                ["action": change.action.rawValue, "email": change.email,
-                 "changes": change.changes.map { ["column": $0.column, "old": $0.old, "new": $0.new] }] as [String: Any]
-            }
+            object["plan"] = result.plan.map(PlanRendering.object)
         }
         return object
     }
 
     private static func printHuman(_ result: SyncResult, job: String, dryRun: Bool) {
         let run = result.run
-        if dryRun {
-            print(result.plan.isEmpty ? "Plan: no changes" : "Plan:")
-            for change in result.plan {
-                let details = change.changes.map { "\($0.column): \($0.old) → \($0.new)" }.joined(separator: "; ")
-                print("  \(change.action.rawValue) \(change.email)\(details.isEmpty ? "" : " (\(details))")")
-            }
-        }
+        if dryRun { PlanRendering.print(result.plan, total: result.plan.count) }
         let prefix = dryRun ? "Dry run of job \(job) (nothing written)" : "Synced job \(job) (run \(run.id))"
         let filtered = result.filteredOut > 0 ? " (\(result.filteredOut) skipped by the mapping's filter)" : ""
         print("\(prefix): pulled \(run.pulled)\(filtered), \(Output.count(run.rows, "row")): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")

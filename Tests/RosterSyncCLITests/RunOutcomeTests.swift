@@ -50,8 +50,22 @@ import Testing
             #expect(result.stdout.contains("Failed rows (first 20 of 25):"), "\(result)")
             #expect(result.stdout.contains("  Row 3: "), "row 3 is the first bad one (header = 1): \(result)")
             #expect(result.stdout.contains("… and 5 more rows"), "\(result)")
+            #expect(result.stdout.contains("Plan:\n  create bob@company.com\n"), "\(result)")
             let json = try await workspace.run(["import", "in.csv", "--dry-run", "--json"]).json()
             #expect((json["failures"] as? [[String: Any]])?.first?["row"] as? Int == 3)
+            #expect((json["plan"] as? [[String: Any]])?.map { $0["action"] as? String } == ["create"])
+        }
+    }
+
+    @Test func importDryRunPlanShowsOldAndNewValues() async throws {
+        try await Workspace.with { workspace in
+            try workspace.writeRows("in.csv", [bob])
+            #expect(try await workspace.run(["import", "in.csv"]).status == 0)
+            let many = (0..<30).map { row("New", "User", "Enterprise", "", "new\($0)@company.com", "Agent", "US") }
+            try workspace.writeRows("next.csv", [row("Bob", "Hawkins", "Enterprise", "1000", "bob@company.com", "Admin", "US")] + many)
+            let result = try await workspace.run(["import", "next.csv", "--dry-run"])
+            #expect(result.status == 0, "\(result)")
+            #expect(result.stdout.contains("Plan (first 20 of 31 changes):\n  update bob@company.com (Role: Agent → Admin)\n  create new0@company.com"), "\(result)")
         }
     }
 
