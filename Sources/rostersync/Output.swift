@@ -34,6 +34,8 @@ enum Output {
             line += cell
             if index < cells.count - 1, index < widths.count { line += String(repeating: " ", count: max(0, widths[index] - cell.count)) }
         }
+        // An empty last cell leaves the padding of the one before it at the end of the line.
+        while line.last == " " { line.removeLast() }
         return line
     }
 
