@@ -32,6 +32,12 @@ public struct ImportResult: Sendable {
     public var run: RunRecord
     /// Records a mapping's `filter:` skipped (mapped imports only); they are not rows of the run.
     public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as the error report holds them.
+    public var failedRows: [ReportRow] = []
+    /// On a dry run, the first ``SyncResult/failedRowSample`` creates and updates, in file order
+    /// (the run's `created` and `updated` count them all).
+    public var plannedChanges: [PlannedChange] = []
     public var reportPath: String? { run.reportPath }
 }
 
@@ -100,6 +106,8 @@ public struct ImportService: Sendable {
         if !options.dryRun { record.id = try await store.beginRun(record) }
         logger.info("import started", metadata: ["run": "\(record.id)", "source": "\(source)", "dry-run": "\(options.dryRun)"])
         var planned = RunCounts()
+        var failedRows: [ReportRow] = []
+        var plannedChanges: [PlannedChange] = []
         do {
             record = try await store.writing(dryRun: options.dryRun) { [record] writes in
                 var record = record
@@ -114,6 +122,10 @@ public struct ImportService: Sendable {
                         let batch = planner.takeBatch(runID: writes == nil ? nil : record.id)
                         planned = planner.counts
                         try report?.append(batch.failures)
+                        if writes == nil {
+                            failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
+                            plannedChanges += try await store.plannedChanges(batch, limit: SyncResult.failedRowSample - plannedChanges.count)
+                        }
                         guard let writes, !batch.isEmpty else { return }
                         try await group.applyAfterPrevious(batch, to: writes)
                     }
@@ -145,14 +157,14 @@ public struct ImportService: Sendable {
             report?.discard()
             record.apply(planned)
             record.status = Task.isCancelled ? .interrupted : .failed
-            record.message = "stopped after \(planned.rows) rows: \(error); nothing was written"
+            record.message = "stopped after \(planned.rows) \(planned.rows == 1 ? "row" : "rows"): \(error); nothing was written"
             record.finishedAt = clock.now()
             if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
             logger.error("import failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
             throw error
         }
         logger.info("import finished", metadata: record.logMetadata)
-        return ImportResult(run: record)
+        return ImportResult(run: record, failedRows: failedRows, plannedChanges: plannedChanges)
     }
 }
 

@@ -178,7 +178,8 @@ extension JobConfig {
         return "file://" + URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
-    private static func resolve(_ path: String, _ folder: String) -> String {
+    /// `path` relative to `folder` (the config file's folder), unless it is absolute.
+    static func resolve(_ path: String, _ folder: String) -> String {
         path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
     }
 

@@ -6,7 +6,8 @@ import Yams
 /// `rostersync.yaml`: where the store is and what the catalog allows (DESIGN §4).
 ///
 /// ```yaml
-/// store: ./rostersync.sqlite
+/// store: ./rostersync.sqlite                   # relative to this file
+/// connectors: ./connectors                      # for `connectors list`; relative to this file
 /// catalog:
 ///   licenses: { Enterprise: 50, Contact: 10 }   # a license without a number is unlimited
 ///   roles: [Team Lead]                           # custom roles, added to the built-in ones
@@ -14,8 +15,12 @@ import Yams
 ///   extension_range: 2000-2999
 /// ```
 public struct RosterConfig: Sendable, Equatable {
-    /// Store path or URL; `nil` means the default `./rostersync.sqlite`.
+    /// Store path (a relative one resolved against the config file's folder) or URL; `nil`
+    /// means the default, `rostersync.sqlite` beside the config file.
     public var store: String?
+    /// The folder of connector files `connectors list` shows (resolved like ``store``); `nil`
+    /// when the config does not name one.
+    public var connectors: String?
     public var catalog = Catalog.standard
     /// Sync jobs, in file order; names are unique.
     public var jobs: [JobConfig] = []
@@ -56,15 +61,16 @@ public struct RosterConfig: Sendable, Equatable {
 
     /// Parses config text.
     /// - Throws: ``ConfigError`` with every located diagnostic.
-    /// - Parameter folder: resolves relative job file paths (the config file's folder).
+    /// - Parameter folder: resolves relative paths: the store, the connector folder and job files (the config file's folder).
     public static func parse(_ text: String, file: String, folder: String = "") throws -> RosterConfig {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
         config.folder = folder
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs", "allowed_folders"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "connectors", "catalog", "jobs", "allowed_folders"]) {
                 switch key {
-                case "store": config.store = reader.scalar(value, "'store'")
+                case "store": config.store = reader.scalar(value, "'store'").map { $0.contains("://") ? $0 : JobConfig.resolve($0, folder) }
+                case "connectors": config.connectors = reader.scalar(value, "'connectors'").map { JobConfig.resolve($0, folder) }
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
                 case "allowed_folders": config.allowedFolders = parseAllowedFolders(value, folder: folder, &reader)
                 default: config.catalog = parseCatalog(value, &reader)

@@ -41,6 +41,14 @@ public struct SyncResult: Sendable {
     public var plan: [PlannedChange]
     /// Updates where the source renamed the user's email (matched through the job's link).
     public var renamed: Int
+    /// Pulled records the mapping's `filter:` skipped; they are not rows of the run.
+    public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as a run stores its failed rows for `report`.
+    public var failedRows: [ReportRow] = []
+
+    /// How many failed rows a dry run keeps to show.
+    public static let failedRowSample = 20
 }
 
 /// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
@@ -92,15 +100,20 @@ public struct SyncService: Sendable {
             let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
             let staged = StagedRows(memoryLimit: stagingLimit)
             var removedIDs: [String] = []
+            var filteredOut = 0
             let outcome = try await client.pull(stream: stream, state: state) { page in
                 removedIDs += page.removedIDs
                 for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
                     pulled += 1
-                    if let source { try staged.append(source) }
+                    guard let source else {
+                        filteredOut += 1
+                        continue
+                    }
+                    try staged.append(source)
                 }
             }
             logger.info("pull finished", metadata: ["run": "\(record.id)", "job": "\(job.name)", "pulled": "\(pulled)", "rows": "\(staged.count)"])
-            let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled)
+            let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled, filteredOut: filteredOut)
             let result = try await store.writing(dryRun: options.dryRun) { [record] writes in
                 try await planAndApply(pull, record: record, options: options, writes: writes)
             }
@@ -124,6 +137,8 @@ public struct SyncService: Sendable {
         var outcome: PullOutcome
         var removedIDs: [String]
         var pulled: Int
+        /// Records the mapping's filter skipped.
+        var filteredOut: Int
     }
 
     /// Plans the staged rows against the store as it is now and applies them through `writes`
@@ -136,6 +151,7 @@ public struct SyncService: Sendable {
         planner.useLinks(try await store.links(job: job.name), job: job.name)
         if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
         var plan: [PlannedChange] = []
+        var failedRows: [ReportRow] = []
         let verdict = try await withThrowingTaskGroup(of: Void.self) { group in
             // Batch N is written by a child task while batch N+1 is planned.
             func flush(_ batch: WriteBatch) async throws {
@@ -143,6 +159,7 @@ public struct SyncService: Sendable {
                     if !batch.isEmpty { try await group.applyAfterPrevious(batch, to: writes) }
                 } else {
                     plan += try await describe(batch)
+                    failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
                 }
             }
             var rows = try pull.rows.makeIterator()
@@ -173,7 +190,7 @@ public struct SyncService: Sendable {
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
         record.finishedAt = clock.now()
         try await writes?.finishRun(record)
-        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed)
+        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed, filteredOut: pull.filteredOut, failedRows: failedRows)
     }
 
     /// Records that a scheduled time of `job` was skipped because its previous run was still going.
@@ -262,12 +279,12 @@ public struct SyncService: Sendable {
         guard !missing.isEmpty else { return (.succeeded, nil) }
         if pulled == 0 && outcome.isFullPull {
             logger.warning("safeguard tripped: the pull returned no users", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)"])
-            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
+            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked \(missing.count == 1 ? "user" : "users") would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
         let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
         if missing.count > limit {
             logger.warning("safeguard tripped: too many deactivations", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)", "limit": "\(limit)"])
-            return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
+            return (.safeguardTripped, "\(missing.count) \(missing.count == 1 ? "user" : "users") would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
         }
         planner.deactivate(missing)
         return (.succeeded, nil)

@@ -142,7 +142,7 @@ public protocol UserStoreWrites: Sendable {
 /// Writes are closure-scoped (``write(_:)``): a transaction never outlives its body, so the
 /// engine pulls, maps and validates before it opens one, and never holds the write lock across
 /// a network wait. Readers never wait for writers.
-public protocol UserStore: Sendable {
+public protocol UserStore: UserListing {
     /// Runs `body` as one write transaction: everything it writes lands together, or nothing
     /// does when it throws.
     ///

@@ -13,7 +13,8 @@ public import RosterEngine
 /// another's transaction), across processes through SQLite's lock, waited for up to the busy
 /// timeout. Reads use their own connections (a `DatabasePool`), so they never wait for a writer.
 public final class SQLiteUserStore: UserStore {
-    private let database: any DatabaseWriter
+    /// The database; internal so that the listing extension reads through the same pool.
+    let database: any DatabaseWriter
     private let gate = SerialGate()
     private let displayPath: String
     private let busyTimeout: Duration

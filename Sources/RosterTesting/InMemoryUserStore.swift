@@ -19,7 +19,8 @@ public actor InMemoryUserStore: UserStore {
         var jobStates: [String: String] = [:]
     }
 
-    private var committed = Roster()
+    /// The committed roster; readable by the listing extension.
+    private(set) var committed = Roster()
     /// The open write scope's copy.
     private var pending: Roster?
     private let gate = SerialGate()

@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Config file (default ./rostersync.yaml; optional).")
     var config: String?
 
-    @Option(help: "Store: a SQLite file path (default ./rostersync.sqlite, or `store:` in the config).")
+    @Option(help: "Store: a SQLite file path (default `store:` in the config, or rostersync.sqlite beside the config file).")
     var db: String?
 
     @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
@@ -30,21 +30,27 @@ struct GlobalOptions: ParsableArguments {
     }
 
     /// Loads the config and opens the store: the wiring every command shares.
-    func makeServices(jobs: JobUse = .none) throws -> Services {
-        var config = try RosterConfig.load(path: configPath, required: self.config != nil)
+    /// - Parameters:
+    ///   - jobs: how the command runs the config's jobs, which decides where their files may be.
+    ///   - readOnly: the command only reads; a store that does not exist yet is an error instead
+    ///     of being created.
+    func makeServices(jobs: JobUse = .none, readOnly: Bool = false) throws -> Services {
+        var config = try loadConfig()
         if jobs != .none { try config.confineJobFiles(file: configPath, confineByDefault: jobs == .service) }
-        let location = db ?? config.store ?? "rostersync.sqlite"
-        if location.contains("://") {
-            throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
-        }
-        return Services(config: config, store: try SQLiteUserStore(path: location), storePath: location)
+        let location = storeLocation(config)
+        return Services(config: config, store: try StoreOpening.open(location, mustExist: readOnly), storePath: location)
     }
 
-    /// The store files no output may replace, without opening the store (the config is read
-    /// when it loads; a broken config leaves the `--db` path and the default).
+    /// The config in effect (the defaults when `./rostersync.yaml` is absent and no --config was given).
+    func loadConfig() throws -> RosterConfig {
+        try RosterConfig.load(path: configPath, required: config != nil)
+    }
+
+    /// The store files no output may replace, without opening the store (a broken config leaves
+    /// the `--db` path and the default).
     func storeFiles() -> [ProtectedFile] {
-        let configured = (try? RosterConfig.load(path: configPath, required: false))?.store
-        return [db, configured, "rostersync.sqlite"].compactMap { $0 }.filter { !$0.contains("://") }.flatMap(ProtectedFile.store(at:))
+        let location = (try? loadConfig()).map(storeLocation) ?? db ?? "rostersync.sqlite"
+        return [db, location, "rostersync.sqlite"].compactMap { $0 }.filter { !$0.contains("://") }.flatMap(ProtectedFile.store(at:))
     }
 }
 

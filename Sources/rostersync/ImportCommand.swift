@@ -55,19 +55,25 @@ struct ImportCommand: AsyncParsableCommand {
                 "unchanged": run.unchanged, "failed": run.failed, "report": Output.nullable(run.reportPath), "errors": [String](),
             ]
             if mapped != nil { object["filtered"] = result.filteredOut }
+            if dryRun {
+                object["failures"] = result.failedRows.map(FailedRows.object)
+                object["plan"] = result.plannedChanges.map(PlanRendering.object)
+            }
             Output.json(object)
         } else {
+            if dryRun { PlanRendering.print(result.plannedChanges, total: run.created + run.updated) }
             let prefix = dryRun ? "Dry run of \(file) (nothing written)" : "Imported \(file) (run \(run.id))"
-            let filtered = mapped == nil ? "" : " (\(result.filteredOut) records skipped by the mapping's filter)"
-            print("\(prefix): \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed\(filtered)")
+            let filtered = mapped == nil ? "" : " (\(Output.count(result.filteredOut, "record")) skipped by the mapping's filter)"
+            let verbs = dryRun ? ["to create", "to update", "unchanged", "would fail"] : ["created", "updated", "unchanged", "failed"]
+            print("\(prefix): \(Output.count(run.rows, "row")): \(run.created) \(verbs[0]), \(run.updated) \(verbs[1]), \(run.unchanged) \(verbs[2]), \(run.failed) \(verbs[3])\(filtered)")
             if let path = run.reportPath {
                 let usual = ImportOptions.defaultReportPath(forInput: file)
                 if report == nil, path != usual {
                     print("\(usual) is from an earlier run and was left as it is; this run's error report is \(path)")
                 }
-                print("\(run.failed) rows failed: fix them in \(path) and import that file again\(mapping.map { " with --mapping \($0)" } ?? "")")
+                print("\(Output.count(run.failed, "row")) failed: fix \(run.failed == 1 ? "it" : "them") in \(path) and import that file again\(mapping.map { " with --mapping \($0)" } ?? "")")
             } else if run.failed > 0 {
-                print("\(run.failed) rows failed: run without --dry-run, or add --report FILE, to get the error report")
+                FailedRows.print(result.failedRows, total: run.failed)
             }
         }
         if let message = run.message { Output.error("warning: \(message)") }

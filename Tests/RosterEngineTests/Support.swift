@@ -109,6 +109,7 @@ struct WatchedStore: UserStore {
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
+    func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
 }
 
 /// A number that tasks and threads change together.

@@ -130,7 +130,7 @@ import Testing
             let named = "in.errors-run\(run).csv"
             #expect(try workspace.read(named).contains("not-an-email"))
             #expect(second.stdout.contains("\(workspace.path("in.errors.csv")) is from an earlier run and was left as it is"), "\(second)")
-            #expect(second.stdout.contains("fix them in \(workspace.path(named))"), "\(second)")
+            #expect(second.stdout.contains("fix it in \(workspace.path(named))"), "\(second)")
             #expect(try leftovers(workspace).isEmpty)
         }
     }

@@ -75,7 +75,7 @@ struct SecretLeakTests {
             for (auth, failure, _) in Self.cases {
                 // `sync --json` prints the error both on stderr and in its JSON; `check` on stderr.
                 for arguments in [["sync", "\(auth)-\(failure)", "--json"], ["connectors", "check", "\(auth)-\(failure)"]] {
-                    let result = try await workspace.run(arguments + ["--config", config], environment: environment)
+                    let result = try await workspace.run(arguments + ["--config", config], database: arguments[0] == "sync", environment: environment)
                     #expect(result.status == 4, "\(arguments): \(result)")
                     outputs.append((arguments.joined(separator: " "), result))
                 }

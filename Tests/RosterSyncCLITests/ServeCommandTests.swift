@@ -48,7 +48,7 @@ import Testing
 
             #expect(result.status == 0, "\(result)")
             #expect(runs.first?.trigger == .schedule && runs.first?.status == .succeeded && runs.first?.created == 3, "\(runs)")
-            #expect(result.stderr.contains("1 scheduled jobs (crm)"), "\(result.stderr)")
+            #expect(result.stderr.contains("1 scheduled job (crm)"), "\(result.stderr)")
             #expect(result.stderr.contains("crm: run 2 succeeded: 3 created"), "\(result.stderr)")
             #expect(result.stderr.contains("rostersync serve: stopped"), "\(result.stderr)")
             #expect(try await store.runs(limit: 10).count == 2, "one catch-up run for all the missed times")
