@@ -212,8 +212,8 @@ public struct SyncService: Sendable {
 
     /// A dry run's view of `batch`, with old → new values for updates.
     private func describe(_ batch: WriteBatch) async throws -> [PlannedChange] {
-        let targets = batch.writes.compactMap { if case .update(let hash) = $0.kind { hash } else { nil } } + batch.deactivations
-        let stored = try await store.users(emailHashes: targets)
+        let targets = batch.writes.compactMap { if case .update(let key) = $0.kind { key } else { nil } } + batch.deactivations
+        let stored = try await store.users(emailKeys: targets)
         var changes: [PlannedChange] = []
         for write in batch.writes {
             guard case .update(let target) = write.kind else {
@@ -225,8 +225,8 @@ public struct SyncService: Sendable {
                 .map { (column: $0.header, old: old[$0], new: write.record.row[$0]) }
             changes.append(PlannedChange(action: .update, email: write.record.row.email, changes: fields))
         }
-        for hash in batch.deactivations {
-            changes.append(PlannedChange(action: .deactivate, email: stored[hash]?.record.row.email ?? "", changes: []))
+        for key in batch.deactivations {
+            changes.append(PlannedChange(action: .deactivate, email: stored[key]?.record.row.email ?? "", changes: []))
         }
         return changes
     }

@@ -98,16 +98,15 @@ public final class SQLiteUserStore: UserStore {
         let stored = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0 }
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: stored, incomingRows: incomingRows))
         guard stored > 0 else { return index }
-        let (chunks, continuation) = AsyncThrowingStream<[IndexedUser], any Error>.makeStream()
+        let (chunks, continuation) = AsyncThrowingStream<StoredUserChunk, any Error>.makeStream()
         async let scan: Void = database.read { db in
             do {
-                var chunk: [IndexedUser] = []
-                chunk.reserveCapacity(Self.indexChunk)
-                try SQLiteBulk.scanIndex(db) { user in
-                    chunk.append(user)
+                var chunk = StoredUserChunk(capacity: Self.indexChunk)
+                try SQLiteBulk.scanIndex(db) { user, emailKey in
+                    chunk.append(user, emailKey: emailKey)
                     if chunk.count == Self.indexChunk {
                         continuation.yield(chunk)
-                        chunk.removeAll(keepingCapacity: true)
+                        chunk.removeAll()
                     }
                 }
                 continuation.yield(chunk)
@@ -116,9 +115,7 @@ public final class SQLiteUserStore: UserStore {
                 continuation.finish(throwing: error)
             }
         }
-        for try await chunk in chunks {
-            for user in chunk { index.addStored(user) }
-        }
+        for try await chunk in chunks { index.addStored(chunk) }
         try await scan
         // A cancelled task's stream ends early: a partial index must not be planned against.
         try Task.checkCancellation()
@@ -126,7 +123,7 @@ public final class SQLiteUserStore: UserStore {
     }
 
     /// Users handed from the scan to the index at a time: big enough to amortise the hand-off,
-    /// small enough (256 KB) to stay in cache.
+    /// small enough (about 600 KB with their keys) to stay in cache.
     private static let indexChunk = 8192
 
     public func apply(_ batch: WriteBatch) async throws {
@@ -135,11 +132,11 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
-    public func links(job: String) async throws -> [String: UInt64] {
+    public func links(job: String) async throws -> [String: String] {
         try await database.read { db in
-            var links: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT external_id, email_hash FROM links WHERE job = ?", arguments: [job]) {
-                links[row[0]] = UInt64(bitPattern: row[1])
+            var links: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT external_id, email_key FROM links WHERE job = ?", arguments: [job]) {
+                links[row[0]] = row[1]
             }
             return links
         }
@@ -151,12 +148,12 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
-    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
+    public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
         try await database.read { db in
-            var users: [UInt64: StoredUser] = [:]
-            for hash in emailHashes {
-                if let row = try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE email_hash = ?", arguments: [Int64(bitPattern: hash)]) {
-                    users[hash] = Self.storedUser(row)
+            var users: [String: StoredUser] = [:]
+            for key in emailKeys {
+                if let row = try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE email_key = ?", arguments: [key]) {
+                    users[key] = Self.storedUser(row)
                 }
             }
             return users
@@ -180,7 +177,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func users() async throws -> [StoredUser] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "\(Self.userColumns) ORDER BY email COLLATE NOCASE").map(Self.storedUser)
+            try Row.fetchAll(db, sql: "\(Self.userColumns) ORDER BY email_key").map(Self.storedUser)
         }
     }
 

@@ -4,12 +4,12 @@ public import RosterEngine
 /// The in-memory twin of the SQLite and PostgreSQL stores: the same contract, kept honest by
 /// the shared contract tests.
 public actor InMemoryUserStore: UserStore {
-    /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
-    private var usersByKey: [UInt64: StoredUser] = [:]
+    /// Users by email key (``UserRecord/emailKey``), the same unique key as the SQLite store's `email_key`.
+    private var usersByKey: [String: StoredUser] = [:]
     private var nextUserID: Int64 = 1
     private var runRecords: [Int64: RunRecord] = [:]
     private var failures: [Int64: [ReportRow]] = [:]
-    private var linksByJob: [String: [String: UInt64]] = [:]
+    private var linksByJob: [String: [String: String]] = [:]
     private var jobStates: [String: String] = [:]
     /// Number of batches applied: lets tests prove that a repeat import writes nothing.
     public private(set) var appliedBatches = 0
@@ -18,12 +18,12 @@ public actor InMemoryUserStore: UserStore {
 
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: usersByKey.count, incomingRows: incomingRows))
-        for user in usersByKey.values { index.addStored(IndexedUser(user.record)) }
+        for user in usersByKey.values { index.addStored(user.record) }
         return index
     }
 
     /// The roster and failures as they were when the run's writes began.
-    private var committed: (users: [UInt64: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]], links: [String: [String: UInt64]], states: [String: String])?
+    private var committed: (users: [String: StoredUser], nextID: Int64, failures: [Int64: [ReportRow]], links: [String: [String: String]], states: [String: String])?
 
     public func beginWrites() async throws {
         precondition(committed == nil, "a run's writes are already open")
@@ -38,12 +38,13 @@ public actor InMemoryUserStore: UserStore {
         self.committed = nil
     }
 
-    public func links(job: String) async throws -> [String: UInt64] { linksByJob[job] ?? [:] }
+    public func links(job: String) async throws -> [String: String] { linksByJob[job] ?? [:] }
 
     public func jobState(job: String) async throws -> String? { jobStates[job] }
 
-    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
-        usersByKey.filter { emailHashes.contains($0.key) }
+    public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
+        let wanted = Set(emailKeys)
+        return usersByKey.filter { wanted.contains($0.key) }
     }
 
     public func apply(_ batch: WriteBatch) async throws {
@@ -52,27 +53,29 @@ public actor InMemoryUserStore: UserStore {
         for write in batch.writes {
             switch write.kind {
             case .create:
-                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
-                staged[write.emailHash] = StoredUser(id: nextID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
+                let key = write.record.emailKey
+                guard staged[key] == nil else { throw InMemoryStoreError.duplicateEmail }
+                staged[key] = StoredUser(id: nextID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
                 nextID += 1
             case .update(let target):
+                let key = write.record.emailKey
                 guard var user = staged.removeValue(forKey: target) else { throw InMemoryStoreError.missingUser }
-                guard staged[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                guard staged[key] == nil else { throw InMemoryStoreError.duplicateEmail }
                 user.record = write.record
                 user.updatedRun = batch.runID
-                staged[write.emailHash] = user
-                if target != write.emailHash {
+                staged[key] = user
+                if target != key {
                     for (job, links) in linksByJob {
-                        linksByJob[job] = links.mapValues { $0 == target ? write.emailHash : $0 }
+                        linksByJob[job] = links.mapValues { $0 == target ? key : $0 }
                     }
                 }
             }
         }
-        for hash in batch.deactivations {
-            staged[hash]?.record.active = false
-            staged[hash]?.updatedRun = batch.runID
+        for key in batch.deactivations {
+            staged[key]?.record.active = false
+            staged[key]?.updatedRun = batch.runID
         }
-        for link in batch.links { linksByJob[link.job, default: [:]][link.externalID] = link.emailHash }
+        for link in batch.links { linksByJob[link.job, default: [:]][link.externalID] = link.emailKey }
         if let state = batch.jobState { jobStates[state.job] = state.state }
         let extensions = staged.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }
