@@ -14,7 +14,7 @@ struct EmailKeyStore: Sendable {
     /// Offset in `domains` of domain number n + 1, at n.
     private var domainStarts: [Int] = []
     /// Domain numbers by ``StableHash`` of the domain; equal hashes are confirmed on the bytes.
-    private var domainNumbers = OpenTable<UInt32>(capacity: 16, filler: 0)
+    private var domainNumbers = OpenTable<UInt64, UInt32>(capacity: 16, filler: 0)
 
     /// Room for about `capacity` keys: untouched capacity costs address space, not memory.
     init(capacity: Int) {

@@ -40,18 +40,19 @@ public struct ExtensionHolder: Sendable, Equatable {
 
 /// The compact in-memory image of the roster that every planned row is checked against.
 ///
-/// Two open-addressing hash tables (users by email hash, holders by ``ExtensionKey``), sized once
-/// for the stored users plus the rows about to come, at 32 and 16 bytes a slot (key included),
-/// and the email keys of all users packed in one buffer (``EmailKeyStore``, about 21 bytes an
-/// email): about 85 MB for a million users, where a `[String: …]` dictionary needs three times that.
+/// Two open-addressing hash tables (users by 32 bits of their email hash, holders by
+/// ``ExtensionKey``), sized once for the stored users plus the rows about to come, at 28 and 16
+/// bytes a slot (key included), and the email keys of all users packed in one buffer
+/// (``EmailKeyStore``, about 21 bytes an email): about 75 MB for a million users, where a
+/// `[String: …]` dictionary needs three times that.
 ///
 /// The hash only finds candidates: a user is the one sought when its email key is equal too
 /// (DESIGN §2), so two emails whose hashes collide are two users.
 public struct RosterIndex: Sendable {
-    private var users: OpenTable<UserSlot>
+    private var users: OpenTable<UInt32, UserSlot>
     /// Every user's email key; a user's ``IndexedUser/id`` names its key there.
     private var emailKeys: EmailKeyStore
-    private var extensions: OpenTable<HolderSlot>
+    private var extensions: OpenTable<UInt64, HolderSlot>
     /// Applied to every email hash: all ones, or fewer bits for tests that force collisions.
     private let emailHashMask: UInt64
     /// Active users per license position, for seat checks.
@@ -172,8 +173,12 @@ public struct RosterIndex: Sendable {
     /// Number of users in the index, stored or seen in the run.
     public var count: Int { users.count }
 
-    /// The key of `emailHash` in the user table: never 0, which marks an empty slot.
-    private func tableKey(_ emailHash: UInt64) -> UInt64 { max(emailHash & emailHashMask, 1) }
+    /// The key of `emailHash` in the user table, its two halves folded: never 0, which marks an
+    /// empty slot. Equal keys of different emails only cost a comparison of their email keys.
+    private func tableKey(_ emailHash: UInt64) -> UInt32 {
+        let hash = emailHash & emailHashMask
+        return max(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), 1)
+    }
 
     /// The slot of the user whose email is `email`, or the empty slot where the search ended:
     /// the hash finds candidates, the email key decides.

@@ -16,7 +16,7 @@ enum SQLiteBulk {
 
     /// Streams every stored user's index entry and email key to `body`, reading the columns as
     /// bytes: a million-row roster makes no String. The key's hash is computed by the chunk.
-    static func scanIndex(_ db: Database, _ body: (IndexedUser, UnsafeBufferPointer<UInt8>) -> Void) throws {
+    static func scanIndex(_ db: Database, _ body: (IndexedUser, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let statement = try db.makeStatement(sql: "SELECT email_key, content_hash, extension, license, active FROM users")
         let handle = statement.sqliteStatement
         let licenses = Catalog.licenses.map { Array($0.utf8) }
@@ -30,7 +30,7 @@ enum SQLiteBulk {
                 extensionHash: ExtensionKey.of(utf8: columnBytes(handle, 2)),
                 license: UInt8(licenses.firstIndex { $0.elementsEqual(columnBytes(handle, 3)) } ?? licenses.count - 1),
                 isActive: sqlite3_column_int64(handle, 4) != 0)
-            body(user, columnBytes(handle, 0))
+            try body(user, columnBytes(handle, 0))
         }
     }
 

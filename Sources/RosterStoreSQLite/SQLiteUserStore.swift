@@ -93,19 +93,26 @@ public final class SQLiteUserStore: UserStore {
 
     /// Scans the stored users on a reader connection while the caller's task adds them to the
     /// index, chunk by chunk: SQLite's stepping and the hash-table inserts (each a cache miss)
-    /// take about as long as each other, so the two overlap on two cores.
+    /// take about as long as each other, so the two overlap on two cores. The scan stays at most
+    /// ``chunksAhead`` chunks ahead, so chunks never pile up in memory when the index falls behind.
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         let stored = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0 }
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: stored, incomingRows: incomingRows))
         guard stored > 0 else { return index }
         let (chunks, continuation) = AsyncThrowingStream<StoredUserChunk, any Error>.makeStream()
+        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
+        let permits = DispatchSemaphore(value: 0)
+        for _ in 0..<Self.chunksAhead { permits.signal() }
+        continuation.onTermination = { _ in permits.signal() }
         async let scan: Void = database.read { db in
             do {
                 var chunk = StoredUserChunk(capacity: Self.indexChunk)
                 try SQLiteBulk.scanIndex(db) { user, emailKey in
                     chunk.append(user, emailKey: emailKey)
                     if chunk.count == Self.indexChunk {
-                        continuation.yield(chunk)
+                        permits.wait()
+                        // Nobody takes chunks any more (the loading task was cancelled): stop scanning.
+                        if case .terminated = continuation.yield(chunk) { throw CancellationError() }
                         chunk.removeAll()
                     }
                 }
@@ -115,7 +122,10 @@ public final class SQLiteUserStore: UserStore {
                 continuation.finish(throwing: error)
             }
         }
-        for try await chunk in chunks { index.addStored(chunk) }
+        for try await chunk in chunks {
+            index.addStored(chunk)
+            permits.signal()
+        }
         try await scan
         // A cancelled task's stream ends early: a partial index must not be planned against.
         try Task.checkCancellation()
@@ -125,6 +135,8 @@ public final class SQLiteUserStore: UserStore {
     /// Users handed from the scan to the index at a time: big enough to amortise the hand-off,
     /// small enough (about 600 KB with their keys) to stay in cache.
     private static let indexChunk = 8192
+    /// Chunks the scan may hand over before the index has taken them.
+    private static let chunksAhead = 2
 
     public func apply(_ batch: WriteBatch) async throws {
         try await database.writeWithoutTransaction { db in

@@ -86,4 +86,20 @@ import Testing
             #expect(try await store.links(job: "hr") == ["e-1": "robert@company.com"])
         }
     }
+
+    /// The index of a store of several scan chunks is whole, and a cancelled load ends (the scan
+    /// waits for the index to take its chunks, and must not wait for a loader that is gone).
+    @Test func anIndexOfManyChunksLoadsWholeAndACancelledLoadEnds() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let store = try SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path)
+            let count = 30_000
+            try await store.applyRun(WriteBatch(runID: nil, writes: (0..<count).map { .create(user("U", "User\($0)@Company.com")) }))
+            let index = try await store.loadIndex(catalog: .standard, incomingRows: 0)
+            #expect(index.count == count)
+            #expect((0..<count).allSatisfy { index.user(email: "user\($0)@company.com") != nil })
+            let cancelled = Task { try await store.loadIndex(catalog: .standard, incomingRows: 0) }
+            cancelled.cancel()
+            if case .success(let partial) = await cancelled.result { #expect(partial.count == count) }
+        }
+    }
 }
