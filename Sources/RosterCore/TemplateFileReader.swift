@@ -21,13 +21,21 @@ public struct TemplateFileRow: Sendable {
 public struct RowFingerprint: Sendable, Equatable {
     /// The row number a spreadsheet shows.
     public var number: Int
-    /// ``StableHash/ofLowercased(_:)`` of the email cell.
+    /// ``EmailKey/hash(_:)`` of the email cell.
     public var emailHash: UInt64
     /// ``StableHash`` of the seven cells in template order, as stored rows are hashed.
     public var contentHash: UInt64
     /// ``StableHash/of(_:)`` of the role and data center cells, to check them against the catalog.
     public var roleHash: UInt64
     public var dataCenterHash: UInt64
+
+    public init(number: Int, emailHash: UInt64, contentHash: UInt64, roleHash: UInt64, dataCenterHash: UInt64) {
+        self.number = number
+        self.emailHash = emailHash
+        self.contentHash = contentHash
+        self.roleHash = roleHash
+        self.dataCenterHash = dataCenterHash
+    }
 }
 
 /// Reads a CSV in the user-import template: detects format, checks the header, then yields rows.

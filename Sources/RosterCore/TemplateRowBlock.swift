@@ -57,6 +57,12 @@ public struct TemplateRowBlock: Sendable {
             readingIssues: foreignCells.map { RowIssue($0, encoding.foreignCellReason) })
     }
 
+    /// Calls `body` with the UTF-8 bytes of row `index`'s cell in `column` (the file's own bytes,
+    /// trimmed): for the fast path to confirm the email a fingerprint stands for.
+    public func withCellBytes<Result>(_ index: Int, _ column: TemplateColumn, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[cellRange(index, column.rawValue)])) }
+    }
+
     private func cellRange(_ row: Int, _ column: Int) -> Range<Int> {
         let cell = row * Self.columns + column
         return (cell == 0 ? 0 : cellEnds[cell - 1])..<cellEnds[cell]
@@ -78,13 +84,14 @@ public struct TemplateRowBlock: Sendable {
 
     private func fingerprintOfLastRow() -> RowFingerprint {
         let row = count - 1
-        var content = StableHash(), email = StableHash(), role = StableHash(), center = StableHash()
+        var content = StableHash(), role = StableHash(), center = StableHash()
+        var email: UInt64 = 0
         bytes.withUnsafeBufferPointer { all in
             for column in TemplateColumn.allCases {
                 let cell = UnsafeBufferPointer(rebasing: all[cellRange(row, column.rawValue)])
                 content.combine(bytes: cell)
                 switch column {
-                case .email: email.combineLowercased(bytes: cell)
+                case .email: email = EmailKey.hash(utf8: cell)
                 case .role: role.combine(bytes: cell)
                 case .dataCenter: center.combine(bytes: cell)
                 default: break
@@ -92,7 +99,7 @@ public struct TemplateRowBlock: Sendable {
             }
         }
         return RowFingerprint(
-            number: numbers[row], emailHash: email.value, contentHash: content.value, roleHash: role.value,
+            number: numbers[row], emailHash: email, contentHash: content.value, roleHash: role.value,
             dataCenterHash: center.value)
     }
 }

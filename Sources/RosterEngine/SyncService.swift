@@ -158,7 +158,7 @@ public struct SyncService: Sendable {
                 if let writes {
                     if !batch.isEmpty { try await group.applyAfterPrevious(batch, to: writes) }
                 } else {
-                    plan += try await describe(batch)
+                    plan += try await store.plannedChanges(batch)
                     failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
                 }
             }
@@ -288,26 +288,5 @@ public struct SyncService: Sendable {
         }
         planner.deactivate(missing)
         return (.succeeded, nil)
-    }
-
-    /// A dry run's view of `batch`, with old → new values for updates.
-    private func describe(_ batch: WriteBatch) async throws -> [PlannedChange] {
-        let targets = batch.writes.compactMap { if case .update(let hash) = $0.kind { hash } else { nil } } + batch.deactivations
-        let stored = try await store.users(emailHashes: targets)
-        var changes: [PlannedChange] = []
-        for write in batch.writes {
-            guard case .update(let target) = write.kind else {
-                changes.append(PlannedChange(action: .create, email: write.record.row.email, changes: []))
-                continue
-            }
-            let old = stored[target]?.record.row ?? TemplateRow()
-            let fields = TemplateColumn.allCases.filter { old[$0] != write.record.row[$0] }
-                .map { (column: $0.header, old: old[$0], new: write.record.row[$0]) }
-            changes.append(PlannedChange(action: .update, email: write.record.row.email, changes: fields))
-        }
-        for hash in batch.deactivations {
-            changes.append(PlannedChange(action: .deactivate, email: stored[hash]?.record.row.email ?? "", changes: []))
-        }
-        return changes
     }
 }

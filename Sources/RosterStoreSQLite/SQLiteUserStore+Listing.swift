@@ -35,7 +35,7 @@ extension SQLiteUserStore {
             _ = arguments.append(contentsOf: [active])
         }
         if let job = query.job {
-            conditions.append("email_hash IN (SELECT email_hash FROM links WHERE job = ?)")
+            conditions.append("email_key IN (SELECT email_key FROM links WHERE job = ?)")
             _ = arguments.append(contentsOf: [job])
         }
         return (conditions, arguments)

@@ -99,9 +99,9 @@ struct WatchedStore: UserStore {
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         try await base.loadIndex(catalog: catalog, incomingRows: incomingRows)
     }
-    func links(job: String) async throws -> [String: UInt64] { try await base.links(job: job) }
+    func links(job: String) async throws -> [String: String] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
-    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] { try await base.users(emailHashes: emailHashes) }
+    func users(emailKeys: [String]) async throws -> [String: StoredUser] { try await base.users(emailKeys: emailKeys) }
     func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
     func users() async throws -> [StoredUser] { try await base.users() }
     func beginRun(_ run: RunRecord) async throws -> Int64 { try await base.beginRun(run) }

@@ -15,9 +15,9 @@ import Testing
         let amy = user("Amy", "Amy@Company.com", extension: "1000"), zed = user("Zed", "zed@company.com", extension: "1001")
         try await store.applyRun(WriteBatch(
             runID: nil, writes: [.create(zed), .create(amy), .create(ned), .create(bob)],
-            links: [LinkWrite(job: "crm", externalID: "1", emailHash: StableHash.ofLowercased(amy.row.email)),
-                    LinkWrite(job: "crm", externalID: "2", emailHash: StableHash.ofLowercased(zed.row.email))]))
-        try await store.applyRun(WriteBatch(runID: nil, deactivations: [StableHash.ofLowercased(ned.row.email)]))
+            links: [LinkWrite(job: "crm", externalID: "1", emailKey: amy.emailKey),
+                    LinkWrite(job: "crm", externalID: "2", emailKey: zed.emailKey)]))
+        try await store.applyRun(WriteBatch(runID: nil, deactivations: [ned.emailKey]))
     }
 
     private func emails(_ store: any UserStore, _ query: UserQuery) async throws -> [String] {

@@ -64,7 +64,7 @@ import Testing
             // Every generated email is stored, and there are exactly as many users as rows.
             let index = try await watcher.loadIndex(catalog: .standard, incomingRows: 0)
             #expect(index.count == Self.rowCount)
-            let missing = (0..<Self.rowCount).filter { index.user(emailHash: StableHash.ofLowercased("user\($0)@company.com")) == nil }
+            let missing = (0..<Self.rowCount).filter { index.user(email: "user\($0)@company.com") == nil }
             #expect(missing.isEmpty, "missing rows: \(missing.prefix(5))")
         }
     }
