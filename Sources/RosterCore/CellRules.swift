@@ -60,28 +60,19 @@ package struct CellRules: Sendable {
     /// Checks `value`, a trimmed cell of `column`.
     package func check(_ column: TemplateColumn, _ value: String) -> Verdict {
         guard !value.isEmpty else { return .passes }
-        let limit = limits[column.rawValue], wanted = wanted[column.rawValue]
+        let limit = limits[column.rawValue]
         if Self.isLonger(value, than: limit) {
-            return .fails("the cell is longer than \(limit) characters; \(wanted), at most \(limit) characters")
+            return .fails("the cell is longer than \(limit) characters; \(wanted[column.rawValue]), at most \(limit) characters")
         }
-        var hasVisibleASCII = false, hasLineBreak = false
-        var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-        for byte in value.utf8 {
-            defer { (beforePrevious, previous) = (previous, byte) }
-            if byte == 0x0A || byte == 0x0D {
-                hasLineBreak = true
-            } else if byte < 0x20 || byte == 0x7F {
-                return .fails(Self.controlReason(Unicode.Scalar(byte)))
-            } else if byte < 0x7F {
-                if byte != 0x20 { hasVisibleASCII = true }
-            } else if previous == 0xC2, byte <= 0x9F {
-                // U+0080–U+009F, the C1 controls, are C2 80–C2 9F in UTF-8.
-                return .fails(Self.controlReason(Unicode.Scalar(byte)))
-            } else if beforePrevious == 0xEF, previous == 0xBF, byte == 0xBD {
-                return .fails("the cell holds U+FFFD, the mark of a character lost to a wrong encoding; retype the cell")
-            }
+        let scan = value.utf8.withContiguousStorageIfAvailable(Self.scan) ?? Array(value.utf8).withUnsafeBufferPointer(Self.scan)
+        let hasVisibleASCII: Bool, hasLineBreak: Bool
+        switch scan {
+        case .text(let visible, let lineBreak): (hasVisibleASCII, hasLineBreak) = (visible, lineBreak)
+        case .control(let scalar): return .fails(Self.controlReason(scalar))
+        case .replacementCharacter: return .fails("the cell holds U+FFFD, the mark of a character lost to a wrong encoding; retype the cell")
         }
         if !hasVisibleASCII, value.unicodeScalars.allSatisfy(Self.isInvisible) {
+            let wanted = self.wanted[column.rawValue]
             let invisible = "the cell holds only invisible characters (such as zero-width or non-breaking spaces)"
             switch column {
             case .license, .extension: return .fails("\(invisible); \(wanted)")
@@ -92,6 +83,36 @@ package struct CellRules: Sendable {
             return .fails("\"\(value)\" starts with \(lead) and would run as a formula in a spreadsheet; write the name as plain text, without the leading \(lead)")
         }
         return hasLineBreak ? .hasLineBreak : .passes
+    }
+
+    /// What one pass over a cell's bytes found.
+    private enum ByteScan {
+        case text(hasVisibleASCII: Bool, hasLineBreak: Bool)
+        case control(Unicode.Scalar)
+        case replacementCharacter
+    }
+
+    /// Looks at each byte of valid UTF-8 once: visible ASCII, line breaks, C0 and C1 controls
+    /// (U+0080–U+009F are C2 80–C2 9F), U+FFFD (EF BF BD).
+    private static func scan(_ bytes: UnsafeBufferPointer<UInt8>) -> ByteScan {
+        var hasVisibleASCII = false, hasLineBreak = false
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte > 0x20 && byte < 0x7F {
+                hasVisibleASCII = true
+            } else if byte == 0x0A || byte == 0x0D {
+                hasLineBreak = true
+            } else if byte < 0x20 || byte == 0x7F {
+                return .control(Unicode.Scalar(byte))
+            } else if byte == 0xC2, index + 1 < bytes.count, bytes[index + 1] <= 0x9F {
+                return .control(Unicode.Scalar(bytes[index + 1]))
+            } else if byte == 0xEF, index + 2 < bytes.count, bytes[index + 1] == 0xBF, bytes[index + 2] == 0xBD {
+                return .replacementCharacter
+            }
+            index += 1
+        }
+        return .text(hasVisibleASCII: hasVisibleASCII, hasLineBreak: hasLineBreak)
     }
 
     /// Whether `value` has more than `limit` characters. The byte count settles most cells; a

@@ -52,9 +52,9 @@ public struct RowValidator: Sendable {
         var issues: [RowIssue] = []
         // Columns whose cell broke a cell rule: their own rule is not checked.
         var failedCells = failedWhileReading
-        for column in TemplateColumn.allCases where !failedWhileReading.contains(column) {
+        for column in TemplateColumn.allCases where failedWhileReading.isEmpty || !failedWhileReading.contains(column) {
             let verdict = cellRules.check(column, row[column])
-            if lineBreaks.contains(column) || verdict == .hasLineBreak {
+            if verdict == .hasLineBreak || !lineBreaks.isEmpty && lineBreaks.contains(column) {
                 issues.append(RowIssue(column, "the cell holds a line break; write it on one line (no paragraphs in cells)"))
             }
             if case .fails(let reason) = verdict {

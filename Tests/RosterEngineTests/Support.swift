@@ -119,7 +119,10 @@ final class Counter: Sendable {
     func add(_ amount: Int) { count.withLock { $0 += amount } }
 }
 
-/// Number of file descriptors this process holds open (Linux: entries of /proc/self/fd).
-func openFileDescriptors() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+/// How many of this process's file descriptors are open on the file at `path` (Linux:
+/// /proc/self/fd), whatever other tests running at the same time hold open.
+func openDescriptors(of path: String) -> Int {
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.count { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == target }
 }
