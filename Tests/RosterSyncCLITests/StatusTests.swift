@@ -6,20 +6,7 @@ import Testing
 /// `status`, the next times `serve` prints, and what `connectors check` says while it waits.
 @Suite struct StatusTests {
     static func scheduledConfig(_ workspace: Workspace) throws -> String {
-        try workspace.write("rostersync.yaml", """
-            allowed_folders: [".", "\(SyncCommandTests.repository)/connectors", "\(SyncCommandTests.repository)/mappings"]
-            jobs:
-              - name: crm
-                connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
-                settings: {url: "file:export.csv"}
-                mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
-                schedule: "30 2 * * *"
-                timezone: America/New_York
-              - name: adhoc
-                connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
-                settings: {url: "file:export.csv"}
-                mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
-            """)
+        try workspace.write("rostersync.yaml", ServeCommandTests.servedConfig([("crm", "30 2 * * *", "America/New_York"), ("adhoc", nil, nil)]))
     }
 
     @Test func statusShowsLastRunNextTimeAndWhatIsRunning() async throws {
