@@ -64,9 +64,11 @@ enum ChildProcess {
         var output: String
     }
 
-    static func run(_ path: String, _ arguments: [String]) throws -> Result {
-        let outputPath = NSTemporaryDirectory() + "rosterbench-\(UUID().uuidString).out"
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+    /// - Parameter keepOutput: where stdout goes, left in place and not read back (a large
+    ///   listing); by default a temporary file that becomes ``Result/output``.
+    static func run(_ path: String, _ arguments: [String], keepOutput: String? = nil) throws -> Result {
+        let outputPath = keepOutput ?? NSTemporaryDirectory() + "rosterbench-\(UUID().uuidString).out"
+        defer { if keepOutput == nil { try? FileManager.default.removeItem(atPath: outputPath) } }
         var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -81,7 +83,7 @@ enum ChildProcess {
         var usage = rusage()
         wait4(pid, &status, 0, &usage)
         let seconds = Date().timeIntervalSince(start)
-        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        let output = keepOutput != nil ? "" : (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return Result(seconds: seconds, maxRSSKiB: usage.ru_maxrss, status: status, output: output)
     }
 }

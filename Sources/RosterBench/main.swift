@@ -11,6 +11,7 @@ let usage = """
            RosterBench concurrent [--rows N] [--users N] [--dir DIR]
                                                        two imports of N rows and a sync of N Graph users on one store,
                                                        at once and one after another
+           RosterBench users-list [--users N] [--dir DIR]  time `rostersync users list` as csv, json and table over N users
            RosterBench mapping [--rows N] [--dir DIR]  write N Graph users as JSON lines, then time reading + mapping them
                                                        with mappings/microsoft-graph-users.yaml (and the mapping step alone)
     """
@@ -30,6 +31,8 @@ do {
         try await runConcurrentBench(rows: rows, users: users, directory: option("--dir", default: "bench-data"))
     case "mapping":
         try runMappingBench(records: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"))
+    case "users-list":
+        try UsersListBench(users: Int(option("--users", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
     case "generate":
         try RosterGenerator(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000).write(to: option("--out", default: "users.csv"))
     case "pull":

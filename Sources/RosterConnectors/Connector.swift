@@ -23,20 +23,57 @@ public struct Connector: Sendable {
     public let timeouts: TimeoutSettings
     /// Allowed URL schemes.
     public let schemes: Set<String>
+    /// Masks this connector's secrets, and the tokens its pulls obtain, in every message.
+    public let redactor: Redactor
+    /// The job allows credentials over plain `http://` to another host (`allow_insecure_http`).
+    public let allowsInsecureHTTP: Bool
 
     /// The stream called `name`, if declared.
     public func stream(named name: String) -> ResolvedStream? { streams.first { $0.name == name } }
 
-    /// Every secret value, so error texts from vendors can be scrubbed before they are shown.
-    var secretValues: [String] {
-        switch auth {
-        case .none: []
-        case .oauth2ClientCredentials(_, let secret, _, _): [secret.revealForTransport()]
-        case .jwtBearer(let jwt): [jwt.privateKey.revealForTransport()]
-        case .basic(let username, let password): [username.revealForTransport(), password.revealForTransport()]
-        case .bearer(let token): [token.revealForTransport()]
-        case .apiKeyHeader(_, let value): [value.revealForTransport()]
+    /// True when requests carry credentials (any auth but `none`).
+    public var sendsCredentials: Bool {
+        if case .none = auth { false } else { true }
+    }
+
+    /// The token URL or base URL when it is plain `http://` to a host other than this machine
+    /// (127.0.0.1, ::1, localhost): credentials sent there cross the network readable.
+    public var plainHTTPURL: String? {
+        [tokenURL, baseURL].compactMap { $0 }.first(where: Self.isPlainHTTPToAnotherHost)
+    }
+
+    /// True for an `http://` URL whose host is not this machine.
+    static func isPlainHTTPToAnotherHost(_ url: String) -> Bool {
+        url.lowercased().hasPrefix("http://") && !isLoopback(host: host(of: url))
+    }
+
+    private static func host(of url: String) -> String {
+        var authority = url.dropFirst("http://".count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
+            return String(authority[authority.index(after: authority.startIndex)..<close]).lowercased()
         }
+        return String(authority.prefix { $0 != ":" }).lowercased()
+    }
+
+    private static func isLoopback(host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.") && host.split(separator: ".").count == 4
+    }
+}
+
+extension ResolvedAuth {
+    /// A redactor that knows every credential of this auth (the basic pair also as base64).
+    func makeRedactor() -> Redactor {
+        let redactor = Redactor()
+        switch self {
+        case .none: break
+        case .oauth2ClientCredentials(_, let secret, _, _): redactor.add(secret)
+        case .jwtBearer(let jwt): redactor.add(jwt.privateKey)
+        case .basic(let username, let password): redactor.addBasicCredentials(user: username, password: password)
+        case .bearer(let token): redactor.add(token)
+        case .apiKeyHeader(_, let value): redactor.add(value)
+        }
+        return redactor
     }
 }
 
@@ -115,11 +152,13 @@ extension ConnectorSpec {
     ///   - timeouts: a job's `timeouts` override, replacing the file's whole `timeouts:` (start from
     ///     ``ConnectorSpec/timeouts`` to change one limit): a slow export, or a short limit in tests.
     ///   - jobName: named in pull errors.
+    ///   - allowInsecureHTTP: the job's `allow_insecure_http`; without it a token response's
+    ///     plain `http://` instance URL on another host fails the pull.
     /// - Throws: ``ConnectorFileError`` listing every missing key as `file:line:col` plus the key,
     ///   and every `secrets.` placeholder used outside an auth credential field.
     public func resolve(
         config: [String: String], secrets: [String: Secret], baseURL: String? = nil, tokenURL: String? = nil,
-        timeouts: TimeoutSettings? = nil, jobName: String? = nil
+        timeouts: TimeoutSettings? = nil, jobName: String? = nil, allowInsecureHTTP: Bool = false
     ) throws(ConnectorFileError) -> Connector {
         var resolver = TemplateResolver(config: config, secrets: secrets)
         let base = baseURL ?? resolver.plain(self.baseURL, key: "base_url")
@@ -144,7 +183,8 @@ extension ConnectorSpec {
         }
         guard resolver.diagnostics.isEmpty else { throw ConnectorFileError(diagnostics: resolver.diagnostics) }
         return Connector(name: name, path: path, jobName: jobName, baseURL: trimmedSlash(base), tokenURL: token, auth: auth,
-                         headers: headers, streams: streams, retry: retry, timeouts: timeouts ?? self.timeouts, schemes: schemes)
+                         headers: headers, streams: streams, retry: retry, timeouts: timeouts ?? self.timeouts, schemes: schemes,
+                         redactor: auth.makeRedactor(), allowsInsecureHTTP: allowInsecureHTTP)
     }
 
     private func trimmedSlash(_ url: String) -> String {

@@ -66,7 +66,7 @@ public struct ConnectorClient: Sendable {
         }
         var session = try await authenticate(stream: name, forceRefresh: false, pages: 0)
         let identity = PullMachine.Identity(job: connector.jobName, connector: connector.name, canRefreshToken: tokens.canRefresh,
-                                            secrets: connector.secretValues.map(Secret.init))
+                                            redactor: connector.redactor)
         var machine = PullMachine(identity: identity, stream: stream, baseURL: session.instanceURL ?? connector.baseURL,
                                   retry: connector.retry, state: state, startTime: now())
         var logger = logger

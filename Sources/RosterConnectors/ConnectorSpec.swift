@@ -142,9 +142,11 @@ public struct PaginatorSpec: Sendable {
         case linkHeader(rel: String)
         /// A token in the body at `tokenPath` is sent back as query parameter `param`.
         case cursor(tokenPath: BodyPath, param: String)
-        /// `offsetParam`/`limitParam`; stops on a page shorter than `limit`.
+        /// `offsetParam`/`limitParam`; the offset advances by the records received and the pull
+        /// ends on an empty page or at the `X-Total-Count` header, never on a short page.
         case offset(offsetParam: String, limitParam: String, limit: Int, start: Int)
-        /// `param` counts pages from `start`; stops on a short (when `size` is set) or empty page.
+        /// `param` counts pages from `start`; ends on an empty page or at the `X-Total-Count`
+        /// header, never on a short page.
         case pageNumber(param: String, start: Int, sizeParam: String?, size: Int?)
     }
 

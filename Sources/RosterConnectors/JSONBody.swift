@@ -23,7 +23,11 @@ package enum JSONBody {
         }
     }
 
-    /// A short vendor message (`error_description`, `message`, `error`, `errorCode`…) from an error body.
+    /// Characters of a vendor message shown, after redaction.
+    package static let vendorMessageLimit = 200
+
+    /// The vendor message (`error_description`, `message`, `error`, `errorCode`…) of an error
+    /// body, whole: redact it (``Redactor/redact(_:limit:)``) before cutting it to ``vendorMessageLimit``.
     package static func vendorMessage(_ bytes: [UInt8]) -> String? {
         guard let value = parse(bytes) else { return nil }
         let keys = ["error_description", "message", "errorCode", "error", "reason", "description", "title"]
@@ -40,6 +44,6 @@ package enum JSONBody {
                 return nil
             }
         }
-        return search(value, depth: 0).map { String($0.prefix(200)) }
+        return search(value, depth: 0)
     }
 }

@@ -68,6 +68,13 @@ extension PullMachine {
         var message: String
     }
 
+    /// True when the records delivered so far and this page's `count` reach the server's
+    /// `X-Total-Count` header (no header: never).
+    private func reachedTotal(_ response: HTTPResponse, count: Int) -> Bool {
+        guard let total = response.header("X-Total-Count").flatMap({ Int($0.filter { $0 != " " }) }) else { return false }
+        return recordsDelivered + count >= total
+    }
+
     /// The next page's URL, `nil` on the last page.
     private mutating func nextURL(body: JSONValue, response: HTTPResponse, count: Int) -> Result<String?, PagingFailure> {
         let paginator = stream.paginator
@@ -84,12 +91,14 @@ extension PullMachine {
         case .cursor(let tokenPath, let param):
             guard let token = tokenPath.lookup(in: body)?.scalarText, !token.isEmpty else { return .success(nil) }
             return .success(firstURL(extra: [(param, token)]))
-        case .offset(_, _, let limit, _):
-            guard count >= limit else { return .success(nil) }
-            offset += limit
+        case .offset:
+            // A page shorter than asked is not the last: servers cap page sizes and filter rows
+            // after paging. Only an empty page or the announced total ends the pull.
+            guard count > 0, !reachedTotal(response, count: count) else { return .success(nil) }
+            offset += count
             return .success(firstURL(extra: []))
-        case .pageNumber(_, _, _, let size):
-            if let size, count < size { return .success(nil) }
+        case .pageNumber:
+            guard count > 0, !reachedTotal(response, count: count) else { return .success(nil) }
             pageIndex += 1
             return .success(firstURL(extra: []))
         }

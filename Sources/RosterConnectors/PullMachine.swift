@@ -30,15 +30,15 @@ package struct PullMachine: Sendable {
         package var connector: String
         /// True when a 401 may be answered with one token refresh.
         package var canRefreshToken: Bool
-        /// Secret values to scrub from vendor messages; wrapped so `dump` never shows them.
-        package var secrets: [Secret]
+        /// Masks secrets and tokens in vendor messages before they are cut short.
+        package var redactor: Redactor
 
         /// Creates an identity.
-        package init(job: String?, connector: String, canRefreshToken: Bool, secrets: [Secret]) {
+        package init(job: String?, connector: String, canRefreshToken: Bool, redactor: Redactor) {
             self.job = job
             self.connector = connector
             self.canRefreshToken = canRefreshToken
-            self.secrets = secrets
+            self.redactor = redactor
         }
     }
 
@@ -133,7 +133,7 @@ package struct PullMachine: Sendable {
     }
 
     private func advice(for status: Int, body: [UInt8]) -> String {
-        let vendor = JSONBody.vendorMessage(body).map { " (\(scrub($0)))" } ?? ""
+        let vendor = JSONBody.vendorMessage(body).map { " (\(identity.redactor.redact($0, limit: JSONBody.vendorMessageLimit)))" } ?? ""
         switch status {
         case 401: return "credentials rejected\(vendor); check the job's secrets"
         case 403: return "access denied\(vendor); grant the app permission to read this data"
@@ -141,10 +141,6 @@ package struct PullMachine: Sendable {
         case 400..<500: return "request rejected\(vendor); check the stream's query and the job's settings"
         default: return "server error\(vendor); run the job again later"
         }
-    }
-
-    private func scrub(_ text: String) -> String {
-        identity.secrets.map { $0.revealForTransport() }.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
     }
 
     private mutating func send(_ url: String) -> Action {

@@ -73,7 +73,10 @@ actor TokenProvider {
             instanceField = field
         case .jwtBearer(let jwt):
             do {
-                form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", try JWTAssertion.make(jwt, now: now()))]
+                let assertion = try JWTAssertion.make(jwt, now: now())
+                // The signed assertion buys a token: it is a credential while it is valid.
+                connector.redactor.add(Secret(assertion))
+                form = [("grant_type", "urn:ietf:params:oauth:grant-type:jwt-bearer"), ("assertion", assertion)]
             } catch {
                 throw TokenFailure(status: nil, retryable: false, message: error.message)
             }
@@ -96,7 +99,7 @@ actor TokenProvider {
             throw TokenFailure(status: nil, retryable: true, message: "token request cancelled")
         }
         guard (200..<300).contains(response.status) else {
-            let vendor = JSONBody.vendorMessage(response.body).map { scrub($0) }.map { " (\($0))" } ?? ""
+            let vendor = JSONBody.vendorMessage(response.body).map { " (\(connector.redactor.redact($0, limit: JSONBody.vendorMessageLimit)))" } ?? ""
             let fix = response.status == 400 || response.status == 401 ? "; check client id, secret, key and scope" : ""
             throw TokenFailure(status: response.status, retryable: response.status == 429 || response.status >= 500,
                                message: "token endpoint refused the request\(vendor)\(fix)")
@@ -104,19 +107,21 @@ actor TokenProvider {
         guard let body = JSONBody.parse(response.body), let token = body["access_token"]?.scalarText, !token.isEmpty else {
             throw TokenFailure(status: response.status, retryable: false, message: "token response has no access_token")
         }
+        connector.redactor.add(Secret(token))
+        if let refresh = body["refresh_token"]?.scalarText { connector.redactor.add(Secret(refresh)) }
         let lifetime = body["expires_in"].flatMap { $0.scalarText }.flatMap(Double.init) ?? 3600
         var session = AuthSession(header: ("Authorization", Secret("Bearer " + token)))
         if let instanceField {
             guard let instance = body[instanceField]?.scalarText, instance.contains("://") else {
                 throw TokenFailure(status: response.status, retryable: false, message: "token response has no '\(instanceField)' URL")
             }
+            guard connector.allowsInsecureHTTP || !Connector.isPlainHTTPToAnotherHost(instance) else {
+                throw TokenFailure(status: response.status, retryable: false,
+                                   message: "the token response's '\(instanceField)' \(instance.redactedURL) is plain http://, so the token would cross the network readable; add 'allow_insecure_http: true' to the job only on a trusted network")
+            }
             session.instanceURL = instance.hasSuffix("/") ? String(instance.dropLast()) : instance
         }
         logger.info("got an access token", metadata: ["token_url": "\(tokenURL.redactedURL)", "expires_in_seconds": "\(lifetime)"])
         return (session, requestedAt + lifetime - connector.retry.tokenExpiryMarginSeconds)
-    }
-
-    private func scrub(_ text: String) -> String {
-        connector.secretValues.filter { !$0.isEmpty }.reduce(text) { $0.replacingOccurrences(of: $1, with: "****") }
     }
 }

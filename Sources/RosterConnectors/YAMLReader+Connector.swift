@@ -43,11 +43,7 @@ extension YAMLReader {
     /// A scalar string under `key`.
     mutating func string(_ mapping: Node.Mapping, _ key: String, keyPath: String, required: Bool = false, owner: Node) -> String? {
         guard let node = value(mapping, key, keyPath: keyPath, required: required, owner: owner) else { return nil }
-        guard case .scalar(let scalar) = node else {
-            error(node, "'\(join(keyPath, key))' must be a single value, not a list or mapping")
-            return nil
-        }
-        return scalar.string
+        return scalar(node, "'\(join(keyPath, key))'")
     }
 
     /// A template string under `key`, with placeholder syntax checked.

@@ -5,6 +5,10 @@
 /// kept; CRLF and LF both end a record; blank lines are skipped but still counted in
 /// ``recordNumber`` so that row numbers match what a spreadsheet shows. A leading UTF-8 BOM is dropped.
 ///
+/// Trimmed cells (``trimmedField(_:)``) lose the formula guard RosterSync's own CSV files add
+/// (``CSVWriter/escape(_:)``): one leading `'` before `=`, `+`, `-`, `@`, tab or CR (after any
+/// further `'`s), so an error report imports back to exactly the values that were written.
+///
 /// Cost: one pass over the bytes, one copy of each cell's bytes, memory bounded by the chunk
 /// size plus the longest record.
 public final class CSVReader<Source: ByteSource> {
@@ -13,6 +17,8 @@ public final class CSVReader<Source: ByteSource> {
     private var source: Source
     public let delimiter: UInt8
     public let encoding: TextEncoding
+    /// Whether the file mixes encodings, so that each cell is checked (``fieldIsForeign(_:)``).
+    public let mixesEncodings: Bool
     private let buffer: UnsafeMutableRawBufferPointer
     private var position = 0
     private var end = 0
@@ -30,13 +36,22 @@ public final class CSVReader<Source: ByteSource> {
     /// True when the record just read ended inside an opening quote that never closed.
     public private(set) var hasUnterminatedQuote = false
 
-    public init(source: Source, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, chunkSize: Int = 256 << 10) {
+    public init(
+        source: Source, delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, mixesEncodings: Bool = false,
+        chunkSize: Int = 256 << 10
+    ) {
         self.source = source
         self.delimiter = delimiter
         self.encoding = encoding
+        self.mixesEncodings = mixesEncodings
         buffer = .allocate(byteCount: max(chunkSize, 16), alignment: 8)
         for special in [delimiter, UInt8(ascii: "\r"), UInt8(ascii: "\n")] { isSpecial[Int(special)] = true }
         bytes.reserveCapacity(1024)
+    }
+
+    /// A reader of `source` in the delimiter and encoding ``CSVFormat/detect(in:file:)`` found.
+    public convenience init(source: Source, format: CSVFormat) {
+        self.init(source: source, delimiter: format.delimiter, encoding: format.encoding, mixesEncodings: format.mixesEncodings)
     }
 
     deinit { buffer.deallocate() }
@@ -47,14 +62,21 @@ public final class CSVReader<Source: ByteSource> {
     /// Field `index` of the record just read, exactly as written (quotes removed).
     public func field(_ index: Int) -> String { decode(range(of: index)) }
 
-    /// Field `index` without surrounding spaces and tabs; empty when `index` is past the last field.
+    /// Field `index` without surrounding spaces and tabs, and without a formula guard; empty
+    /// when `index` is past the last field.
     public func trimmedField(_ index: Int) -> String { decode(trimmedRange(index)) }
 
-    /// Calls `body` with the bytes of field `index` without surrounding spaces and tabs (empty past
-    /// the last field): lets callers hash cells without making Strings.
+    /// Calls `body` with the bytes of ``trimmedField(_:)`` (empty past the last field): lets
+    /// callers hash cells without making Strings.
     public func withTrimmedFieldBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
         let range = trimmedRange(index)
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    /// Whether the bytes of ``trimmedField(_:)`` are in another encoding than the file's (see
+    /// ``TextEncoding/isForeign(_:)``); always `false` in a file that does not mix encodings.
+    public func fieldIsForeign(_ index: Int) -> Bool {
+        mixesEncodings && withTrimmedFieldBytes(index) { encoding.isForeign($0) }
     }
 
     private func trimmedRange(_ index: Int) -> Range<Int> {
@@ -62,6 +84,9 @@ public final class CSVReader<Source: ByteSource> {
         var range = range(of: index)
         while range.lowerBound < range.upperBound, isBlank(bytes[range.lowerBound]) { range = (range.lowerBound + 1)..<range.upperBound }
         while range.lowerBound < range.upperBound, isBlank(bytes[range.upperBound - 1]) { range = range.lowerBound..<(range.upperBound - 1) }
+        if range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "'"), FormulaGuard.isGuarded(bytes[range]) {
+            range = (range.lowerBound + 1)..<range.upperBound
+        }
         return range
     }
 

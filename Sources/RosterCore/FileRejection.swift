@@ -28,11 +28,16 @@ public struct CSVFormat: Sendable, Equatable {
     public var encoding: TextEncoding
     /// Line feeds in the file: an upper bound on its rows, used to size indexes once.
     public var lineCount: Int
+    /// Whether some of the file's non-ASCII text is not in ``encoding`` (most of it is): then
+    /// every cell is checked, and a cell in the other encoding fails its row instead of being
+    /// decoded wrongly.
+    public var mixesEncodings: Bool
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, lineCount: Int = 0) {
+    public init(delimiter: UInt8 = UInt8(ascii: ","), encoding: TextEncoding = .utf8, lineCount: Int = 0, mixesEncodings: Bool = false) {
         self.delimiter = delimiter
         self.encoding = encoding
         self.lineCount = lineCount
+        self.mixesEncodings = mixesEncodings
     }
 
     /// A name for messages: "comma", "semicolon" or "tab".
@@ -45,15 +50,16 @@ public struct CSVFormat: Sendable, Equatable {
     }
 
     /// Inspects a file: rejects spreadsheets, UTF-16 text and empty files, detects the delimiter
-    /// from the header line and the encoding from a full pass over the bytes (UTF-8 when valid,
-    /// otherwise Windows-1252).
+    /// from the header line and the encoding from a full pass over the bytes: UTF-8 when valid,
+    /// Windows-1252 when no non-ASCII character is UTF-8, else the encoding of most of them, with
+    /// ``mixesEncodings`` set.
     ///
     /// Cost: one extra sequential read of the file; no bytes are kept.
     /// - Throws: ``FileRejection`` for a workbook, UTF-16 text or an empty file; ``ByteSourceError`` when reading fails.
     public static func detect<Source: ByteSource>(in source: inout Source, file: String) throws -> CSVFormat {
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 8)
         defer { chunk.deallocate() }
-        var validator = UTF8Validator()
+        var evidence = EncodingEvidence()
         var head: [UInt8] = []
         var lineCount = 0
         while true {
@@ -61,12 +67,25 @@ public struct CSVFormat: Sendable, Equatable {
             if count == 0 { break }
             let bytes = UnsafeRawBufferPointer(rebasing: chunk[0..<count])
             if head.count < 64 << 10 { head.append(contentsOf: bytes.prefix(64 << 10 - head.count)) }
-            validator.feed(bytes)
+            evidence.feed(bytes)
             lineCount += countLineFeeds(bytes)
         }
-        validator.finish()
+        evidence.finish()
         try rejectNonCSV(head: head, file: file)
-        return CSVFormat(delimiter: delimiter(inFirstLineOf: head), encoding: validator.isValid ? .utf8 : .windows1252, lineCount: lineCount)
+        // A UTF-8 BOM is no text: a UTF-8 file edited later in a Windows-1252 editor keeps it.
+        let hasByteOrderMark = head.starts(with: [0xEF, 0xBB, 0xBF])
+        let (encoding, mixed) = encoding(utf8Characters: evidence.utf8Characters - (hasByteOrderMark ? 1 : 0), invalidSequences: evidence.invalidSequences)
+        return CSVFormat(delimiter: delimiter(inFirstLineOf: head), encoding: encoding, lineCount: lineCount, mixesEncodings: mixed)
+    }
+
+    /// The encoding of a whole file from the counts of its non-ASCII text: UTF-8 when every byte
+    /// is valid UTF-8; Windows-1252 when no non-ASCII character is valid UTF-8; otherwise the file
+    /// mixes encodings and the one of most of its non-ASCII characters wins (UTF-8 on a tie):
+    /// cells in the other fail their rows, so no part of the file is silently decoded wrongly.
+    package static func encoding(utf8Characters: Int, invalidSequences: Int) -> (TextEncoding, mixed: Bool) {
+        if invalidSequences == 0 { return (.utf8, false) }
+        if utf8Characters <= 0 { return (.windows1252, false) }
+        return (utf8Characters >= invalidSequences ? .utf8 : .windows1252, true)
     }
 
     /// Counts `\n` bytes eight at a time with an exact zero-byte test.

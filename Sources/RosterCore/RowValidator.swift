@@ -17,8 +17,10 @@ public struct RowIssue: Sendable, Hashable, CustomStringConvertible {
 
 /// The per-row rules of DESIGN §1 that need only the row and the catalog.
 ///
-/// Checks that need the rest of the file or the store (duplicates, seats, extensions held by
-/// other users) belong to the engine's planner. Every failing rule is reported, not only the first.
+/// Every cell first obeys ``CellRules`` (length, control and invisible characters, formulas in
+/// names); a cell that breaks one is not checked further. Checks that need the rest of the file
+/// or the store (duplicates, seats, extensions held by other users) belong to the engine's
+/// planner. Every failing rule is reported, not only the first.
 public struct RowValidator: Sendable {
     public let catalog: Catalog
     /// Canonical spelling by spelling, ignoring case (an empty license means Unassigned).
@@ -26,6 +28,7 @@ public struct RowValidator: Sendable {
     private let licenses: FoldedTable
     private let dataCenterCodes: [String]
     private let roleList: String
+    private let cellRules: CellRules
 
     public init(catalog: Catalog) {
         self.catalog = catalog
@@ -33,55 +36,82 @@ public struct RowValidator: Sendable {
         licenses = FoldedTable(Catalog.licenses.map { ($0, $0) } + [("", "Unassigned")], fold: { $0.lowercased() })
         dataCenterCodes = Array(catalog.dataCenters.keys)
         roleList = catalog.roles.joined(separator: ", ")
+        cellRules = CellRules(catalog: catalog)
     }
-
 
     /// Validates `row` (cells already trimmed) and returns it normalised: canonical license and
     /// role casing, empty license as `Unassigned`, upper-case data center.
-    /// - Parameter lineBreaks: columns whose cell held a line break in the file.
-    public func validate(_ row: TemplateRow, lineBreaks: Set<TemplateColumn> = []) -> (row: TemplateRow, issues: [RowIssue]) {
+    /// - Parameters:
+    ///   - lineBreaks: columns whose cell held a line break in the file.
+    ///   - failedWhileReading: columns whose cell already failed as it was read (written in
+    ///     another encoding than the file's): no rule is checked for them again.
+    public func validate(
+        _ row: TemplateRow, lineBreaks: Set<TemplateColumn> = [], failedWhileReading: Set<TemplateColumn> = []
+    ) -> (row: TemplateRow, issues: [RowIssue]) {
         var row = row
         var issues: [RowIssue] = []
-        for column in TemplateColumn.allCases where lineBreaks.contains(column) {
-            issues.append(RowIssue(column, "the cell holds a line break; write it on one line (no paragraphs in cells)"))
+        // Columns whose cell broke a cell rule: their own rule is not checked.
+        var failedCells = failedWhileReading
+        for column in TemplateColumn.allCases where failedWhileReading.isEmpty || !failedWhileReading.contains(column) {
+            let verdict = cellRules.check(column, row[column])
+            if verdict == .hasLineBreak || !lineBreaks.isEmpty && lineBreaks.contains(column) {
+                issues.append(RowIssue(column, "the cell holds a line break; write it on one line (no paragraphs in cells)"))
+            }
+            if case .fails(let reason) = verdict {
+                issues.append(RowIssue(column, reason))
+                failedCells.insert(column)
+            }
         }
+        issues += columnIssues(&row, skipping: failedCells)
+        return (row, issues)
+    }
+
+    /// The rules of each column's own, for the columns not in `skipped`; normalises `row`.
+    private func columnIssues(_ row: inout TemplateRow, skipping skipped: Set<TemplateColumn>) -> [RowIssue] {
+        var issues: [RowIssue] = []
         if row.firstName.isEmpty { issues.append(RowIssue(.firstName, "required; write the user's first name")) }
         if row.lastName.isEmpty { issues.append(RowIssue(.lastName, "required; write the user's last name")) }
 
-        if let license = licenses.value(for: row.license) {
-            // Assign only a change, so an unchanged row keeps sharing its strings with the caller.
-            if license != row.license { row[.license] = license }
-        } else {
-            let hint = Suggestions.closest(to: row.license, in: Catalog.licenses).map { "did you mean \"\($0)\"? " } ?? ""
-            issues.append(RowIssue(.license, "\"\(row.license)\" is not a license; \(hint)write Contact, Enterprise or Unassigned (empty means Unassigned)"))
+        if !skipped.contains(.license) {
+            if let license = licenses.value(for: row.license) {
+                // Assign only a change, so an unchanged row keeps sharing its strings with the caller.
+                if license != row.license { row[.license] = license }
+            } else {
+                let hint = Suggestions.closest(to: row.license, in: Catalog.licenses).map { "did you mean \"\($0)\"? " } ?? ""
+                issues.append(RowIssue(.license, "\"\(row.license)\" is not a license; \(hint)write Contact, Enterprise or Unassigned (empty means Unassigned)"))
+            }
         }
 
-        if let reason = extensionProblem(row.extension) { issues.append(RowIssue(.extension, reason)) }
+        if !skipped.contains(.extension), let reason = extensionProblem(row.extension) { issues.append(RowIssue(.extension, reason)) }
 
         if row.email.isEmpty {
             issues.append(RowIssue(.email, "required; write the user's email address, e.g. jane.doe@company.com"))
-        } else if let reason = EmailAddress.problem(row.email) {
+        } else if !skipped.contains(.email), let reason = EmailAddress.problem(row.email) {
             issues.append(RowIssue(.email, reason))
         }
 
         if row.role.isEmpty {
             issues.append(RowIssue(.role, "required; write one of: \(roleList)"))
-        } else if let role = roles.value(for: row.role) {
-            if role != row.role { row[.role] = role }
-        } else {
-            let hint = Suggestions.closest(to: row.role, in: catalog.roles).map { "did you mean \"\($0)\"? " } ?? ""
-            issues.append(RowIssue(.role, "\"\(row.role)\" is not a role; \(hint)write one of: \(roleList) (add custom roles under catalog.roles in rostersync.yaml)"))
+        } else if !skipped.contains(.role) {
+            if let role = roles.value(for: row.role) {
+                if role != row.role { row[.role] = role }
+            } else {
+                let hint = Suggestions.closest(to: row.role, in: catalog.roles).map { "did you mean \"\($0)\"? " } ?? ""
+                issues.append(RowIssue(.role, "\"\(row.role)\" is not a role; \(hint)write one of: \(roleList) (add custom roles under catalog.roles in rostersync.yaml)"))
+            }
         }
 
-        let center = dataCenterCodes.contains(row.dataCenter) ? row.dataCenter : row.dataCenter.uppercased()
         if row.dataCenter.isEmpty {
             issues.append(RowIssue(.dataCenter, "required; write a two-letter code: \(catalog.dataCenterList)"))
-        } else if dataCenterCodes.contains(center) {
-            if center != row.dataCenter { row[.dataCenter] = center }
-        } else {
-            issues.append(RowIssue(.dataCenter, "\"\(row.dataCenter)\" is not a data center; \(dataCenterHint(center))write a two-letter code: \(catalog.dataCenterList)"))
+        } else if !skipped.contains(.dataCenter) {
+            let center = dataCenterCodes.contains(row.dataCenter) ? row.dataCenter : row.dataCenter.uppercased()
+            if dataCenterCodes.contains(center) {
+                if center != row.dataCenter { row[.dataCenter] = center }
+            } else {
+                issues.append(RowIssue(.dataCenter, "\"\(row.dataCenter)\" is not a data center; \(dataCenterHint(center))write a two-letter code: \(catalog.dataCenterList)"))
+            }
         }
-        return (row, issues)
+        return issues
     }
 
     private func extensionProblem(_ value: String) -> String? {

@@ -8,6 +8,11 @@ public struct TemplateFileRow: Sendable {
     public var lineBreaks: Set<TemplateColumn>
     /// The row ran to the end of the file inside an unclosed quote.
     public var hasUnterminatedQuote: Bool
+    /// Cells the reader could not take as written: in another encoding than the rest of the file.
+    public var readingIssues: [RowIssue] = []
+
+    /// What fails the row before validation: an unclosed quote, cells in another encoding.
+    public var issues: [RowIssue] { (hasUnterminatedQuote ? [.unclosedQuote] : []) + readingIssues }
 }
 
 /// Hashes of a row's raw cells, computed from the file's bytes without making Strings: enough
@@ -16,13 +21,21 @@ public struct TemplateFileRow: Sendable {
 public struct RowFingerprint: Sendable, Equatable {
     /// The row number a spreadsheet shows.
     public var number: Int
-    /// ``StableHash/ofLowercased(_:)`` of the email cell.
+    /// ``EmailKey/hash(_:)`` of the email cell.
     public var emailHash: UInt64
     /// ``StableHash`` of the seven cells in template order, as stored rows are hashed.
     public var contentHash: UInt64
     /// ``StableHash/of(_:)`` of the role and data center cells, to check them against the catalog.
     public var roleHash: UInt64
     public var dataCenterHash: UInt64
+
+    public init(number: Int, emailHash: UInt64, contentHash: UInt64, roleHash: UInt64, dataCenterHash: UInt64) {
+        self.number = number
+        self.emailHash = emailHash
+        self.contentHash = contentHash
+        self.roleHash = roleHash
+        self.dataCenterHash = dataCenterHash
+    }
 }
 
 /// Reads a CSV in the user-import template: detects format, checks the header, then yields rows.
@@ -37,7 +50,7 @@ public final class TemplateFileReader<Source: ByteSource> {
     /// - Throws: ``FileRejection`` when the file has no header or the header breaks a rule.
     public init(reader: CSVReader<Source>, file: String) throws {
         self.reader = reader
-        format = CSVFormat(delimiter: reader.delimiter, encoding: reader.encoding)
+        format = CSVFormat(delimiter: reader.delimiter, encoding: reader.encoding, mixesEncodings: reader.mixesEncodings)
         guard try reader.next() else {
             throw FileRejection(file: file, reasons: ["the file is empty; start from `rostersync template` and add one row per user under the header"])
         }

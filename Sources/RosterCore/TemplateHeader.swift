@@ -44,8 +44,16 @@ public struct TemplateHeader: Sendable, Equatable {
             if reasons.contains(where: { $0.contains("write \"\(column.header)\"") }) { continue }
             let lookalike = unknown.first { Suggestions.closest(to: $0, in: [column.header]) != nil }
             let fix = lookalike.map { "rename column \"\($0)\" to \"\(column.header)\"" }
-                ?? "add a \"\(column.header)\" column (the template's columns are: \(headers.joined(separator: ", ")))"
+                ?? "add \(column.header.first.map { "AEIOU".contains($0) } == true ? "an" : "a") \"\(column.header)\" column (the template's columns are: \(headers.joined(separator: ", ")))"
             reasons.append("missing column \"\(column.header)\"; \(fix)")
+        }
+        if found.isEmpty, !unknown.isEmpty, reasons.count == TemplateColumn.allCases.count, !reasons.contains(where: { $0.contains("rename column") }) {
+            // No template column at all: another system's export, not a misspelt template.
+            reasons = [
+                "none of the header cells (\(unknown.prefix(5).joined(separator: ", "))\(unknown.count > 5 ? ", …" : "")) is a template column; "
+                    + "to import another system's export, give a mapping file with --mapping (see mappings/README.md), "
+                    + "or write the template's columns: \(headers.joined(separator: ", "))",
+            ]
         }
         guard reasons.isEmpty else { throw FileRejection(file: file, line: 1, reasons: reasons) }
         self.cells = cells

@@ -1,5 +1,6 @@
 /// A run of rows read from a template CSV, kept as bytes: each row's number, its seven trimmed
-/// cells in template order, what the reader noticed (line breaks, an unclosed quote) and, when
+/// cells in template order, what the reader noticed (line breaks, an unclosed quote, cells in
+/// another encoding than the file's) and, when
 /// it can stand for the row, its ``RowFingerprint``.
 ///
 /// Strings are made only for the rows that need them (``row(_:)``): a repeat import recognises
@@ -9,14 +10,16 @@ public struct TemplateRowBlock: Sendable {
     /// The file's encoding, used to decode cells.
     public let encoding: TextEncoding
     private var numbers: [Int] = []
-    /// Bits 0–6: the template column's cell held a line break; bit 7: unclosed quote.
-    private var flags: [UInt8] = []
+    /// Bits 0–6: the template column's cell held a line break; bit 7: unclosed quote; bits 8–14:
+    /// the column's cell is in another encoding than the file's.
+    private var flags: [UInt16] = []
     private var fingerprints: [RowFingerprint?] = []
     /// End offset in `bytes` of every cell, seven per row.
     private var cellEnds: [Int] = []
     private var bytes: [UInt8] = []
 
-    private static let unterminatedQuote: UInt8 = 0x80
+    private static let unterminatedQuote: UInt16 = 0x80
+    private static let foreignShift = 8
     private static let columns = TemplateColumn.allCases.count
 
     init(encoding: TextEncoding, capacity: Int) {
@@ -32,22 +35,32 @@ public struct TemplateRowBlock: Sendable {
     public var count: Int { numbers.count }
 
     /// The fingerprint of row `index`, or `nil` when it cannot stand for the row's Strings: a
-    /// Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote.
+    /// Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote, a
+    /// cell in another encoding.
     public func fingerprint(_ index: Int) -> RowFingerprint? { fingerprints[index] }
 
     /// Row `index` as Strings.
     public func row(_ index: Int) -> TemplateFileRow {
         var row = TemplateRow()
         var lineBreaks: Set<TemplateColumn> = []
+        var foreignCells: [TemplateColumn] = []
         bytes.withUnsafeBufferPointer { all in
             for column in TemplateColumn.allCases {
                 row[column] = encoding.decode(UnsafeBufferPointer(rebasing: all[cellRange(index, column.rawValue)]))
                 if flags[index] & (1 << column.rawValue) != 0 { lineBreaks.insert(column) }
+                if flags[index] & (1 << (column.rawValue + Self.foreignShift)) != 0 { foreignCells.append(column) }
             }
         }
         return TemplateFileRow(
             number: numbers[index], row: row, lineBreaks: lineBreaks,
-            hasUnterminatedQuote: flags[index] & Self.unterminatedQuote != 0)
+            hasUnterminatedQuote: flags[index] & Self.unterminatedQuote != 0,
+            readingIssues: foreignCells.map { RowIssue($0, encoding.foreignCellReason) })
+    }
+
+    /// Calls `body` with the UTF-8 bytes of row `index`'s cell in `column` (the file's own bytes,
+    /// trimmed): for the fast path to confirm the email a fingerprint stands for.
+    public func withCellBytes<Result>(_ index: Int, _ column: TemplateColumn, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        bytes.withUnsafeBufferPointer { all in body(UnsafeBufferPointer(rebasing: all[cellRange(index, column.rawValue)])) }
     }
 
     private func cellRange(_ row: Int, _ column: Int) -> Range<Int> {
@@ -57,11 +70,12 @@ public struct TemplateRowBlock: Sendable {
 
     /// Appends the reader's current row, cells taken in `header` order.
     mutating func appendCurrentRow<Source>(of reader: CSVReader<Source>, header: TemplateHeader) {
-        var rowFlags: UInt8 = reader.hasUnterminatedQuote ? Self.unterminatedQuote : 0
+        var rowFlags: UInt16 = reader.hasUnterminatedQuote ? Self.unterminatedQuote : 0
         for (column, field) in header.fieldIndex.enumerated() {
             reader.withTrimmedFieldBytes(field) { bytes.append(contentsOf: $0) }
             cellEnds.append(bytes.count)
             if reader.fieldHasLineBreak(field) { rowFlags |= 1 << column }
+            if reader.fieldIsForeign(field) { rowFlags |= 1 << (column + Self.foreignShift) }
         }
         numbers.append(reader.recordNumber)
         flags.append(rowFlags)
@@ -70,13 +84,14 @@ public struct TemplateRowBlock: Sendable {
 
     private func fingerprintOfLastRow() -> RowFingerprint {
         let row = count - 1
-        var content = StableHash(), email = StableHash(), role = StableHash(), center = StableHash()
+        var content = StableHash(), role = StableHash(), center = StableHash()
+        var email: UInt64 = 0
         bytes.withUnsafeBufferPointer { all in
             for column in TemplateColumn.allCases {
                 let cell = UnsafeBufferPointer(rebasing: all[cellRange(row, column.rawValue)])
                 content.combine(bytes: cell)
                 switch column {
-                case .email: email.combineLowercased(bytes: cell)
+                case .email: email = EmailKey.hash(utf8: cell)
                 case .role: role.combine(bytes: cell)
                 case .dataCenter: center.combine(bytes: cell)
                 default: break
@@ -84,7 +99,7 @@ public struct TemplateRowBlock: Sendable {
             }
         }
         return RowFingerprint(
-            number: numbers[row], emailHash: email.value, contentHash: content.value, roleHash: role.value,
+            number: numbers[row], emailHash: email, contentHash: content.value, roleHash: role.value,
             dataCenterHash: center.value)
     }
 }

@@ -1,5 +1,6 @@
-/// The text encoding of a CSV file, chosen once per file (DESIGN §1): UTF-8, or Windows-1252
-/// for files that are not valid UTF-8, as Excel on Windows writes them.
+/// The text encoding of a CSV file, chosen once per file from the evidence of all its bytes
+/// (DESIGN §1): UTF-8, or Windows-1252 for files whose non-ASCII text is not UTF-8, as Excel on
+/// Windows writes them.
 public enum TextEncoding: String, Sendable {
     case utf8 = "UTF-8"
     case windows1252 = "Windows-1252"
@@ -16,22 +17,52 @@ public enum TextEncoding: String, Sendable {
             return String(scalars)
         }
     }
+
+    /// Whether one cell's `bytes` were written in another encoding than this one: invalid UTF-8
+    /// in a UTF-8 file, or a UTF-8 character in a Windows-1252 file. Only asked in a file that
+    /// mixes encodings (``CSVFormat/mixesEncodings``).
+    package func isForeign(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        var evidence = EncodingEvidence()
+        evidence.feed(UnsafeRawBufferPointer(bytes))
+        evidence.finish()
+        switch self {
+        case .utf8: return evidence.invalidSequences > 0
+        case .windows1252: return evidence.utf8Characters > 0
+        }
+    }
+
+    /// Why a cell failed ``isForeign(_:)``, and what to do about it.
+    package var foreignCellReason: String {
+        let saveAs = "save the file as \"CSV UTF-8 (Comma delimited)\" and import it again"
+        switch self {
+        case .utf8: return "the cell has bytes that are not UTF-8, though the rest of the file is UTF-8; retype the cell and \(saveAs)"
+        case .windows1252: return "the cell holds UTF-8 text, though the rest of the file is Windows-1252; retype the cell and \(saveAs)"
+        }
+    }
 }
 
-/// Incremental UTF-8 validation across chunk boundaries.
-package struct UTF8Validator {
+/// What one pass over a file's bytes says about its encoding: how many non-ASCII characters are
+/// valid UTF-8 sequences and how many bytes are not. Works chunk by chunk, a sequence may
+/// straddle two chunks.
+package struct EncodingEvidence: Sendable {
+    /// Valid UTF-8 sequences of two to four bytes: non-ASCII characters written as UTF-8.
+    package private(set) var utf8Characters = 0
+    /// Bytes that start no valid UTF-8 sequence, and sequences cut short: in a Windows-1252
+    /// file, about one per non-ASCII character.
+    package private(set) var invalidSequences = 0
     /// Continuation bytes still expected by the current sequence.
     private var pending = 0
     /// Allowed range for the next continuation byte (tightened after E0, ED, F0, F4 leads).
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
-    package private(set) var isValid = true
 
     package init() {}
 
-    /// Feeds the next chunk; once invalid, stays invalid.
+    /// Whether every byte so far belongs to a valid UTF-8 sequence.
+    package var isValidUTF8: Bool { invalidSequences == 0 && pending == 0 }
+
+    /// Counts the sequences of the next chunk.
     package mutating func feed(_ bytes: UnsafeRawBufferPointer) {
-        guard isValid else { return }
         var index = 0
         let count = bytes.count
         while index < count {
@@ -53,21 +84,33 @@ package struct UTF8Validator {
                 case 0xF0: pending = 3; lower = 0x90; upper = 0xBF
                 case 0xF1...0xF3: pending = 3; lower = 0x80; upper = 0xBF
                 case 0xF4: pending = 3; lower = 0x80; upper = 0x8F
-                default: isValid = false; return
+                default: invalidSequences += 1
                 }
             } else {
                 let byte = bytes[index]
-                index += 1
-                guard byte >= lower && byte <= upper else { isValid = false; return }
-                pending -= 1
+                let fits = byte >= lower && byte <= upper
                 lower = 0x80
                 upper = 0xBF
+                guard fits else {
+                    // The sequence breaks here; this byte may start the next one.
+                    invalidSequences += 1
+                    pending = 0
+                    continue
+                }
+                index += 1
+                pending -= 1
+                if pending == 0 { utf8Characters += 1 }
             }
         }
     }
 
     /// Call after the last chunk: a sequence cut off by the end of the file is invalid.
-    package mutating func finish() { if pending != 0 { isValid = false } }
+    package mutating func finish() {
+        if pending != 0 {
+            invalidSequences += 1
+            pending = 0
+        }
+    }
 }
 
 /// Windows-1252: Latin-1 except 0x80–0x9F, which hold typographic characters.

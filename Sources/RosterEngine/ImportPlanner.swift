@@ -7,6 +7,8 @@ public struct SourceRow: Sendable {
     /// Trimmed cells as the source gave them, before normalisation.
     public var row: TemplateRow
     public var lineBreaks: Set<TemplateColumn>
+    /// Template columns whose cell failed as it was read (see ``issues``): not validated again.
+    public var failedWhileReading: Set<TemplateColumn> = []
     public var attributes: [String: String]
     public var externalID: String?
     /// Problems found before validation (an unclosed quote, a mapping failure).
@@ -62,10 +64,10 @@ public struct ImportPlanner: Sendable {
     private var failures: [ReportRow] = []
     /// The sync job whose links are used and written; `nil` for imports.
     private var job: String?
-    /// External id → identity hash of the linked user, for ``job``.
-    private var links: [String: UInt64] = [:]
+    /// External id → email key of the linked user, for ``job``.
+    private var links: [String: String] = [:]
     private var linkWrites: [LinkWrite] = []
-    private var deactivations: [UInt64] = []
+    private var deactivations: [String] = []
     private var extensionRange: ClosedRange<Int>?
     /// Numbers below this were found taken (or handed out) in this run.
     private var nextCandidate = 0
@@ -104,38 +106,38 @@ public struct ImportPlanner: Sendable {
     }
 
     /// Makes this a sync of `job`: rows are matched by these links first, and new links are written.
-    public mutating func useLinks(_ links: [String: UInt64], job: String) {
+    public mutating func useLinks(_ links: [String: String], job: String) {
         self.job = job
         self.links = links
     }
 
     /// Active users linked to the job that no row of this run named: the candidates for
-    /// deactivation after a complete pull.
-    public func unseenLinkedUsers() -> [UInt64] {
-        links.values.filter { hash in
-            index.user(emailHash: hash).map { $0.isStored && $0.isActive && $0.firstRow == 0 } ?? false
+    /// deactivation after a complete pull, by email key.
+    public func unseenLinkedUsers() -> [String] {
+        links.values.filter { key in
+            index.user(email: key).map { $0.isStored && $0.isActive && $0.firstRow == 0 } ?? false
         }
     }
 
     /// Number of active users linked to the job, those this run links included: the base a
     /// fractional deactivation threshold is taken of.
     public func activeLinkedUserCount() -> Int {
-        Set(links.values).count { index.user(emailHash: $0)?.isActive ?? false }
+        Set(links.values).count { index.user(email: $0)?.isActive ?? false }
     }
 
-    /// Active users linked to the job under these external ids (removed at the source).
-    public func linkedUsers(_ externalIDs: [String]) -> [UInt64] {
-        externalIDs.compactMap { links[$0] }.filter { index.user(emailHash: $0)?.isActive ?? false }
+    /// Active users linked to the job under these external ids (removed at the source), by email key.
+    public func linkedUsers(_ externalIDs: [String]) -> [String] {
+        externalIDs.compactMap { links[$0] }.filter { index.user(email: $0)?.isActive ?? false }
     }
 
-    /// Plans the deactivation of these users (flagged, never deleted); frees their seats.
-    public mutating func deactivate(_ hashes: [UInt64]) {
-        for hash in hashes {
-            guard var user = index.user(emailHash: hash), user.isActive else { continue }
+    /// Plans the deactivation of the users with these email keys (flagged, never deleted); frees their seats.
+    public mutating func deactivate(_ emailKeys: [String]) {
+        for key in emailKeys {
+            guard var user = index.user(email: key), user.isActive else { continue }
             user.isActive = false
-            index.setUser(user)
+            index.update(user)
             index.releaseSeat(user.license)
-            deactivations.append(hash)
+            deactivations.append(index.emailKey(of: user))
             counts.deactivated += 1
         }
     }
@@ -143,10 +145,13 @@ public struct ImportPlanner: Sendable {
     /// Plans a row from its fingerprint alone when it is byte for byte the stored user's canonical
     /// row: then every rule that depends only on the row held when it was stored, the role and
     /// data center are checked against today's catalog by hash, the user keeps their license
-    /// (no seat needed) and their own extension. Returns `false`, planning nothing, otherwise.
-    public mutating func planUnchanged(_ fingerprint: RowFingerprint) -> Bool {
+    /// (no seat needed) and their own extension. `email` is the row's email cell as UTF-8: the
+    /// fingerprint's hash finds the user, the email confirms it. Returns `false`, planning
+    /// nothing, otherwise.
+    public mutating func planUnchanged(_ fingerprint: RowFingerprint, email: UnsafeBufferPointer<UInt8>) -> Bool {
         guard roleHashes.contains(fingerprint.roleHash), dataCenterHashes.contains(fingerprint.dataCenterHash),
-              index.claimUnchanged(emailHash: fingerprint.emailHash, contentHash: fingerprint.contentHash, row: Int32(clamping: fingerprint.number))
+              index.claimUnchanged(emailHash: fingerprint.emailHash, email: email, contentHash: fingerprint.contentHash,
+                                   row: Int32(clamping: fingerprint.number))
         else { return false }
         counts.rows += 1
         counts.unchanged += 1
@@ -157,25 +162,30 @@ public struct ImportPlanner: Sendable {
     @discardableResult
     public mutating func plan(_ source: SourceRow) -> PlannedAction {
         counts.rows += 1
-        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks)
+        var (row, issues) = validator.validate(source.row, lineBreaks: source.lineBreaks, failedWhileReading: source.failedWhileReading)
         // The reader's hashes stand for the row when validation changed no cell and no attribute joins them.
         let rawHashes = source.attributes.isEmpty && row == source.row ? source.fingerprint : nil
         issues = source.issues + issues
         let number = Int32(clamping: source.number)
         let emailIsValid = !issues.contains { $0.column == .email }
-        let emailHash = rawHashes?.emailHash ?? StableHash.ofLowercased(row.email)
+        let emailHash = rawHashes?.emailHash ?? EmailKey.hash(row.email)
         // Identity (DESIGN §2): the link a sync of this job stored for the record's id, then the email.
         var existing: IndexedUser?
+        // The entry of the row's email when it differs from the linked user's (a rename).
+        var renamedTo: IndexedUser?
         var isRename = false
-        if let id = source.externalID, let linked = links[id].flatMap({ index.user(emailHash: $0) }), linked.isStored {
+        if let id = source.externalID, let linked = links[id].flatMap({ index.user(email: $0) }), linked.isStored {
             existing = linked
-            isRename = emailIsValid && linked.emailHash != emailHash
-            if isRename, let other = index.user(emailHash: emailHash), other.isStored || other.firstRow != 0 {
-                let owner = other.firstRow != 0 ? "row \(other.firstRow)" : "another user"
-                issues.append(RowIssue(.email, "\"\(row.email)\" is already used by \(owner); the source renamed this user to an address that is taken"))
+            isRename = emailIsValid && index.emailKey(of: linked) != EmailKey.of(row.email)
+            if isRename {
+                renamedTo = index.user(email: row.email, emailHash: emailHash)
+                if let other = renamedTo, other.isStored || other.firstRow != 0 {
+                    let owner = other.firstRow != 0 ? "row \(other.firstRow)" : "another user"
+                    issues.append(RowIssue(.email, "\"\(row.email)\" is already used by \(owner); the source renamed this user to an address that is taken"))
+                }
             }
         } else if emailIsValid {
-            existing = index.user(emailHash: emailHash)
+            existing = index.user(email: row.email, emailHash: emailHash)
         }
 
         if let first = existing?.firstRow, first != 0 {
@@ -193,7 +203,7 @@ public struct ImportPlanner: Sendable {
         let extensionHash = ExtensionKey.of(row.extension)
         var storeHeldIssue: Int?
         if extensionHash != 0, extensionHash != existing?.extensionHash, !issues.contains(where: { $0.column == .extension }),
-           let holder = index.holder(extensionHash: extensionHash), holder.ownerEmailHash != (existing?.emailHash ?? emailHash) {
+           let holder = index.holder(extensionHash: extensionHash), holder.owner != existing?.id {
             if holder.row != 0 {
                 issues.append(RowIssue(.extension, "\(row.extension) is already used on row \(holder.row); give each user a different extension or leave it empty"))
             } else {
@@ -211,13 +221,16 @@ public struct ImportPlanner: Sendable {
         guard issues.isEmpty else {
             // Mark the user seen: a later duplicate names this row, and a linked user whose
             // record failed is not taken for missing from the source.
-            if existing != nil || emailIsValid {
-                var seen = existing ?? IndexedUser(emailHash: emailHash, contentHash: 0, extensionHash: 0, license: 0, isActive: false, isStored: false)
+            if var seen = existing {
                 seen.firstRow = number
-                index.setUser(seen)
+                index.update(seen)
+            } else if emailIsValid {
+                let seen = IndexedUser(emailHash: emailHash, contentHash: 0, extensionHash: 0, license: 0, isActive: false, isStored: false, firstRow: number)
+                index.insert(seen, email: row.email)
             }
             if let storeHeldIssue { storeHeldExtensions.append((failures.count, storeHeldIssue, row.extension)) }
-            failures.append(ReportRow(row: source.number, cells: source.reportCells ?? source.row.cells, errors: issues.map(\.description), externalID: source.externalID))
+            let cells = (source.reportCells ?? source.row.cells).map(ReportRow.bounded)
+            failures.append(ReportRow(row: source.number, cells: cells, errors: issues.map(\.description), externalID: source.externalID))
             counts.failed += 1
             return .failed
         }
@@ -230,7 +243,7 @@ public struct ImportPlanner: Sendable {
                 action = .unchanged
             } else {
                 action = .update
-                writes.append(UserWrite(.update(emailHash: stored.emailHash), record, emailHash: emailHash, contentHash: contentHash))
+                writes.append(UserWrite(.update(emailKey: index.emailKey(of: stored)), record, emailHash: emailHash, contentHash: contentHash))
                 index.moveSeat(from: stored.isActive ? stored.license : nil, to: license)
             }
         } else {
@@ -238,20 +251,31 @@ public struct ImportPlanner: Sendable {
             writes.append(UserWrite(.create, record, emailHash: emailHash, contentHash: contentHash))
             index.moveSeat(from: nil, to: license)
         }
-        if isRename, let old = existing {
-            index.moveExtension(owner: old.emailHash, from: old.extensionHash, to: 0, row: 0)
-            index.setUser(IndexedUser(emailHash: old.emailHash, contentHash: 0, extensionHash: 0, license: 0, isActive: false, isStored: false))
-            counts.renamed += 1
-            index.moveExtension(owner: emailHash, from: 0, to: extensionHash, row: number)
+        var planned = IndexedUser(emailHash: emailHash, contentHash: contentHash, extensionHash: extensionHash, license: license, isActive: true, isStored: true, firstRow: number)
+        // The row's email keeps its entry (the user's, or one a rename earlier in the run freed); a new email gets one.
+        if let entry = isRename ? renamedTo : existing {
+            planned.id = entry.id
+            index.update(planned)
         } else {
-            index.moveExtension(owner: emailHash, from: existing?.extensionHash ?? 0, to: extensionHash, row: number)
+            planned = index.insert(planned, email: row.email)
         }
-        if let job, let id = source.externalID, !id.isEmpty, links[id] != emailHash {
-            links[id] = emailHash
-            linkWrites.append(LinkWrite(job: job, externalID: id, emailHash: emailHash))
+        if isRename, var old = existing {
+            // The old email is free again: the user now lives under the new one.
+            index.moveExtension(owner: old.id, from: old.extensionHash, to: 0, row: 0)
+            (old.contentHash, old.extensionHash, old.license, old.isActive, old.isStored, old.firstRow) = (0, 0, 0, false, false, 0)
+            index.update(old)
+            counts.renamed += 1
+            index.moveExtension(owner: planned.id, from: 0, to: extensionHash, row: number)
+        } else {
+            index.moveExtension(owner: planned.id, from: existing?.extensionHash ?? 0, to: extensionHash, row: number)
         }
-        existing = IndexedUser(emailHash: emailHash, contentHash: contentHash, extensionHash: extensionHash, license: license, isActive: true, isStored: true, firstRow: number)
-        index.setUser(existing!)
+        if let job, let id = source.externalID, !id.isEmpty {
+            let key = index.emailKey(of: planned)
+            if links[id] != key {
+                links[id] = key
+                linkWrites.append(LinkWrite(job: job, externalID: id, emailKey: key))
+            }
+        }
         switch action {
         case .create: counts.created += 1
         case .update: counts.updated += 1

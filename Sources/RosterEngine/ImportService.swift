@@ -6,8 +6,14 @@ public import RosterCore
 public struct ImportOptions: Sendable {
     /// Plan and report counts, write nothing to the store and no run record.
     public var dryRun = false
-    /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry run).
+    /// Where the error report goes; `nil` means `NAME.errors.csv` next to the input (not on a dry
+    /// run), or `NAME.errors-runN.csv` when that name is taken.
     public var reportPath: String?
+    /// Replace an existing file at a report path this command did not name (`--force`).
+    public var replaceExisting = false
+    /// Files the error report may never replace (the store and its companions, the config, the
+    /// mapping); the input file is always protected.
+    public var protectedFiles: [ProtectedFile] = []
     public var trigger = RunTrigger.manual
     /// Rows planned before their writes go to the store as one batch (a template file is planned a
     /// block of rows at a time, so its batches may run a block longer). All batches of a run
@@ -26,6 +32,12 @@ public struct ImportResult: Sendable {
     public var run: RunRecord
     /// Records a mapping's `filter:` skipped (mapped imports only); they are not rows of the run.
     public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as the error report holds them.
+    public var failedRows: [ReportRow] = []
+    /// On a dry run, the first ``SyncResult/failedRowSample`` creates and updates, in file order
+    /// (the run's `created` and `updated` count them all).
+    public var plannedChanges: [PlannedChange] = []
     public var reportPath: String? { run.reportPath }
 }
 
@@ -66,31 +78,36 @@ public struct ImportService: Sendable {
         var formatSource = try FileByteSource(path: path)
         let format = try CSVFormat.detect(in: &formatSource, file: file)
         let reader = try TemplateFileReader(
-            reader: CSVReader(source: FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding), file: file)
+            reader: CSVReader(source: FileByteSource(path: path), format: format), file: file)
         guard let first = try reader.readBlock(maxRows: TemplateFileFeed.blockRows) else {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }
-        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         return try await run(
             kind: "import", source: file, feed: TemplateFileFeed(reader: reader, first: first), expectedRows: format.lineCount,
-            options: options, reportPath: options.reportPath ?? defaultReport, withExternalID: false, progress: progress)
+            options: options, input: path, withExternalID: false, progress: progress)
     }
 
     /// Plans and applies the rows of `feed` as one run. Shared by template and mapped imports.
-    /// - Parameter reportColumns: the header of the report's cells; a mapped file passes its own
-    ///   header and sets ``SourceRow/reportCells``.
+    /// - Parameters:
+    ///   - input: the file imported, beside which the default error report goes.
+    ///   - reportColumns: the header of the report's cells; a mapped file passes its own
+    ///     header and sets ``SourceRow/reportCells``.
     package func run(
         kind: String, source: String, feed: some RowFeed, expectedRows: Int,
-        options: ImportOptions, reportPath: String?, withExternalID: Bool, reportColumns: [String] = Template.headers,
+        options: ImportOptions, input: String, withExternalID: Bool, reportColumns: [String] = Template.headers,
         progress: (@Sendable (ImportProgress) -> Void)?
     ) async throws -> ImportResult {
         let started = clock.now()
         var record = RunRecord(kind: kind, source: source, trigger: options.trigger, startedAt: started)
         record.reportColumns = reportColumns == Template.headers ? nil : reportColumns
-        let report = try reportPath.map { try ErrorReportFile(path: $0, withExternalID: withExternalID, columns: reportColumns) }
+        let report = options.dryRun && options.reportPath == nil ? nil : try ErrorReportFile(
+            path: options.reportPath, input: input, protecting: options.protectedFiles, replaceExisting: options.replaceExisting,
+            withExternalID: withExternalID, columns: reportColumns)
         if !options.dryRun { record.id = try await store.beginRun(record) }
         logger.info("import started", metadata: ["run": "\(record.id)", "source": "\(source)", "dry-run": "\(options.dryRun)"])
         var planned = RunCounts()
+        var failedRows: [ReportRow] = []
+        var plannedChanges: [PlannedChange] = []
         do {
             record = try await store.writing(dryRun: options.dryRun) { [record] writes in
                 var record = record
@@ -105,6 +122,10 @@ public struct ImportService: Sendable {
                         let batch = planner.takeBatch(runID: writes == nil ? nil : record.id)
                         planned = planner.counts
                         try report?.append(batch.failures)
+                        if writes == nil {
+                            failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
+                            plannedChanges += try await store.plannedChanges(batch, limit: SyncResult.failedRowSample - plannedChanges.count)
+                        }
                         guard let writes, !batch.isEmpty else { return }
                         try await group.applyAfterPrevious(batch, to: writes)
                     }
@@ -121,7 +142,12 @@ public struct ImportService: Sendable {
                     try await group.waitForAll()
                 }
                 record.apply(planner.counts)
-                record.reportPath = try report?.finish(keep: record.failed > 0)
+                do {
+                    record.reportPath = try report?.finish(keep: record.failed > 0, runID: record.id, input: input)
+                } catch {
+                    report?.discard()
+                    record.message = "the error report was not written: \(error); print it with `rostersync report \(record.id) --format csv`"
+                }
                 record.finishedAt = clock.now()
                 record.status = record.failed > 0 ? .completedWithFailures : .succeeded
                 try await writes?.finishRun(record)
@@ -131,14 +157,14 @@ public struct ImportService: Sendable {
             report?.discard()
             record.apply(planned)
             record.status = Task.isCancelled ? .interrupted : .failed
-            record.message = "stopped after \(planned.rows) rows: \(error); nothing was written"
+            record.message = "stopped after \(planned.rows) \(planned.rows == 1 ? "row" : "rows"): \(error); nothing was written"
             record.finishedAt = clock.now()
             if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
             logger.error("import failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
             throw error
         }
         logger.info("import finished", metadata: record.logMetadata)
-        return ImportResult(run: record)
+        return ImportResult(run: record, failedRows: failedRows, plannedChanges: plannedChanges)
     }
 }
 

@@ -44,6 +44,12 @@ public struct JobConfig: Sendable, Equatable {
     public var threshold: Threshold
     /// Extensions auto-assigned to users who have none: lowest free number first.
     public var extensionRange: ClosedRange<Int>?
+    /// `allow_insecure_http: true`: credentials may go to a plain `http://` base or token URL
+    /// on another host (a trusted network); otherwise such a job is refused.
+    public var allowInsecureHTTP = false
+    /// When set, the only folders whose files the job may read (`allowed_folders`, see
+    /// ``RosterConfig/confineJobFiles(file:confineByDefault:)``); `nil`: not confined.
+    public var readableFolders: [String]?
     /// The config line of the job, for messages that concern the whole job.
     public var line: Int
 
@@ -63,7 +69,7 @@ public struct JobConfig: Sendable, Equatable {
 
 extension JobConfig {
     static let keys = ["name", "connector", "stream", "settings", "secrets", "base_url", "token_url", "mapping",
-                       "schedule", "timezone", "on_missing", "deactivate_threshold", "extension_range"]
+                       "schedule", "timezone", "on_missing", "deactivate_threshold", "extension_range", "allow_insecure_http"]
 
     /// Parses the `jobs:` list; `folder` resolves relative connector and mapping paths.
     static func parseJobs(_ node: Node, folder: String, _ reader: inout YAMLReader) -> [JobConfig] {
@@ -128,6 +134,11 @@ extension JobConfig {
                     reader.error(fields["deactivate_threshold"]?.value, "job '\(name)': deactivate_threshold must be a fraction (0.1), a percentage (10%) or a count (25), not '\(value)'")
                 }
             }
+            if let value = text("allow_insecure_http") {
+                if let allowed = Bool(value) { job.allowInsecureHTTP = allowed } else {
+                    reader.error(fields["allow_insecure_http"]?.value, "job '\(name)': allow_insecure_http must be true or false, not '\(value)'")
+                }
+            }
             if let value = text("extension_range") {
                 if let range = parseRange(value) { job.extensionRange = range } else {
                     reader.error(fields["extension_range"]?.value, "job '\(name)': \(extensionRangeMessage(value))")
@@ -167,7 +178,8 @@ extension JobConfig {
         return "file://" + URL(fileURLWithPath: absolute).standardizedFileURL.path
     }
 
-    private static func resolve(_ path: String, _ folder: String) -> String {
+    /// `path` relative to `folder` (the config file's folder), unless it is absolute.
+    static func resolve(_ path: String, _ folder: String) -> String {
         path.hasPrefix("/") || folder.isEmpty ? path : folder + "/" + path
     }
 

@@ -21,7 +21,7 @@ extension ImportService {
         let file = FileByteSource.displayName(path)
         var formatSource = try FileByteSource(path: path)
         let format = try CSVFormat.detect(in: &formatSource, file: file)
-        let reader = CSVReader(source: try FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding)
+        let reader = CSVReader(source: try FileByteSource(path: path), format: format)
         guard try reader.next() else {
             throw FileRejection(file: file, reasons: ["the file is empty; write a header row and one row per user"])
         }
@@ -31,10 +31,9 @@ extension ImportService {
         if first == nil && rows.filteredOut == 0 {
             throw FileRejection(file: file, line: 2, reasons: ["the file has a header row but no data rows; add one row per user under the header"])
         }
-        let defaultReport = options.dryRun ? nil : ErrorReportFile.defaultPath(forInput: path)
         var result = try await run(
             kind: "import", source: file, feed: MappedFeed(rows: rows, pending: first), expectedRows: format.lineCount, options: options,
-            reportPath: options.reportPath ?? defaultReport, withExternalID: false, reportColumns: header, progress: progress)
+            input: path, withExternalID: false, reportColumns: header, progress: progress)
         result.filteredOut = rows.filteredOut
         return result
     }
@@ -80,6 +79,9 @@ private final class MappedRows {
             var issues = mapped.issues.map { issue in
                 TemplateColumn.allCases.first { $0.header == issue.column }.map { RowIssue($0, issue.reason) }
                     ?? RowIssue(nil, "\(issue.column): \(issue.reason)")
+            }
+            for index in rowMapper.readColumns where reader.fieldIsForeign(index) {
+                issues.append(RowIssue(nil, "\(keys[index]): \(reader.encoding.foreignCellReason)"))
             }
             if reader.hasUnterminatedQuote {
                 issues.insert(.unclosedQuote, at: 0)

@@ -6,7 +6,8 @@ import Yams
 /// `rostersync.yaml`: where the store is and what the catalog allows (DESIGN §4).
 ///
 /// ```yaml
-/// store: ./rostersync.sqlite
+/// store: ./rostersync.sqlite                   # relative to this file
+/// connectors: ./connectors                      # for `connectors list`; relative to this file
 /// catalog:
 ///   licenses: { Enterprise: 50, Contact: 10 }   # a license without a number is unlimited
 ///   roles: [Team Lead]                           # custom roles, added to the built-in ones
@@ -14,11 +15,20 @@ import Yams
 ///   extension_range: 2000-2999
 /// ```
 public struct RosterConfig: Sendable, Equatable {
-    /// Store path or URL; `nil` means the default `./rostersync.sqlite`.
+    /// Store path (a relative one resolved against the config file's folder) or URL; `nil`
+    /// means the default, `rostersync.sqlite` beside the config file.
     public var store: String?
+    /// The folder of connector files `connectors list` shows (resolved like ``store``); `nil`
+    /// when the config does not name one.
+    public var connectors: String?
     public var catalog = Catalog.standard
     /// Sync jobs, in file order; names are unique.
     public var jobs: [JobConfig] = []
+    /// `allowed_folders:`, absolute with links resolved: the only folders whose files jobs may
+    /// read (see ``confineJobFiles(file:confineByDefault:)``); `nil` when not configured.
+    public var allowedFolders: [String]?
+    /// The config file's folder (relative paths in the config are relative to it).
+    public var folder = ""
     /// API tokens and HTTP settings of `serve --http`.
     public var http = HTTPConfig()
 
@@ -53,15 +63,18 @@ public struct RosterConfig: Sendable, Equatable {
 
     /// Parses config text.
     /// - Throws: ``ConfigError`` with every located diagnostic.
-    /// - Parameter folder: resolves relative job file paths (the config file's folder).
+    /// - Parameter folder: resolves relative paths: the store, the connector folder and job files (the config file's folder).
     public static func parse(_ text: String, file: String, folder: String = "") throws -> RosterConfig {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
+        config.folder = folder
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "catalog", "jobs", "api_tokens", "http"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "connectors", "catalog", "jobs", "allowed_folders", "api_tokens", "http"]) {
                 switch key {
-                case "store": config.store = reader.scalar(value, "'store'")
+                case "store": config.store = reader.scalar(value, "'store'").map { $0.contains("://") ? $0 : JobConfig.resolve($0, folder) }
+                case "connectors": config.connectors = reader.scalar(value, "'connectors'").map { JobConfig.resolve($0, folder) }
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
+                case "allowed_folders": config.allowedFolders = parseAllowedFolders(value, folder: folder, &reader)
                 case "api_tokens": HTTPConfig.parseTokens(value, into: &config.http, &reader)
                 case "http": HTTPConfig.parseSettings(value, into: &config.http, &reader)
                 default: config.catalog = parseCatalog(value, &reader)
@@ -70,6 +83,23 @@ public struct RosterConfig: Sendable, Equatable {
         }
         guard reader.diagnostics.isEmpty else { throw ConfigError(reader.diagnostics) }
         return config
+    }
+
+    private static func parseAllowedFolders(_ node: Node, folder: String, _ reader: inout YAMLReader) -> [String] {
+        guard let items = node.sequence else {
+            reader.error(node, "'allowed_folders' must be a list of folders, e.g. [., /srv/exports]")
+            return []
+        }
+        return items.compactMap { item in
+            guard let text = reader.scalar(item, "an 'allowed_folders' item"), !text.isEmpty else { return nil }
+            let path = text.hasPrefix("/") || folder.isEmpty ? text : folder + "/" + text
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+                reader.error(item, "allowed folder \(path) does not exist or is not a folder; create it or fix the path (relative to the config file)")
+                return nil
+            }
+            return canonicalPath(path)
+        }
     }
 
     private static func parseCatalog(_ node: Node, _ reader: inout YAMLReader) -> Catalog {

@@ -1,8 +1,12 @@
 import RosterCore
 
-/// What the planner needs to know about one user, without a single string: hashes of the email
-/// key, the content and the extension, the license and whether the user is active.
+/// What the planner needs to know about one user, without a single string: the hashes of the
+/// email key, the content and the extension, the license and whether the user is active.
 public struct IndexedUser: Sendable, Equatable {
+    /// Names the user within one ``RosterIndex`` (where it keeps the user's email key); 0 for a
+    /// user not taken into an index yet.
+    public internal(set) var id: UInt32 = 0
+    /// ``EmailKey/hash(_:)`` of the user's email.
     public var emailHash: UInt64
     public var contentHash: UInt64
     /// ``ExtensionKey/of(_:)`` of the user's extension; 0 when the user has none.
@@ -26,62 +30,44 @@ public struct IndexedUser: Sendable, Equatable {
     }
 }
 
-/// An extension as a 64-bit key: the digit count in the top byte and the number below, so
-/// `0312` and `312` differ and the text can be read back (``text(_:)``). Extensions longer than
-/// 16 digits, which no phone system uses, fall back to a hash with the top byte 0xFF.
-public enum ExtensionKey {
-    /// The key of `extension`; 0 for an empty one.
-    public static func of(_ extension: String) -> UInt64 {
-        var text = `extension`
-        return text.withUTF8(of(utf8:))
-    }
-
-    /// The key of the extension whose UTF-8 bytes are `utf8`, as ``of(_:)`` gives for that text.
-    public static func of(utf8: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        guard !utf8.isEmpty else { return 0 }
-        guard utf8.count <= 16, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            var hash = StableHash()
-            hash.combine(bytes: utf8)
-            return hash.value | (0xFF << 56)
-        }
-        let value = utf8.reduce(UInt64(0)) { $0 &* 10 &+ UInt64($1 - 0x30) }
-        return UInt64(utf8.count) << 56 | value
-    }
-
-    /// The extension a key stands for, when it is exact (not a hash).
-    public static func text(_ key: UInt64) -> String? {
-        let length = Int(key >> 56)
-        guard key != 0, length <= 16 else { return nil }
-        let digits = String(key & 0x00FF_FFFF_FFFF_FFFF)
-        return String(repeating: "0", count: max(0, length - digits.count)) + digits
-    }
-}
-
-/// Who holds an extension: the owner's email hash (0 once released) and the run's row that
-/// claimed it (0 when the holder is a stored user the run has not touched).
+/// Who holds an extension: the owner's ``IndexedUser/id`` and the run's row that claimed it (0
+/// when the holder is a stored user the run has not touched).
 public struct ExtensionHolder: Sendable, Equatable {
     public var extensionHash: UInt64
-    public var ownerEmailHash: UInt64
+    public var owner: UInt32
     public var row: Int32
 }
 
 /// The compact in-memory image of the roster that every planned row is checked against.
 ///
-/// Two open-addressing hash tables (users by email hash, holders by ``ExtensionKey``), sized once
-/// for the stored users plus the rows about to come, at 32 and 24 bytes a slot (key included):
-/// about 70 MB for a million users, where a `[String: …]` dictionary needs three times that.
-/// Emails are keyed by 64-bit hashes; writes are still guarded by the store's unique index.
+/// Two open-addressing hash tables (users by 32 bits of their email hash, holders by
+/// ``ExtensionKey``), sized once for the stored users plus the rows about to come, at 28 and 16
+/// bytes a slot (key included), and the email keys of all users packed in one buffer
+/// (``EmailKeyStore``, about 21 bytes an email): about 75 MB for a million users, where a
+/// `[String: …]` dictionary needs three times that.
+///
+/// The hash only finds candidates: a user is the one sought when its email key is equal too
+/// (DESIGN §2), so two emails whose hashes collide are two users.
 public struct RosterIndex: Sendable {
-    private var users: OpenTable<UserSlot>
-    private var extensions: OpenTable<HolderSlot>
+    private var users: OpenTable<UInt32, UserSlot>
+    /// Every user's email key; a user's ``IndexedUser/id`` names its key there.
+    private var emailKeys: EmailKeyStore
+    private var extensions: OpenTable<UInt64, HolderSlot>
+    /// Applied to every email hash: all ones, or fewer bits for tests that force collisions.
+    private let emailHashMask: UInt64
     /// Active users per license position, for seat checks.
     public private(set) var seatsUsed: [Int]
 
     /// An empty index able to hold `capacity` users without growing.
-    public init(capacity: Int) {
-        users = OpenTable(capacity: capacity, filler: UserSlot(contentHash: 0, extensionHash: 0, firstRow: 0, license: 0, isActive: false, isStored: false))
-        extensions = OpenTable(capacity: capacity, filler: HolderSlot(ownerEmailHash: 0, row: 0))
+    /// - Parameter emailHashBits: bits of the email hash the index uses; fewer than 64 only for
+    ///   tests, to make distinct emails collide (0: every email hashes alike).
+    public init(capacity: Int, emailHashBits: Int = 64) {
+        precondition(Catalog.licenses.count <= 4, "a user slot keeps the license in two bits")
+        users = OpenTable(capacity: capacity, filler: UserSlot(contentHash: 0, extensionHash: 0, emailKey: 0, rowAndFlags: 0))
+        extensions = OpenTable(capacity: capacity, filler: HolderSlot(owner: 0, row: 0))
+        emailHashMask = emailHashBits >= 64 ? .max : (1 << UInt64(max(0, emailHashBits))) - 1
         seatsUsed = Array(repeating: 0, count: Catalog.licenses.count)
+        emailKeys = EmailKeyStore(capacity: capacity)
     }
 
     /// The capacity to reserve for `stored` users plus a file of at most `incomingRows` rows.
@@ -95,50 +81,84 @@ public struct RosterIndex: Sendable {
     /// Whether any user was stored before the run: without one, no row can be unchanged.
     public private(set) var hasStoredUsers = false
 
-    /// Adds a stored user (used while loading from a store).
-    public mutating func addStored(_ user: IndexedUser) {
+    /// Adds a stored user (used while loading from a store) whose email key (lower-cased, see
+    /// ``EmailKey``) has the UTF-8 bytes `emailKey`; `user.emailHash` must be its hash.
+    public mutating func addStored(_ user: IndexedUser, emailKey: UnsafeBufferPointer<UInt8>) {
         hasStoredUsers = true
-        setUser(user)
-        if user.extensionHash != 0 { extensions.upsert(user.extensionHash, HolderSlot(ownerEmailHash: user.emailHash, row: 0)) }
+        let added = insert(user, email: emailKey)
+        if user.extensionHash != 0 { extensions.upsert(user.extensionHash, HolderSlot(owner: added.id, row: 0)) }
         if user.isActive { seatsUsed[Int(user.license)] += 1 }
     }
 
-    /// The user whose email key hashes to `emailHash`.
-    public func user(emailHash: UInt64) -> IndexedUser? {
-        users.find(emailHash).map { slot in
-            IndexedUser(emailHash: emailHash, contentHash: slot.contentHash, extensionHash: slot.extensionHash, license: slot.license,
-                        isActive: slot.isActive, isStored: slot.isStored, firstRow: slot.firstRow)
-        }
+    /// Adds the stored users of `chunk`, as ``addStored(_:emailKey:)``.
+    public mutating func addStored(_ chunk: StoredUserChunk) {
+        chunk.forEach { user, key in addStored(user, emailKey: key) }
     }
 
-    /// Marks the stored, active user `emailHash` as first seen on `row` if its content hash is
-    /// `contentHash` and no earlier row claimed it; one probe, for the unchanged-row fast path.
+    /// The user whose email is `email` (any casing), if the index holds it.
+    /// - Parameter emailHash: ``EmailKey/hash(_:)`` of `email`, when the caller has it already.
+    public func user(email: String, emailHash: UInt64? = nil) -> IndexedUser? {
+        var email = email
+        return email.withUTF8 { user(email: $0, emailHash: emailHash ?? EmailKey.hash(utf8: $0)) }
+    }
+
+    /// The user whose email has the UTF-8 bytes `email` (any casing); `emailHash` is its ``EmailKey/hash(utf8:)``.
+    public func user(email: UnsafeBufferPointer<UInt8>, emailHash: UInt64) -> IndexedUser? {
+        let slot = slot(of: email, emailHash: emailHash)
+        return users.isOccupied(slot) ? users[slot].user(emailHash: emailHash) : nil
+    }
+
+    /// The email key of `user`, an entry of this index.
+    public func emailKey(of user: IndexedUser) -> String { emailKeys.key(user.id) }
+
+    /// Marks the stored, active user with email `email` as first seen on `row` if its content hash
+    /// is `contentHash` and no earlier row claimed it; one probe, for the unchanged-row fast path.
     /// - Returns: whether the user was marked (otherwise nothing changed).
-    public mutating func claimUnchanged(emailHash: UInt64, contentHash: UInt64, row: Int32) -> Bool {
-        users.modify(emailHash) { slot in
-            guard slot.isStored, slot.isActive, slot.firstRow == 0, slot.contentHash == contentHash else { return false }
-            slot.firstRow = row
-            return true
-        }
+    public mutating func claimUnchanged(emailHash: UInt64, email: UnsafeBufferPointer<UInt8>, contentHash: UInt64, row: Int32) -> Bool {
+        let slot = slot(of: email, emailHash: emailHash)
+        guard users.isOccupied(slot) else { return false }
+        var entry = users[slot]
+        guard entry.isStored, entry.isActive, entry.firstRow == 0, entry.contentHash == contentHash else { return false }
+        entry.firstRow = row
+        users[slot] = entry
+        return true
     }
 
-    /// Records `user` as it is after the current row.
-    public mutating func setUser(_ user: IndexedUser) {
-        users.upsert(user.emailHash, UserSlot(contentHash: user.contentHash, extensionHash: user.extensionHash, firstRow: user.firstRow,
-                                              license: user.license, isActive: user.isActive, isStored: user.isStored))
+    /// Records `user`, an entry of this index (its ``IndexedUser/id`` set), as it is after the current row.
+    public mutating func update(_ user: IndexedUser) {
+        precondition(user.id != 0, "only a user of this index can be updated")
+        let slot = users.slot(of: tableKey(user.emailHash)) { $0.emailKey == user.id }
+        precondition(users.isOccupied(slot), "the user is not in this index")
+        users[slot] = UserSlot(user)
+    }
+
+    /// Adds `user`, whose email is `email` (any casing), as a new entry; the caller has checked
+    /// that the index holds no user with this email.
+    /// - Returns: `user` with its ``IndexedUser/id``.
+    @discardableResult
+    public mutating func insert(_ user: IndexedUser, email: String) -> IndexedUser {
+        var email = email
+        return email.withUTF8 { insert(user, email: $0) }
+    }
+
+    private mutating func insert(_ user: IndexedUser, email: UnsafeBufferPointer<UInt8>) -> IndexedUser {
+        var user = user
+        user.id = emailKeys.append(email: email)
+        users.insert(tableKey(user.emailHash), UserSlot(user))
+        return user
     }
 
     /// The holder of the extension hashing to `extensionHash`, if it is held.
     public func holder(extensionHash: UInt64) -> ExtensionHolder? {
-        guard let holder = extensions.find(extensionHash), holder.ownerEmailHash != 0 else { return nil }
-        return ExtensionHolder(extensionHash: extensionHash, ownerEmailHash: holder.ownerEmailHash, row: holder.row)
+        guard let holder = extensions.find(extensionHash), holder.owner != 0 else { return nil }
+        return ExtensionHolder(extensionHash: extensionHash, owner: holder.owner, row: holder.row)
     }
 
-    /// Moves `owner`'s extension from `old` to `new` (either may be 0 for none).
-    public mutating func moveExtension(owner: UInt64, from old: UInt64, to new: UInt64, row: Int32) {
+    /// Moves the extension of the user with id `owner` from `old` to `new` (either may be 0 for none).
+    public mutating func moveExtension(owner: UInt32, from old: UInt64, to new: UInt64, row: Int32) {
         guard old != new else { return }
-        if old != 0 { extensions.upsert(old, HolderSlot(ownerEmailHash: 0, row: 0)) }
-        if new != 0 { extensions.upsert(new, HolderSlot(ownerEmailHash: owner, row: row)) }
+        if old != 0 { extensions.upsert(old, HolderSlot(owner: 0, row: 0)) }
+        if new != 0 { extensions.upsert(new, HolderSlot(owner: owner, row: row)) }
     }
 
     /// Moves one active seat from license position `old` (nil for a new user) to `new`.
@@ -152,85 +172,69 @@ public struct RosterIndex: Sendable {
 
     /// Number of users in the index, stored or seen in the run.
     public var count: Int { users.count }
+
+    /// The key of `emailHash` in the user table, its two halves folded: never 0, which marks an
+    /// empty slot. Equal keys of different emails only cost a comparison of their email keys.
+    private func tableKey(_ emailHash: UInt64) -> UInt32 {
+        let hash = emailHash & emailHashMask
+        return max(UInt32(truncatingIfNeeded: hash ^ (hash >> 32)), 1)
+    }
+
+    /// The slot of the user whose email is `email`, or the empty slot where the search ended:
+    /// the hash finds candidates, the email key decides.
+    private func slot(of email: UnsafeBufferPointer<UInt8>, emailHash: UInt64) -> Int {
+        users.slot(of: tableKey(emailHash)) { emailKeys.matches($0.emailKey, email: email) }
+    }
 }
 
-/// A user's entry without its key (the key array holds the email hash): 24 bytes.
+/// A user's entry without its hash (the key array holds that): 24 bytes. The first row, license
+/// and flags share one word: rows past 2^28 are clamped, far beyond any file that fits in memory.
 struct UserSlot: Sendable {
     var contentHash: UInt64
     var extensionHash: UInt64
-    var firstRow: Int32
-    var license: UInt8
-    var isActive: Bool
-    var isStored: Bool
+    /// The user's ``IndexedUser/id``.
+    var emailKey: UInt32
+    /// Bits 0–27: first row; 28–29: license; 30: active; 31: stored.
+    var rowAndFlags: UInt32
+
+    private static let rowMask: UInt32 = (1 << 28) - 1
+    private static let activeBit: UInt32 = 1 << 30
+    private static let storedBit: UInt32 = 1 << 31
+
+    init(contentHash: UInt64, extensionHash: UInt64, emailKey: UInt32, rowAndFlags: UInt32) {
+        self.contentHash = contentHash
+        self.extensionHash = extensionHash
+        self.emailKey = emailKey
+        self.rowAndFlags = rowAndFlags
+    }
+
+    init(_ user: IndexedUser) {
+        let row = UInt32(clamping: max(0, min(Int(user.firstRow), Int(Self.rowMask))))
+        self.init(
+            contentHash: user.contentHash, extensionHash: user.extensionHash, emailKey: user.id,
+            rowAndFlags: row | UInt32(user.license & 3) << 28 | (user.isActive ? Self.activeBit : 0) | (user.isStored ? Self.storedBit : 0))
+    }
+
+    var firstRow: Int32 {
+        get { Int32(rowAndFlags & Self.rowMask) }
+        set { rowAndFlags = rowAndFlags & ~Self.rowMask | UInt32(clamping: max(0, min(Int(newValue), Int(Self.rowMask)))) }
+    }
+
+    var isActive: Bool { rowAndFlags & Self.activeBit != 0 }
+    var isStored: Bool { rowAndFlags & Self.storedBit != 0 }
+
+    func user(emailHash: UInt64) -> IndexedUser {
+        var user = IndexedUser(
+            emailHash: emailHash, contentHash: contentHash, extensionHash: extensionHash, license: UInt8(rowAndFlags >> 28 & 3),
+            isActive: isActive, isStored: isStored, firstRow: firstRow)
+        user.id = emailKey
+        return user
+    }
 }
 
-/// An extension holder's entry without its key: 16 bytes.
+/// An extension holder's entry without its key: 8 bytes.
 struct HolderSlot: Sendable {
-    var ownerEmailHash: UInt64
+    /// The holder's ``IndexedUser/id``; 0 once released.
+    var owner: UInt32
     var row: Int32
-}
-
-/// Linear-probing hash table; grows by doubling past 80% load.
-///
-/// Keys live in their own array: a probe sequence then walks 8 keys per cache line instead of
-/// whole values, which keeps misses (every new user of a fresh import) cheap at high load.
-struct OpenTable<Value: Sendable>: Sendable {
-    private var keys: [UInt64]
-    private var values: [Value]
-    private let filler: Value
-    private(set) var count = 0
-
-    init(capacity: Int, filler: Value) {
-        let slots = max(16, capacity + capacity / 4 + 1)
-        self.filler = filler
-        keys = Array(repeating: 0, count: slots)
-        values = Array(repeating: filler, count: slots)
-    }
-
-    /// The slot holding `key`, or the empty slot where it would go.
-    private func slot(of key: UInt64) -> Int {
-        keys.withUnsafeBufferPointer { keys in
-            // Keys need not be well spread (extension keys are mostly their digits), so mix them
-            // (murmur3's finaliser), then multiply-high maps them onto any table size without a modulo.
-            var mixed = key ^ (key >> 33)
-            mixed &*= 0xff51_afd7_ed55_8ccd
-            mixed ^= mixed >> 33
-            var index = Int(mixed.multipliedFullWidth(by: UInt64(keys.count)).high)
-            while keys[index] != key && keys[index] != 0 {
-                index = index + 1 == keys.count ? 0 : index + 1
-            }
-            return index
-        }
-    }
-
-    func find(_ key: UInt64) -> Value? {
-        let index = slot(of: key)
-        return keys[index] == key ? values[index] : nil
-    }
-
-    /// Calls `body` on the value stored under `key`, in place; `false` when `key` is absent.
-    mutating func modify(_ key: UInt64, _ body: (inout Value) -> Bool) -> Bool {
-        let index = slot(of: key)
-        guard keys[index] == key else { return false }
-        return body(&values[index])
-    }
-
-    /// Stores `value` under `key` (non-zero).
-    mutating func upsert(_ key: UInt64, _ value: Value) {
-        if (count + 1) * 5 > keys.count * 4 { grow() }
-        let index = slot(of: key)
-        if keys[index] == 0 {
-            keys[index] = key
-            count += 1
-        }
-        values[index] = value
-    }
-
-    private mutating func grow() {
-        let oldValues = values, oldKeys = keys
-        keys = Array(repeating: 0, count: oldKeys.count * 2)
-        values = Array(repeating: filler, count: oldKeys.count * 2)
-        count = 0
-        for (key, value) in zip(oldKeys, oldValues) where key != 0 { upsert(key, value) }
-    }
 }

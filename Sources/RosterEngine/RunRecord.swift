@@ -80,6 +80,15 @@ public struct ReportRow: Sendable, Equatable, Codable {
         columns + ["Row", "Errors"] + (withExternalID ? ["External ID"] : [])
     }
 
+    /// Longest cell a report keeps, in UTF-8 bytes: far past any valid value, so that a hostile
+    /// cell (a 100 MB name) is neither stored with the run nor written to the report whole.
+    public static let cellByteLimit = 64 << 10
+
+    /// `cell`, cut to its first ``cellByteLimit`` bytes when longer.
+    static func bounded(_ cell: String) -> String {
+        cell.utf8.count <= cellByteLimit ? cell : String(decoding: cell.utf8.prefix(cellByteLimit), as: UTF8.self)
+    }
+
     /// This row's CSV cells in ``header(withExternalID:)`` order.
     public func csvCells(withExternalID: Bool) -> [String] {
         cells + [String(row), errors.joined(separator: "; ")] + (withExternalID ? [externalID ?? ""] : [])

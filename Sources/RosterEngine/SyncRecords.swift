@@ -5,11 +5,15 @@ import RosterMapping
 /// Turns a pulled page into rows for the planner: JSON records through the mapping, or a CSV
 /// body (a `csv` stream) read with the same reader as `import`, each record keyed by its header.
 enum SyncRecords {
-    /// One entry per source record, numbered from `firstNumber`; `nil` for a record the mapping filters out.
+    /// One entry per source record; `nil` for a record the mapping filters out. JSON records are
+    /// numbered from `firstNumber`; the records of a CSV body by the row a spreadsheet shows
+    /// (header = 1, so its first record is row `firstNumber + 1`), as `import` numbers them.
     static func rows(of page: PullPage, mapping: Mapping, firstNumber: Int) throws -> [SourceRow?] {
         let mapped: [(id: String?, record: MappedRecord)]
+        var firstNumber = firstNumber
         if let body = page.rawBody {
             mapped = try csvRecords(body, mapping: mapping).map { (nil, $0) }
+            firstNumber += 1
         } else {
             mapped = page.records.map { ($0.id, mapping.map($0.value)) }
         }
@@ -29,10 +33,15 @@ enum SyncRecords {
     static func csvRecords(_ body: [UInt8], mapping: Mapping) throws -> [MappedRecord] {
         let reader = try csvReader(body)
         guard try reader.next() else { return [] }
-        let rowMapper = CSVRowMapper(mapping: mapping, header: reader.fields)
+        let header = reader.fields
+        let rowMapper = CSVRowMapper(mapping: mapping, header: header)
         var records: [MappedRecord] = []
         while try reader.next() {
-            records.append(rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField)))
+            var record = rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField))
+            for index in rowMapper.readColumns where reader.fieldIsForeign(index) {
+                record.issues.append(MappingIssue(column: header[index], reason: reader.encoding.foreignCellReason))
+            }
+            records.append(record)
         }
         return records
     }
@@ -51,6 +60,6 @@ enum SyncRecords {
     private static func csvReader(_ body: [UInt8]) throws -> CSVReader<MemoryByteSource> {
         var probe = MemoryByteSource(body)
         let format = try CSVFormat.detect(in: &probe, file: "the pulled CSV")
-        return CSVReader(source: MemoryByteSource(body), delimiter: format.delimiter, encoding: format.encoding)
+        return CSVReader(source: MemoryByteSource(body), format: format)
     }
 }

@@ -41,6 +41,14 @@ public struct SyncResult: Sendable {
     public var plan: [PlannedChange]
     /// Updates where the source renamed the user's email (matched through the job's link).
     public var renamed: Int
+    /// Pulled records the mapping's `filter:` skipped; they are not rows of the run.
+    public var filteredOut = 0
+    /// On a dry run, the first ``SyncResult/failedRowSample`` failed rows (the run's `failed`
+    /// counts them all); empty otherwise, as a run stores its failed rows for `report`.
+    public var failedRows: [ReportRow] = []
+
+    /// How many failed rows a dry run keeps to show.
+    public static let failedRowSample = 20
 }
 
 /// Pull → map → validate → plan → apply for one job (DESIGN §2, §4), in the same planner as
@@ -92,15 +100,20 @@ public struct SyncService: Sendable {
             let state = options.full ? nil : try await store.jobState(job: job.name).flatMap { try? JSONDecoder().decode(IncrementalState.self, from: Data($0.utf8)) }
             let staged = StagedRows(memoryLimit: stagingLimit)
             var removedIDs: [String] = []
+            var filteredOut = 0
             let outcome = try await client.pull(stream: stream, state: state) { page in
                 removedIDs += page.removedIDs
                 for source in try SyncRecords.rows(of: page, mapping: mapping, firstNumber: pulled + 1) {
                     pulled += 1
-                    if let source { try staged.append(source) }
+                    guard let source else {
+                        filteredOut += 1
+                        continue
+                    }
+                    try staged.append(source)
                 }
             }
             logger.info("pull finished", metadata: ["run": "\(record.id)", "job": "\(job.name)", "pulled": "\(pulled)", "rows": "\(staged.count)"])
-            let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled)
+            let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled, filteredOut: filteredOut)
             let result = try await store.writing(dryRun: options.dryRun) { [record] writes in
                 try await planAndApply(pull, record: record, options: options, writes: writes)
             }
@@ -109,7 +122,7 @@ public struct SyncService: Sendable {
         } catch {
             record.status = Task.isCancelled ? .interrupted : .failed
             record.pulled = pulled
-            record.message = "\(error); nothing was written"
+            record.message = client.connector.redactor.redact("\(error); nothing was written")
             record.finishedAt = clock.now()
             if !options.dryRun { await store.recordFailedRun(record, logger: logger) }
             logger.error("sync failed", metadata: record.logMetadata.merging(["error": "\(error)"]) { $1 })
@@ -124,6 +137,8 @@ public struct SyncService: Sendable {
         var outcome: PullOutcome
         var removedIDs: [String]
         var pulled: Int
+        /// Records the mapping's filter skipped.
+        var filteredOut: Int
     }
 
     /// Plans the staged rows against the store as it is now and applies them through `writes`
@@ -136,13 +151,15 @@ public struct SyncService: Sendable {
         planner.useLinks(try await store.links(job: job.name), job: job.name)
         if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
         var plan: [PlannedChange] = []
+        var failedRows: [ReportRow] = []
         let verdict = try await withThrowingTaskGroup(of: Void.self) { group in
             // Batch N is written by a child task while batch N+1 is planned.
             func flush(_ batch: WriteBatch) async throws {
                 if let writes {
                     if !batch.isEmpty { try await group.applyAfterPrevious(batch, to: writes) }
                 } else {
-                    plan += try await describe(batch)
+                    plan += try await store.plannedChanges(batch)
+                    failedRows += batch.failures.prefix(SyncResult.failedRowSample - failedRows.count)
                 }
             }
             var rows = try pull.rows.makeIterator()
@@ -173,7 +190,7 @@ public struct SyncService: Sendable {
         if record.status == .succeeded, record.failed > 0 { record.status = .completedWithFailures }
         record.finishedAt = clock.now()
         try await writes?.finishRun(record)
-        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed)
+        return SyncResult(run: record, plan: plan, renamed: planner.counts.renamed, filteredOut: pull.filteredOut, failedRows: failedRows)
     }
 
     /// Records that a scheduled time of `job` was skipped because its previous run was still going.
@@ -232,10 +249,18 @@ public struct SyncService: Sendable {
         let mapping: Mapping
         do {
             connector = try ConnectorFile.load(path: job.connector)
-                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name)
+                .resolve(config: job.settings, secrets: secrets, baseURL: job.baseURL, tokenURL: job.tokenURL, jobName: job.name,
+                         allowInsecureHTTP: job.allowInsecureHTTP)
             mapping = try MappingFile.load(path: job.mapping)
         } catch {
             throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: "job '\(job.name)' cannot start:\n\(error)")])
+        }
+        if let refusal = [("the connector's base_url", connector.baseURL), ("the connector's token_url", connector.tokenURL ?? "")]
+            .lazy.compactMap({ job.refusal(toOpen: $1, as: $0) }).first {
+            throw ConfigError([ConfigDiagnostic(file: configFile, line: job.line, column: 1, message: refusal)])
+        }
+        if !job.allowInsecureHTTP, connector.sendsCredentials || !job.secrets.isEmpty, let url = connector.plainHTTPURL {
+            throw configError("\(url.redactedURL) is plain http://, so its credentials would cross the network readable; use https://, or add 'allow_insecure_http: true' to the job on a trusted network")
         }
         let stream = job.stream ?? connector.streams.first?.name ?? ""
         guard connector.stream(named: stream) != nil else {
@@ -254,35 +279,14 @@ public struct SyncService: Sendable {
         guard !missing.isEmpty else { return (.succeeded, nil) }
         if pulled == 0 && outcome.isFullPull {
             logger.warning("safeguard tripped: the pull returned no users", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)"])
-            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked users would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
+            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked \(missing.count == 1 ? "user" : "users") would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
         }
         let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
         if missing.count > limit {
             logger.warning("safeguard tripped: too many deactivations", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)", "limit": "\(limit)"])
-            return (.safeguardTripped, "\(missing.count) users would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
+            return (.safeguardTripped, "\(missing.count) \(missing.count == 1 ? "user" : "users") would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
         }
         planner.deactivate(missing)
         return (.succeeded, nil)
-    }
-
-    /// A dry run's view of `batch`, with old → new values for updates.
-    private func describe(_ batch: WriteBatch) async throws -> [PlannedChange] {
-        let targets = batch.writes.compactMap { if case .update(let hash) = $0.kind { hash } else { nil } } + batch.deactivations
-        let stored = try await store.users(emailHashes: targets)
-        var changes: [PlannedChange] = []
-        for write in batch.writes {
-            guard case .update(let target) = write.kind else {
-                changes.append(PlannedChange(action: .create, email: write.record.row.email, changes: []))
-                continue
-            }
-            let old = stored[target]?.record.row ?? TemplateRow()
-            let fields = TemplateColumn.allCases.filter { old[$0] != write.record.row[$0] }
-                .map { (column: $0.header, old: old[$0], new: write.record.row[$0]) }
-            changes.append(PlannedChange(action: .update, email: write.record.row.email, changes: fields))
-        }
-        for hash in batch.deactivations {
-            changes.append(PlannedChange(action: .deactivate, email: stored[hash]?.record.row.email ?? "", changes: []))
-        }
-        return changes
     }
 }

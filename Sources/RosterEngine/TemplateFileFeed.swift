@@ -61,11 +61,13 @@ struct TemplateFileFeed: RowFeed {
         permits.signal()
         for index in 0..<block.count {
             let fingerprint = block.fingerprint(index)
-            if planner.canPlanUnchanged, let fingerprint, planner.planUnchanged(fingerprint) { continue }
+            if planner.canPlanUnchanged, let fingerprint,
+               block.withCellBytes(index, .email, { planner.planUnchanged(fingerprint, email: $0) }) { continue }
             let next = block.row(index)
             var source = SourceRow(number: next.number, row: next.row, lineBreaks: next.lineBreaks,
-                                   issues: next.hasUnterminatedQuote ? [.unclosedQuote] : [])
+                                   issues: next.issues)
             source.fingerprint = fingerprint
+            source.failedWhileReading = Set(next.readingIssues.compactMap(\.column))
             planner.plan(source)
         }
         return true

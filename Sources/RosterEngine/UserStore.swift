@@ -16,8 +16,8 @@ public struct UserRecord: Sendable, Equatable {
         self.active = active
     }
 
-    /// The identity key: the email, lower-cased (DESIGN §2).
-    public var emailKey: String { row.email.lowercased() }
+    /// The identity key: the email, lower-cased (DESIGN §2, ``EmailKey``).
+    public var emailKey: String { EmailKey.of(row.email) }
 
     /// Stable hash of everything an import can change (cells and attributes, not `active`).
     public var contentHash: UInt64 {
@@ -52,14 +52,15 @@ public struct UserWrite: Sendable, Equatable {
     public enum Kind: Sendable, Equatable {
         /// Insert a new user.
         case create
-        /// Replace the stored user whose identity hash (``StableHash/ofLowercased(_:)`` of its
-        /// email) is `emailHash`; the new record may change the email's casing.
-        case update(emailHash: UInt64)
+        /// Replace the stored user whose email key (``UserRecord/emailKey``) is `emailKey`; the
+        /// new record may change the email's casing, or the email itself (a sync's rename).
+        case update(emailKey: String)
     }
 
     public var kind: Kind
     public var record: UserRecord
-    /// ``StableHash/ofLowercased(_:)`` of the record's email: the store's unique identity key.
+    /// ``EmailKey/hash(_:)`` of the record's email, kept with the user; identity rests on the
+    /// email key itself, the hash only speeds the search for it.
     public var emailHash: UInt64
     /// The record's ``UserRecord/contentHash``.
     public var contentHash: UInt64
@@ -67,15 +68,15 @@ public struct UserWrite: Sendable, Equatable {
     /// Inserts `record`.
     public static func create(_ record: UserRecord) -> UserWrite { UserWrite(.create, record) }
 
-    /// Replaces the stored user whose email is `emailKey` (any casing) with `record`.
-    public static func update(emailKey: String, _ record: UserRecord) -> UserWrite {
-        UserWrite(.update(emailHash: StableHash.ofLowercased(emailKey)), record)
+    /// Replaces the stored user whose email is `email` (any casing) with `record`.
+    public static func update(emailKey email: String, _ record: UserRecord) -> UserWrite {
+        UserWrite(.update(emailKey: EmailKey.of(email)), record)
     }
 
     public init(_ kind: Kind, _ record: UserRecord, emailHash: UInt64? = nil, contentHash: UInt64? = nil) {
         self.kind = kind
         self.record = record
-        self.emailHash = emailHash ?? StableHash.ofLowercased(record.row.email)
+        self.emailHash = emailHash ?? EmailKey.hash(record.row.email)
         self.contentHash = contentHash ?? record.contentHash
     }
 }
@@ -85,13 +86,13 @@ public struct UserWrite: Sendable, Equatable {
 public struct LinkWrite: Sendable, Equatable {
     public var job: String
     public var externalID: String
-    /// Identity hash of the linked user.
-    public var emailHash: UInt64
+    /// Email key of the linked user.
+    public var emailKey: String
 
-    public init(job: String, externalID: String, emailHash: UInt64) {
+    public init(job: String, externalID: String, emailKey: String) {
         self.job = job
         self.externalID = externalID
-        self.emailHash = emailHash
+        self.emailKey = emailKey
     }
 }
 
@@ -103,12 +104,12 @@ public struct WriteBatch: Sendable, Equatable {
     public var failures: [ReportRow]
     /// Links to store or repoint (after ``writes``).
     public var links: [LinkWrite]
-    /// Identity hashes of users to flag inactive.
-    public var deactivations: [UInt64]
+    /// Email keys of users to flag inactive.
+    public var deactivations: [String]
     /// A job's incremental cursor to store with the run's commit.
     public var jobState: (job: String, state: String)?
 
-    public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = [], links: [LinkWrite] = [], deactivations: [UInt64] = []) {
+    public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = [], links: [LinkWrite] = [], deactivations: [String] = []) {
         self.runID = runID
         self.writes = writes
         self.failures = failures
@@ -142,7 +143,7 @@ public protocol UserStoreWrites: Sendable {
 /// Writes are closure-scoped (``write(_:)``): a transaction never outlives its body, so the
 /// engine pulls, maps and validates before it opens one, and never holds the write lock across
 /// a network wait. Readers never wait for writers.
-public protocol UserStore: Sendable {
+public protocol UserStore: UserListing {
     /// Runs `body` as one write transaction: everything it writes lands together, or nothing
     /// does when it throws.
     ///
@@ -158,14 +159,14 @@ public protocol UserStore: Sendable {
     /// Cost: one pass over all users, reading no text but the extension.
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex
 
-    /// The links a job stored: external id → identity hash of the user.
-    func links(job: String) async throws -> [String: UInt64]
+    /// The links a job stored: external id → email key of the user.
+    func links(job: String) async throws -> [String: String]
 
     /// The incremental cursor a job stored with its last committed run.
     func jobState(job: String) async throws -> String?
 
-    /// Stored users by identity hash (for a dry run's old → new view).
-    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser]
+    /// Stored users by email key (for a dry run's old → new view); keys with no user are left out.
+    func users(emailKeys: [String]) async throws -> [String: StoredUser]
 
     /// The emails of the users holding these extensions, by extension (held ones only).
     /// Cost: one query per call, however many extensions.

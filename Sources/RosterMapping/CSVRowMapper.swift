@@ -13,6 +13,8 @@ public struct CSVRowMapper: Sendable {
     public let mapping: Mapping
     /// Per slot of the mapping, the column that fills it, or `nil` for a path no column answers.
     private let columns: [Int?]
+    /// The header positions the mapping reads, each once, in file order.
+    public let readColumns: [Int]
 
     /// A mapper for rows under `header`.
     public init(mapping: Mapping, header: [String]) {
@@ -27,6 +29,7 @@ public struct CSVRowMapper: Sendable {
             case .key(let name), .indexOrKey(_, let name): return firstColumn[name]
             }
         }
+        readColumns = Set(columns.compactMap { $0 }).sorted()
     }
 
     /// Maps one row's cells (already trimmed, as ``CSVReader/trimmedField(_:)`` gives them).

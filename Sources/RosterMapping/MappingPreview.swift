@@ -57,6 +57,26 @@ extension Mapping {
         return rows
     }
 
+    /// Maps and validates every record of a CSV file whose header row names the columns, as
+    /// `import --mapping` reads it; rows are numbered as a spreadsheet shows them (header = 1,
+    /// so the first record is row 2).
+    /// - Throws: ``RosterCore/FileRejection`` when the file's format cannot be read;
+    ///   ``RosterCore/ByteSourceError`` when reading fails.
+    public func previewCSV(path: String, file: String, catalog: Catalog) throws -> [PreviewRow] {
+        var probe = try FileByteSource(path: path)
+        let format = try CSVFormat.detect(in: &probe, file: file)
+        let reader = CSVReader(source: try FileByteSource(path: path), delimiter: format.delimiter, encoding: format.encoding)
+        guard try reader.next() else { return [] }
+        let rowMapper = CSVRowMapper(mapping: self, header: reader.fields)
+        let validator = RowValidator(catalog: catalog)
+        var rows: [PreviewRow] = []
+        while try reader.next() {
+            let mapped = rowMapper.map(cells: (0..<reader.fieldCount).map(reader.trimmedField))
+            rows.append(previewRow(index: reader.recordNumber, mapped, validator: validator))
+        }
+        return rows
+    }
+
     private func previewRow(index: Int, _ mapped: MappedRecord, validator: RowValidator) -> PreviewRow {
         var errors: [String] = []
         if !mapped.isFilteredOut {

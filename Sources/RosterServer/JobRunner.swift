@@ -87,11 +87,13 @@ struct RunStartWatchingStore: UserStore {
 
     func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result { try await base.write(body) }
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex { try await base.loadIndex(catalog: catalog, incomingRows: incomingRows) }
-    func links(job: String) async throws -> [String: UInt64] { try await base.links(job: job) }
+    func links(job: String) async throws -> [String: String] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
-    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] { try await base.users(emailHashes: emailHashes) }
+    func users(emailKeys: [String]) async throws -> [String: StoredUser] { try await base.users(emailKeys: emailKeys) }
     func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
     func users() async throws -> [StoredUser] { try await base.users() }
+    func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
+    func attributeNames(_ query: UserQuery) async throws -> [String] { try await base.attributeNames(query) }
     func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }

@@ -12,24 +12,25 @@ enum SQLiteBulk {
     static let errorSeparator = "\u{1E}"
 
     /// SQLite copies bound text before `sqlite3_bind_text` returns (SQLITE_TRANSIENT).
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+    static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
-    /// Streams every stored user's index entry to `body`, reading the columns as bytes: a
-    /// million-row roster makes no String.
-    static func scanIndex(_ db: Database, _ body: (IndexedUser) -> Void) throws {
-        let statement = try db.makeStatement(sql: "SELECT email_hash, content_hash, extension, license, active FROM users")
+    /// Streams every stored user's index entry and email key to `body`, reading the columns as
+    /// bytes: a million-row roster makes no String. The key's hash is computed by the chunk.
+    static func scanIndex(_ db: Database, _ body: (IndexedUser, UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        let statement = try db.makeStatement(sql: "SELECT email_key, content_hash, extension, license, active FROM users")
         let handle = statement.sqliteStatement
         let licenses = Catalog.licenses.map { Array($0.utf8) }
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
             guard code == SQLITE_ROW else { throw error(db, code) }
-            body(IndexedUser(
-                emailHash: UInt64(bitPattern: sqlite3_column_int64(handle, 0)),
+            let user = IndexedUser(
+                emailHash: 0,
                 contentHash: UInt64(bitPattern: sqlite3_column_int64(handle, 1)),
                 extensionHash: ExtensionKey.of(utf8: columnBytes(handle, 2)),
                 license: UInt8(licenses.firstIndex { $0.elementsEqual(columnBytes(handle, 3)) } ?? licenses.count - 1),
-                isActive: sqlite3_column_int64(handle, 4) != 0))
+                isActive: sqlite3_column_int64(handle, 4) != 0)
+            try body(user, columnBytes(handle, 0))
         }
     }
 
@@ -42,11 +43,19 @@ enum SQLiteBulk {
     static func apply(_ batch: WriteBatch, in db: Database) throws {
         let groupInsert = try db.cachedStatement(sql: SQLiteUserRows.insertSQL(rows: SQLiteUserRows.rowsPerInsert)).sqliteStatement
         let singleInsert = try db.cachedStatement(sql: SQLiteUserRows.insertSQL(rows: 1)).sqliteStatement
+        // Parameters as `SQLiteUserRows.columns`, then ?14 = the stored user's email key. A user
+        // who keeps their email key is updated without setting it, so its unique index is left alone.
         let update = try db.cachedStatement(sql: """
             UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
-                             data_center = ?7, attributes = ?8, active = 1, email_hash = ?9, content_hash = ?10,
-                             updated_run = ?12
-            WHERE email_hash = ?13
+                             data_center = ?7, attributes = ?8, active = 1, email_hash = ?10, content_hash = ?11,
+                             updated_run = ?13
+            WHERE email_key = ?14
+            """).sqliteStatement
+        let rename = try db.cachedStatement(sql: """
+            UPDATE users SET first_name = ?1, last_name = ?2, license = ?3, extension = ?4, email = ?5, role = ?6,
+                             data_center = ?7, attributes = ?8, active = 1, email_key = ?9, email_hash = ?10, content_hash = ?11,
+                             updated_run = ?13
+            WHERE email_key = ?14
             """).sqliteStatement
         var rows = SQLiteUserRows()
         // Creates go in groups, but never past an update: an update may free the email or
@@ -56,23 +65,22 @@ enum SQLiteBulk {
             guard case .update(let target) = write.kind else { continue }
             try rows.insert(batch.writes[createsStart..<position], runID: batch.runID, groupInsert: groupInsert, singleInsert: singleInsert, in: db)
             createsStart = position + 1
-            try rows.update(write, target: target, runID: batch.runID, statement: update, in: db)
+            let newKey = write.record.emailKey
+            try rows.update(write, target: target, runID: batch.runID, statement: newKey == target ? update : rename, in: db)
             guard sqlite3_changes(db.sqliteConnection) == 1 else {
                 throw DatabaseError(message: "user to update is no longer stored; run the import again")
             }
-            if target != write.emailHash {
-                try db.execute(sql: "UPDATE links SET email_hash = ? WHERE email_hash = ?",
-                               arguments: [Int64(bitPattern: write.emailHash), Int64(bitPattern: target)])
+            if newKey != target {
+                try db.execute(sql: "UPDATE links SET email_key = ? WHERE email_key = ?", arguments: [newKey, target])
             }
         }
         try rows.insert(batch.writes[createsStart...], runID: batch.runID, groupInsert: groupInsert, singleInsert: singleInsert, in: db)
         for link in batch.links {
-            try db.execute(sql: "INSERT OR REPLACE INTO links (job, external_id, email_hash) VALUES (?, ?, ?)",
-                           arguments: [link.job, link.externalID, Int64(bitPattern: link.emailHash)])
+            try db.execute(sql: "INSERT OR REPLACE INTO links (job, external_id, email_key) VALUES (?, ?, ?)",
+                           arguments: [link.job, link.externalID, link.emailKey])
         }
-        for hash in batch.deactivations {
-            try db.execute(sql: "UPDATE users SET active = 0, updated_run = ? WHERE email_hash = ?",
-                           arguments: [batch.runID, Int64(bitPattern: hash)])
+        for key in batch.deactivations {
+            try db.execute(sql: "UPDATE users SET active = 0, updated_run = ? WHERE email_key = ?", arguments: [batch.runID, key])
         }
         if let state = batch.jobState {
             try db.execute(sql: "INSERT OR REPLACE INTO job_state (job, state) VALUES (?, ?)", arguments: [state.job, state.state])

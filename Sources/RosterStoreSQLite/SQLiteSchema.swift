@@ -1,20 +1,42 @@
+import Foundation
 import GRDB
+import Logging
+import RosterCore
 
 /// The schema, as GRDB migrations: each step runs once per database file, in order.
 enum SQLiteSchema {
-    /// Identity is unique through `email_hash`, the ``StableHash`` of the lower-cased email: the
-    /// same email always has the same hash, so no email can be stored twice, and an 8-byte key
-    /// keeps the index small enough to stay in cache during a million-row import (a unique
-    /// index on the email text made each commit rewrite most of a 50 MB index). Two different
-    /// emails sharing a hash (odds ~1e-8 at a million users) would make the batch fail loudly,
-    /// never merge users.
     /// The unique indexes that guarantee one user per email and per extension. They are dropped
     /// while an empty table is bulk-loaded inside one transaction and built again before commit.
+    ///
+    /// Identity is unique through `email_key`, the email as Swift's `lowercased()` writes it
+    /// (``EmailKey``; SQLite's own `lower()` folds ASCII only): two emails are one user exactly
+    /// when their keys are equal. `email_hash` is kept with each user but is not unique: two
+    /// emails may share a hash and are still two users.
     static let uniqueIndexes = """
-        CREATE UNIQUE INDEX IF NOT EXISTS users_email_hash ON users(email_hash);
+        CREATE UNIQUE INDEX IF NOT EXISTS users_email_key ON users(email_key);
         CREATE UNIQUE INDEX IF NOT EXISTS users_extension ON users(extension) WHERE extension IS NOT NULL;
         """
-    static let dropUniqueIndexes = "DROP INDEX users_email_hash; DROP INDEX users_extension;"
+    static let dropUniqueIndexes = "DROP INDEX users_email_key; DROP INDEX users_extension;"
+
+    /// Applies the migrations `database` lacks. Two processes opening a new or older file at the
+    /// same moment may both start the same migration: each migration is one transaction, so the
+    /// loser's rolls back, and it tries again from what the winner committed.
+    static func migrate(_ database: any DatabaseWriter, logger: Logger) throws {
+        var attempt = 1
+        while true {
+            do {
+                return try migrator.migrate(database)
+            } catch let error as DatabaseError where attempt < 20 && Self.raceCodes.contains(error.resultCode) {
+                logger.debug("another process is migrating the store; trying again", metadata: ["error": "\(error.resultCode)"])
+                attempt += 1
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+    }
+
+    /// What a migration that another process applied first fails with: its table or column already
+    /// exists, its identifier is already recorded, or the file is busy.
+    private static let raceCodes: [ResultCode] = [.SQLITE_ERROR, .SQLITE_CONSTRAINT, .SQLITE_BUSY]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -36,7 +58,8 @@ enum SQLiteSchema {
                     created_run INTEGER,
                     updated_run INTEGER
                 );
-                \(uniqueIndexes)
+                CREATE UNIQUE INDEX users_email_hash ON users(email_hash);
+                CREATE UNIQUE INDEX users_extension ON users(extension) WHERE extension IS NOT NULL;
                 CREATE TABLE runs (
                     id INTEGER PRIMARY KEY,
                     kind TEXT NOT NULL,
@@ -83,6 +106,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v4: a mapped import's report columns") { db in
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN report_columns TEXT")
         }
+        migrator.registerMigration("v5: identity by email key") { db in
+            try migrateToEmailKeys(db)
+        }
         migrator.registerMigration("v6: one running sync per job") { db in
             // Stores from before this rule may hold several running syncs of a job: keep the newest.
             try db.execute(sql: """
@@ -94,5 +120,35 @@ enum SQLiteSchema {
                 """)
         }
         return migrator
+    }
+}
+
+extension SQLiteSchema {
+    /// Adds `email_key` (each user's email, Swift-lower-cased, so written here rather than by
+    /// SQLite's ASCII-only `lower()`), makes it the unique identity instead of `email_hash`, and
+    /// points the sync links at it. Links whose user is gone pointed at nothing and are dropped.
+    static func migrateToEmailKeys(_ db: Database) throws {
+        let emailKey = DatabaseFunction("rostersync_email_key", argumentCount: 1, pure: true) { values in
+            String.fromDatabaseValue(values[0]).map(EmailKey.of)
+        }
+        db.add(function: emailKey)
+        defer { db.remove(function: emailKey) }
+        try db.execute(sql: """
+            ALTER TABLE users ADD COLUMN email_key TEXT NOT NULL DEFAULT '';
+            UPDATE users SET email_key = rostersync_email_key(email);
+            DROP INDEX IF EXISTS users_email_hash;
+            CREATE UNIQUE INDEX users_email_key ON users(email_key);
+            CREATE TABLE links_by_key (
+                job TEXT NOT NULL,
+                external_id TEXT NOT NULL,
+                email_key TEXT NOT NULL,
+                PRIMARY KEY (job, external_id)
+            );
+            INSERT INTO links_by_key (job, external_id, email_key)
+                SELECT links.job, links.external_id, users.email_key FROM links JOIN users ON users.email_hash = links.email_hash;
+            DROP TABLE links;
+            ALTER TABLE links_by_key RENAME TO links;
+            CREATE INDEX links_user ON links(email_key);
+            """)
     }
 }

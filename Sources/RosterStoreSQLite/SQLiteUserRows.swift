@@ -12,13 +12,13 @@ import RosterEngine
 /// string) and then let SQLite copy it again (`SQLITE_TRANSIENT`); one statement step per
 /// row would pay SQLite's per-statement setup a million times on a million-row import.
 struct SQLiteUserRows {
-    /// Rows per multi-row `INSERT`; 12 parameters each stays far below SQLite's parameter limit.
+    /// Rows per multi-row `INSERT`; 13 parameters each stays far below SQLite's parameter limit.
     static let rowsPerInsert = 64
     /// Parameters bound per user, in `columns` order.
-    static let parametersPerUser = 12
+    static let parametersPerUser = 13
     static let columns = """
         first_name, last_name, license, extension, email, role, data_center, attributes,
-        email_hash, content_hash, created_run, updated_run
+        email_key, email_hash, content_hash, created_run, updated_run
         """
 
     /// The text cells of the packed users, each a (start, count) span in `bytes`; count -1 binds NULL.
@@ -52,12 +52,12 @@ struct SQLiteUserRows {
         }
     }
 
-    /// Runs `update` (parameters as `columns`, then ?13 = the stored user's email hash) for one write.
-    mutating func update(_ write: UserWrite, target: UInt64, runID: Int64?, statement: SQLiteStatement, in db: Database) throws {
+    /// Runs `update` (parameters as `columns`, then ?14 = the stored user's email key) for one write.
+    mutating func update(_ write: UserWrite, target: String, runID: Int64?, statement: SQLiteStatement, in db: Database) throws {
         let group = [write][...]
         try pack(group)
         try bindAndStep(statement, users: group, runID: runID, in: db) { statement in
-            sqlite3_bind_int64(statement, 13, Int64(bitPattern: target))
+            sqlite3_bind_text(statement, 14, target, -1, SQLiteBulk.transient)
         }
     }
 
@@ -80,6 +80,10 @@ struct SQLiteUserRows {
                 spans.append((bytes.count, json.count))
                 bytes.append(contentsOf: json)
             }
+            let keyStart = bytes.count
+            var email = row.email
+            email.withUTF8 { EmailKey.appendKey(of: $0, to: &bytes) }
+            spans.append((keyStart, bytes.count - keyStart))
         }
     }
 
@@ -102,7 +106,7 @@ struct SQLiteUserRows {
             var span = 0
             for (offset, write) in users.enumerated() {
                 let first = Int32(offset * Self.parametersPerUser)
-                for parameter in first + 1...first + 8 {
+                for parameter in first + 1...first + 9 {
                     let (start, count) = spans[span]
                     span += 1
                     if count < 0 {
@@ -111,10 +115,10 @@ struct SQLiteUserRows {
                         sqlite3_bind_text(statement, parameter, base + start, Int32(count), nil)
                     }
                 }
-                sqlite3_bind_int64(statement, first + 9, Int64(bitPattern: write.emailHash))
-                sqlite3_bind_int64(statement, first + 10, Int64(bitPattern: write.contentHash))
-                SQLiteBulk.bindOptional(runID, first + 11, statement)
+                sqlite3_bind_int64(statement, first + 10, Int64(bitPattern: write.emailHash))
+                sqlite3_bind_int64(statement, first + 11, Int64(bitPattern: write.contentHash))
                 SQLiteBulk.bindOptional(runID, first + 12, statement)
+                SQLiteBulk.bindOptional(runID, first + 13, statement)
             }
             extra(statement)
             try SQLiteBulk.step(statement, db)

@@ -13,7 +13,8 @@ public import RosterEngine
 /// another's transaction), across processes through SQLite's lock, waited for up to the busy
 /// timeout. Reads use their own connections (a `DatabasePool`), so they never wait for a writer.
 public final class SQLiteUserStore: UserStore {
-    private let database: any DatabaseWriter
+    /// The database; internal so that the listing extension reads through the same pool.
+    let database: any DatabaseWriter
     private let gate = SerialGate()
     private let displayPath: String
     private let busyTimeout: Duration
@@ -27,7 +28,7 @@ public final class SQLiteUserStore: UserStore {
         self.busyTimeout = busyTimeout
         self.logger = logger
         database = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
-        try SQLiteSchema.migrator.migrate(database)
+        try SQLiteSchema.migrate(database, logger: logger)
         try settleAbandonedRuns()
     }
 
@@ -145,21 +146,27 @@ public final class SQLiteUserStore: UserStore {
 
     /// Scans the stored users on a reader connection while the caller's task adds them to the
     /// index, chunk by chunk: SQLite's stepping and the hash-table inserts (each a cache miss)
-    /// take about as long as each other, so the two overlap on two cores.
+    /// take about as long as each other, so the two overlap on two cores. The scan stays at most
+    /// ``chunksAhead`` chunks ahead, so chunks never pile up in memory when the index falls behind.
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         let stored = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0 }
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: stored, incomingRows: incomingRows))
         guard stored > 0 else { return index }
-        let (chunks, continuation) = AsyncThrowingStream<[IndexedUser], any Error>.makeStream()
+        let (chunks, continuation) = AsyncThrowingStream<StoredUserChunk, any Error>.makeStream()
+        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
+        let permits = DispatchSemaphore(value: 0)
+        for _ in 0..<Self.chunksAhead { permits.signal() }
+        continuation.onTermination = { _ in permits.signal() }
         async let scan: Void = database.read { db in
             do {
-                var chunk: [IndexedUser] = []
-                chunk.reserveCapacity(Self.indexChunk)
-                try SQLiteBulk.scanIndex(db) { user in
-                    chunk.append(user)
+                var chunk = StoredUserChunk(capacity: Self.indexChunk)
+                try SQLiteBulk.scanIndex(db) { user, emailKey in
+                    chunk.append(user, emailKey: emailKey)
                     if chunk.count == Self.indexChunk {
-                        continuation.yield(chunk)
-                        chunk.removeAll(keepingCapacity: true)
+                        permits.wait()
+                        // Nobody takes chunks any more (the loading task was cancelled): stop scanning.
+                        if case .terminated = continuation.yield(chunk) { throw CancellationError() }
+                        chunk.removeAll()
                     }
                 }
                 continuation.yield(chunk)
@@ -169,7 +176,8 @@ public final class SQLiteUserStore: UserStore {
             }
         }
         for try await chunk in chunks {
-            for user in chunk { index.addStored(user) }
+            index.addStored(chunk)
+            permits.signal()
         }
         try await scan
         // A cancelled task's stream ends early: a partial index must not be planned against.
@@ -178,14 +186,16 @@ public final class SQLiteUserStore: UserStore {
     }
 
     /// Users handed from the scan to the index at a time: big enough to amortise the hand-off,
-    /// small enough (256 KB) to stay in cache.
+    /// small enough (about 600 KB with their keys) to stay in cache.
     private static let indexChunk = 8192
+    /// Chunks the scan may hand over before the index has taken them.
+    private static let chunksAhead = 2
 
-    public func links(job: String) async throws -> [String: UInt64] {
+    public func links(job: String) async throws -> [String: String] {
         try await database.read { db in
-            var links: [String: UInt64] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT external_id, email_hash FROM links WHERE job = ?", arguments: [job]) {
-                links[row[0]] = UInt64(bitPattern: row[1])
+            var links: [String: String] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT external_id, email_key FROM links WHERE job = ?", arguments: [job]) {
+                links[row[0]] = row[1]
             }
             return links
         }
@@ -197,12 +207,12 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
-    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
+    public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
         try await database.read { db in
-            var users: [UInt64: StoredUser] = [:]
-            for hash in emailHashes {
-                if let row = try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE email_hash = ?", arguments: [Int64(bitPattern: hash)]) {
-                    users[hash] = Self.storedUser(row)
+            var users: [String: StoredUser] = [:]
+            for key in emailKeys {
+                if let row = try Row.fetchOne(db, sql: "\(Self.userColumns) WHERE email_key = ?", arguments: [key]) {
+                    users[key] = Self.storedUser(row)
                 }
             }
             return users
@@ -226,7 +236,7 @@ public final class SQLiteUserStore: UserStore {
 
     public func users() async throws -> [StoredUser] {
         try await database.read { db in
-            try Row.fetchAll(db, sql: "\(Self.userColumns) ORDER BY email COLLATE NOCASE").map(Self.storedUser)
+            try Row.fetchAll(db, sql: "\(Self.userColumns) ORDER BY email_key").map(Self.storedUser)
         }
     }
 

@@ -10,16 +10,17 @@ public import RosterEngine
 public actor InMemoryUserStore: UserStore {
     /// Everything a write scope can change, committed or rolled back as one.
     struct Roster {
-        /// Users by identity hash, the same unique key as the SQLite store's `email_hash`.
-        var usersByKey: [UInt64: StoredUser] = [:]
+        /// Users by email key (``UserRecord/emailKey``), the same unique key as the SQLite store's `email_key`.
+        var usersByKey: [String: StoredUser] = [:]
         var nextUserID: Int64 = 1
         var runRecords: [Int64: RunRecord] = [:]
         var failures: [Int64: [ReportRow]] = [:]
-        var linksByJob: [String: [String: UInt64]] = [:]
+        var linksByJob: [String: [String: String]] = [:]
         var jobStates: [String: String] = [:]
     }
 
-    private var committed = Roster()
+    /// The committed roster; readable by the listing extension.
+    private(set) var committed = Roster()
     /// The open write scope's copy.
     private var pending: Roster?
     private let gate = SerialGate()
@@ -57,16 +58,17 @@ public actor InMemoryUserStore: UserStore {
 
     public func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: committed.usersByKey.count, incomingRows: incomingRows))
-        for user in committed.usersByKey.values { index.addStored(IndexedUser(user.record)) }
+        for user in committed.usersByKey.values { index.addStored(user.record) }
         return index
     }
 
-    public func links(job: String) async throws -> [String: UInt64] { committed.linksByJob[job] ?? [:] }
+    public func links(job: String) async throws -> [String: String] { committed.linksByJob[job] ?? [:] }
 
     public func jobState(job: String) async throws -> String? { committed.jobStates[job] }
 
-    public func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] {
-        committed.usersByKey.filter { emailHashes.contains($0.key) }
+    public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
+        let wanted = Set(emailKeys)
+        return committed.usersByKey.filter { wanted.contains($0.key) }
     }
 
     private func applyPending(_ batch: WriteBatch) throws {
@@ -74,25 +76,27 @@ public actor InMemoryUserStore: UserStore {
         for write in batch.writes {
             switch write.kind {
             case .create:
-                guard staged.usersByKey[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
-                staged.usersByKey[write.emailHash] = StoredUser(id: staged.nextUserID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
+                let key = write.record.emailKey
+                guard staged.usersByKey[key] == nil else { throw InMemoryStoreError.duplicateEmail }
+                staged.usersByKey[key] = StoredUser(id: staged.nextUserID, record: write.record, createdRun: batch.runID, updatedRun: batch.runID)
                 staged.nextUserID += 1
             case .update(let target):
+                let key = write.record.emailKey
                 guard var user = staged.usersByKey.removeValue(forKey: target) else { throw InMemoryStoreError.missingUser }
-                guard staged.usersByKey[write.emailHash] == nil else { throw InMemoryStoreError.duplicateEmail }
+                guard staged.usersByKey[key] == nil else { throw InMemoryStoreError.duplicateEmail }
                 user.record = write.record
                 user.updatedRun = batch.runID
-                staged.usersByKey[write.emailHash] = user
-                if target != write.emailHash {
-                    staged.linksByJob = staged.linksByJob.mapValues { links in links.mapValues { $0 == target ? write.emailHash : $0 } }
+                staged.usersByKey[key] = user
+                if target != key {
+                    staged.linksByJob = staged.linksByJob.mapValues { links in links.mapValues { $0 == target ? key : $0 } }
                 }
             }
         }
-        for hash in batch.deactivations {
-            staged.usersByKey[hash]?.record.active = false
-            staged.usersByKey[hash]?.updatedRun = batch.runID
+        for key in batch.deactivations {
+            staged.usersByKey[key]?.record.active = false
+            staged.usersByKey[key]?.updatedRun = batch.runID
         }
-        for link in batch.links { staged.linksByJob[link.job, default: [:]][link.externalID] = link.emailHash }
+        for link in batch.links { staged.linksByJob[link.job, default: [:]][link.externalID] = link.emailKey }
         if let state = batch.jobState { staged.jobStates[state.job] = state.state }
         let extensions = staged.usersByKey.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }

@@ -66,8 +66,10 @@ extension MockVendors {
         }
     }
 
-    /// ServiceNow Table API: basic auth, `/api/now/table/sys_user` honouring `sysparm_limit` and
-    /// `sysparm_offset` exactly (pages are full except the last), `{"result": […]}` and a `Link` header.
+    /// ServiceNow Table API: basic auth, `/api/now/table/sys_user` serving `sysparm_limit` rows
+    /// from `sysparm_offset` but at most ``MockVendorOptions/pageSize`` (the instance's cap),
+    /// minus rows hidden by ACLs (``MockFaults/hiddenEvery``), as `{"result": […]}` with a `Link`
+    /// header whose `rel="next"` window starts after the rows this page covered.
     public static func serviceNow(_ options: MockVendorOptions) -> @Sendable (HTTPRequest) -> HTTPResponse {
         let tenant = MockTenant(options)
         return { request in
@@ -80,7 +82,7 @@ extension MockVendors {
             guard call.param("sysparm_query")?.contains("ORDERBYsys_id") == true else {
                 return MockResponse.json(.object(["error": .object(["message": .string("unstable order")])]), status: 400)
             }
-            let limit = Int(call.param("sysparm_limit") ?? "10000") ?? 10000
+            let limit = min(Int(call.param("sysparm_limit") ?? "10000") ?? 10000, options.pageSize)
             let offset = Int(call.param("sysparm_offset") ?? "0") ?? 0
             if let fault = tenant.fault(page: offset / limit + 1) { return fault }
             let range = min(offset, options.users)..<min(offset + limit, options.users)
@@ -88,7 +90,8 @@ extension MockVendors {
             if range.upperBound < options.users {
                 links.append("<\(link(call, origin: options.origin, replacing: "sysparm_offset", with: String(offset + limit)))>;rel=\"next\"")
             }
-            return MockResponse.json(.object(["result": .array(range.map { index in
+            let visible = range.filter { index in options.faults.hiddenEvery.map { index % $0 != 0 } ?? true }
+            return MockResponse.json(.object(["result": .array(visible.map { index in
                 .object([
                     "sys_id": .string(String(repeating: "a", count: 24) + String(format: "%08x", index)),
                     "first_name": .string(MockPeople.givenName(index)), "last_name": .string(MockPeople.familyName(index)),

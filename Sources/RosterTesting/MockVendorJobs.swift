@@ -69,9 +69,9 @@ public struct MockVendorJob: Sendable, CustomStringConvertible {
                       users: 25, pageSize: 10) { MockVendors.zendesk($0) },
         MockVendorJob(file: "freshdesk", stream: "agents", config: ["domain": "acme"], secrets: ["api_key": Secret(MockCredentials.apiToken)],
                       basePath: "/api/v2", tokenPath: nil, users: 25, pageSize: 10) { MockVendors.freshdesk($0) },
-        // The connector file fixes sysparm_limit at 1000, so three pages take more users.
+        // The connector asks for 1000 rows a page; the mock instance caps pages at 10.
         MockVendorJob(file: "servicenow", stream: "sys_user", config: ["instance": "acme", "username": MockVendors.serviceNowUser],
                       secrets: ["password": Secret(MockCredentials.clientSecret)], basePath: "/api/now/table", tokenPath: nil,
-                      users: 2500, pageSize: 1000) { MockVendors.serviceNow($0) },
+                      users: 25, pageSize: 10) { MockVendors.serviceNow($0) },
     ]
 }

@@ -16,16 +16,20 @@ public struct MockFaults: Sendable {
     public var serverErrorOnPage: Int?
     /// Throttle on every try of this page (retries run out).
     public var throttleAlwaysOnPage: Int?
+    /// Hide every user whose 0-based index is a multiple of this from the pages, as ServiceNow
+    /// ACLs do after paging (pages come back shorter than the window they cover).
+    public var hiddenEvery: Int?
 
     /// No faults.
     public init(throttleOnPage: Int? = nil, retryAfter: String? = "7", expireTokenOnPage: Int? = nil, malformedOnPage: Int? = nil,
-                serverErrorOnPage: Int? = nil, throttleAlwaysOnPage: Int? = nil) {
+                serverErrorOnPage: Int? = nil, throttleAlwaysOnPage: Int? = nil, hiddenEvery: Int? = nil) {
         self.throttleOnPage = throttleOnPage
         self.retryAfter = retryAfter
         self.expireTokenOnPage = expireTokenOnPage
         self.malformedOnPage = malformedOnPage
         self.serverErrorOnPage = serverErrorOnPage
         self.throttleAlwaysOnPage = throttleAlwaysOnPage
+        self.hiddenEvery = hiddenEvery
     }
 }
 

@@ -1,4 +1,4 @@
-public import Yams
+import Yams
 
 /// What one YAML document may cost to read: its size in bytes, and the number of values a walker
 /// meets once every alias is expanded (a 3 KB "billion laughs" file of nested aliases expands to

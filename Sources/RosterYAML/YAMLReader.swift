@@ -1,5 +1,5 @@
-public import RosterCore
-public import Yams
+package import RosterCore
+package import Yams
 
 /// One key of a YAML mapping with the nodes it came from, for located messages.
 package typealias YAMLPair = (key: String, keyNode: Node, value: Node)

@@ -3,6 +3,7 @@ import CurlHTTP
 import Foundation
 import RosterConnectors
 import RosterEngine
+import RosterStoreSQLite
 
 /// `rostersync connectors list [--connectors DIR] [--json]`: the connector files jobs can pull from.
 struct ConnectorsCommand: ParsableCommand {
@@ -20,17 +21,36 @@ struct ConnectorsCommand: ParsableCommand {
 
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if global.db != nil { throw ValidationError("connectors check does not use a store; remove --db") }
+        }
+
         func run() async throws {
-            let services = try global.makeServices()
-            let job = try services.config.job(named: job, file: global.configPath)
+            var config = try global.loadConfig()
+            try config.confineJobFiles(file: global.configPath, confineByDefault: false)
+            let job = try config.job(named: job, file: global.configPath)
             let http = CurlHTTPClient()
             defer { Task { await http.shutdown() } }
-            let result = try await SyncService(store: services.store, catalog: services.config.catalog, http: http)
+            let spec = try? ConnectorFile.load(path: job.connector)
+            let target = job.baseURL ?? spec.map { "\($0.baseURL)" } ?? job.connector
+            let limits = spec.map { " (up to \(Output.count($0.retry.maxAttempts, "attempt")), each with a \(Int($0.timeouts.connectSeconds)) s connect limit)" } ?? ""
+            Output.error("job \(job.name): authenticating and fetching the first page from \(target)\(limits)…")
+            let started = Date()
+            // A source that does not answer is retried with backoff; say so while it lasts.
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try await Task.sleep(for: .seconds(5))
+                    Output.error("job \(job.name): still waiting for \(target) after \(Int(Date().timeIntervalSince(started))) s…")
+                }
+            }
+            defer { heartbeat.cancel() }
+            // A check writes nothing, so it opens no store file (a private in-memory one stands in).
+            let result = try await SyncService(store: SQLiteUserStore(), catalog: config.catalog, http: http)
                 .check(job, configFile: global.configPath)
             if global.json {
                 Output.json(["job": job.name, "connector": result.connector, "stream": result.stream, "records": result.records, "fields": result.fields])
             } else {
-                print("job \(job.name): connector \(result.connector), stream \(result.stream): authenticated, first page has \(result.records) records")
+                print("job \(job.name): connector \(result.connector), stream \(result.stream): authenticated, first page has \(Output.count(result.records, "record"))")
                 print("fields of the first record: \(result.fields.joined(separator: ", "))")
             }
         }
@@ -39,21 +59,31 @@ struct ConnectorsCommand: ParsableCommand {
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "list", abstract: "List every connector file with its auth, streams and paging.",
-            discussion: "A file that fails to load is listed with its diagnostics, and the exit code is 2.")
+            discussion: """
+                The folder is --connectors DIR, else `connectors:` in the config (relative to the config file), else \
+                connectors/ beside the config file, else the connector files installed with rostersync. A file that fails \
+                to load is listed with its diagnostics, and the exit code is 2.
+                """)
 
-        @Option(help: "Directory of connector files (*.yaml).")
-        var connectors = "connectors"
+        @Option(help: "Folder of connector files (*.yaml); default: see below.")
+        var connectors: String?
 
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if global.db != nil { throw ValidationError("connectors list does not use a store; remove --db") }
+        }
+
         func run() throws {
-            let entries = try ConnectorFile.loadDirectory(connectors)
+            let folder = try ConnectorFolder.resolve(flag: connectors, config: global.loadConfig(), configPath: global.configPath)
+            let entries = try ConnectorFile.loadDirectory(folder)
             let failures = entries.compactMap { entry in entry.result.failure.map { (entry.path, $0) } }
             if global.json {
-                Output.json(["connectors": entries.map(ConnectorListing.object)])
+                Output.json(["folder": folder, "connectors": entries.map(ConnectorListing.object)])
             } else {
+                print("Connector files in \(folder):")
                 print(Output.table(header: ["File", "Name", "Auth", "Streams", "Paginator"], rows: entries.map(ConnectorListing.row)))
-                print("\(entries.count) connector files, \(failures.count) with errors")
+                print("\(Output.count(entries.count, "connector file")), \(failures.count) with errors")
             }
             for (_, error) in failures { Output.error(error.description) }
             if !failures.isEmpty { throw ExitCode(ExitStatus.usage) }
@@ -100,5 +130,39 @@ extension Result {
     /// The error, when this is a failure.
     fileprivate var failure: Failure? {
         if case .failure(let error) = self { error } else { nil }
+    }
+}
+
+/// Where `connectors list` looks for connector files.
+enum ConnectorFolder {
+    /// `flag` (relative to the working directory), else the config's `connectors:`, else
+    /// `connectors/` beside the config file, else the folder installed with the executable.
+    /// - Throws: ``UsageError`` naming every place looked at and how to name the folder.
+    static func resolve(flag: String?, config: RosterConfig, configPath: String) throws -> String {
+        if let flag { return flag }
+        if let configured = config.connectors { return configured }
+        let configFolder = (configPath as NSString).deletingLastPathComponent
+        var candidates = [configFolder.isEmpty ? "connectors" : configFolder + "/connectors"]
+        candidates += installedFolders()
+        if let found = candidates.first(where: isConnectorFolder) { return found }
+        throw UsageError(message: "no folder of connector files found (looked in \(candidates.joined(separator: ", "))); "
+            + "name it with --connectors DIR, or with connectors: DIR in \(configPath)")
+    }
+
+    /// `share/rostersync/connectors` and `connectors` in the executable's folder and the folders
+    /// above it: an installed prefix, or the checkout a `swift build` ran in.
+    private static func installedFolders() -> [String] {
+        var folder = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        var folders: [String] = []
+        for _ in 0..<4 {
+            folder = folder.deletingLastPathComponent()
+            folders += [folder.appendingPathComponent("share/rostersync/connectors").path, folder.appendingPathComponent("connectors").path]
+        }
+        return folders
+    }
+
+    private static func isConnectorFolder(_ path: String) -> Bool {
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return files.contains { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }
     }
 }

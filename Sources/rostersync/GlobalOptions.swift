@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Config file (default ./rostersync.yaml; optional).")
     var config: String?
 
-    @Option(help: "Store: a SQLite file path (default ./rostersync.sqlite, or `store:` in the config).")
+    @Option(help: "Store: a SQLite file path (default `store:` in the config, or rostersync.sqlite beside the config file).")
     var db: String?
 
     @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
@@ -19,14 +19,38 @@ struct GlobalOptions: ParsableArguments {
     /// The config file path in effect.
     var configPath: String { config ?? "rostersync.yaml" }
 
+    /// How a command uses the config's jobs, which decides where their local files may be.
+    enum JobUse {
+        /// No job runs (`users`, `runs`, `import`…): files are not checked.
+        case none
+        /// A one-off run (`sync`, `connectors check`): files confined when `allowed_folders` is set.
+        case oneOff
+        /// `serve`: files confined to `allowed_folders`, by default the config file's folder.
+        case service
+    }
+
     /// Loads the config and opens the store: the wiring every command shares.
-    func makeServices() throws -> Services {
-        let config = try RosterConfig.load(path: configPath, required: self.config != nil)
-        let location = db ?? config.store ?? "rostersync.sqlite"
-        if location.contains("://") {
-            throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
-        }
-        return Services(config: config, store: try SQLiteUserStore(path: location))
+    /// - Parameters:
+    ///   - jobs: how the command runs the config's jobs, which decides where their files may be.
+    ///   - readOnly: the command only reads; a store that does not exist yet is an error instead
+    ///     of being created.
+    func makeServices(jobs: JobUse = .none, readOnly: Bool = false) throws -> Services {
+        var config = try loadConfig()
+        if jobs != .none { try config.confineJobFiles(file: configPath, confineByDefault: jobs == .service) }
+        let location = storeLocation(config)
+        return Services(config: config, store: try StoreOpening.open(location, mustExist: readOnly), storePath: location)
+    }
+
+    /// The config in effect (the defaults when `./rostersync.yaml` is absent and no --config was given).
+    func loadConfig() throws -> RosterConfig {
+        try RosterConfig.load(path: configPath, required: config != nil)
+    }
+
+    /// The store files no output may replace, without opening the store (a broken config leaves
+    /// the `--db` path and the default).
+    func storeFiles() -> [ProtectedFile] {
+        let location = (try? loadConfig()).map(storeLocation) ?? db ?? "rostersync.sqlite"
+        return [db, location, "rostersync.sqlite"].compactMap { $0 }.filter { !$0.contains("://") }.flatMap(ProtectedFile.store(at:))
     }
 }
 
@@ -34,6 +58,8 @@ struct GlobalOptions: ParsableArguments {
 struct Services {
     var config: RosterConfig
     var store: any UserStore
+    /// The SQLite file behind `store`.
+    var storePath: String
 
     var importService: ImportService { ImportService(store: store, catalog: config.catalog) }
 }

@@ -16,8 +16,11 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Validate and plan only; write nothing.")
     var dryRun = false
 
-    @Option(help: "Where to write the error report.")
+    @Option(help: "Where to write the error report (a new or regular file; never the input or the store).")
     var report: String?
+
+    @Flag(help: "Replace an existing error report this command did not name (the default NAME.errors.csv) instead of naming the new one by run.")
+    var force = false
 
     @Option(help: "A mapping file (mappings/*.yaml) for a CSV whose columns are not the template's, e.g. a CRM export.")
     var mapping: String?
@@ -27,7 +30,10 @@ struct ImportCommand: AsyncParsableCommand {
     func run() async throws {
         let mapped = try mapping.map(MappingFile.load(path:))
         let services = try global.makeServices()
-        let options = ImportOptions(dryRun: dryRun, reportPath: report)
+        var options = ImportOptions(dryRun: dryRun, reportPath: report)
+        options.replaceExisting = force
+        options.protectedFiles = ProtectedFile.store(at: services.storePath) + [ProtectedFile(path: global.configPath, role: "the config file")]
+            + (mapping.map { [ProtectedFile(path: $0, role: "the mapping file")] } ?? [])
         let result: ImportResult
         do {
             result = if let mapped {
@@ -49,17 +55,28 @@ struct ImportCommand: AsyncParsableCommand {
                 "unchanged": run.unchanged, "failed": run.failed, "report": Output.nullable(run.reportPath), "errors": [String](),
             ]
             if mapped != nil { object["filtered"] = result.filteredOut }
+            if dryRun {
+                object["failures"] = result.failedRows.map(FailedRows.object)
+                object["plan"] = result.plannedChanges.map(PlanRendering.object)
+            }
             Output.json(object)
         } else {
+            if dryRun { PlanRendering.print(result.plannedChanges, total: run.created + run.updated) }
             let prefix = dryRun ? "Dry run of \(file) (nothing written)" : "Imported \(file) (run \(run.id))"
-            let filtered = mapped == nil ? "" : " (\(result.filteredOut) records skipped by the mapping's filter)"
-            print("\(prefix): \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed\(filtered)")
+            let filtered = mapped == nil ? "" : " (\(Output.count(result.filteredOut, "record")) skipped by the mapping's filter)"
+            let verbs = dryRun ? ["to create", "to update", "unchanged", "would fail"] : ["created", "updated", "unchanged", "failed"]
+            print("\(prefix): \(Output.count(run.rows, "row")): \(run.created) \(verbs[0]), \(run.updated) \(verbs[1]), \(run.unchanged) \(verbs[2]), \(run.failed) \(verbs[3])\(filtered)")
             if let path = run.reportPath {
-                print("\(run.failed) rows failed: fix them in \(path) and import that file again\(mapping.map { " with --mapping \($0)" } ?? "")")
+                let usual = ImportOptions.defaultReportPath(forInput: file)
+                if report == nil, path != usual {
+                    print("\(usual) is from an earlier run and was left as it is; this run's error report is \(path)")
+                }
+                print("\(Output.count(run.failed, "row")) failed: fix \(run.failed == 1 ? "it" : "them") in \(path) and import that file again\(mapping.map { " with --mapping \($0)" } ?? "")")
             } else if run.failed > 0 {
-                print("\(run.failed) rows failed: run without --dry-run, or add --report FILE, to get the error report")
+                FailedRows.print(result.failedRows, total: run.failed)
             }
         }
+        if let message = run.message { Output.error("warning: \(message)") }
         if run.failed > 0 { throw ExitCode(ExitStatus.rowsFailed) }
     }
 }

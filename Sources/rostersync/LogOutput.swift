@@ -41,7 +41,7 @@ extension LoggingCommand {
     var logFormat: LogFormat { .text }
 }
 
-extension TemplateCommand: LoggingCommand {}
+extension TemplateCommand: LoggingCommand { var logging: LoggingOptions { global.logging } }
 extension ImportCommand: LoggingCommand { var logging: LoggingOptions { global.logging } }
 extension SyncCommand: LoggingCommand { var logging: LoggingOptions { global.logging } }
 extension MapCommand: LoggingCommand { var logging: LoggingOptions { global.logging } }

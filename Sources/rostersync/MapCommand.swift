@@ -10,15 +10,16 @@ struct MapCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "map", abstract: "Preview rows from sample records through a mapping file, or run its tests.",
         discussion: """
-            --input takes a JSON array of records, a vendor response page (records under value, users, records, \
-            results, …) or JSON lines; a .jsonl or .ndjson file is streamed line by line. --test exits 1 when any \
-            test fails. A mapping file with errors, or input that is not JSON, exits 2.
+            --input takes a CSV file with a header row (.csv; rows numbered as a spreadsheet shows them, header = 1), \
+            a JSON array of records, a vendor response page (records under value, users, records, results, …) or JSON \
+            lines (.jsonl or .ndjson, streamed line by line). --test exits 1 when any test fails. A mapping file with \
+            errors, or input that cannot be read, exits 2.
             """)
 
     @Option(help: "The mapping file (mappings/*.yaml).")
     var mapping: String
 
-    @Option(help: "Sample records to map: JSON array, response page or JSON lines (.jsonl/.ndjson streamed).")
+    @Option(help: "Sample records to map: CSV (.csv), JSON array, response page or JSON lines (.jsonl/.ndjson).")
     var input: String?
 
     @Flag(help: "Run the mapping file's tests: instead of previewing records.")
@@ -27,6 +28,7 @@ struct MapCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func validate() throws {
+        if global.db != nil { throw ValidationError("map does not use a store; remove --db") }
         if input != nil && test { throw ValidationError("give either --input RECORDS or --test, not both") }
         if input == nil && !test { throw ValidationError("give --input RECORDS to preview sample records, or --test to run the mapping's tests:") }
     }
@@ -50,10 +52,13 @@ struct MapCommand: ParsableCommand {
 }
 
 extension MapCommand {
-    /// Rows for `input`: a `.jsonl`/`.ndjson` file is read line by line, anything else whole as
-    /// sample records; both map through ``Mapping/map(_:)``.
+    /// Rows for `input`: a `.csv` file is read as `import --mapping` reads it, a
+    /// `.jsonl`/`.ndjson` file line by line, anything else whole as sample records.
     static func previewRows(_ mapping: Mapping, input: String, catalog: Catalog) throws -> [PreviewRow] {
         let lowercased = input.lowercased()
+        if lowercased.hasSuffix(".csv") || lowercased.hasSuffix(".tsv") || lowercased.hasSuffix(".txt") {
+            return try mapping.previewCSV(path: input, file: (input as NSString).lastPathComponent, catalog: catalog)
+        }
         guard lowercased.hasSuffix(".jsonl") || lowercased.hasSuffix(".ndjson") else {
             return mapping.preview(try SampleRecords.load(path: input), catalog: catalog)
         }
@@ -82,7 +87,7 @@ enum MapRendering {
         }
         let valid = rows.count(where: \.isValid), filtered = rows.count(where: \.isFilteredOut)
         return Output.table(header: header, rows: lines)
-            + "\n\(rows.count) records: \(valid) OK, \(rows.count - valid - filtered) with errors, \(filtered) filtered out"
+            + "\n\(Output.count(rows.count, "record")): \(valid) OK, \(rows.count - valid - filtered) with errors, \(filtered) filtered out"
     }
 
     static func testsText(_ results: [MappingTestResult], file: String) -> String {

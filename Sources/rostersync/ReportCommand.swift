@@ -24,10 +24,13 @@ struct ReportCommand: AsyncParsableCommand {
         guard run == "latest" || Int64(run) != nil else {
             throw ValidationError("RUN must be a run number (see `rostersync runs list`) or 'latest'")
         }
+        if global.json { throw ValidationError("report takes --format json, not --json") }
+        if job != nil, run != "latest" { throw ValidationError("--job picks the latest run of a job; give either a run number or --job JOB") }
     }
 
     func run() async throws {
-        let store = try global.makeServices().store
+        let services = try global.makeServices(readOnly: true)
+        let store = services.store
         let record: RunRecord? = if let id = Int64(run) {
             try await store.run(id: id)
         } else if let job {
@@ -35,6 +38,7 @@ struct ReportCommand: AsyncParsableCommand {
         } else {
             try await store.runs(limit: 1).first
         }
+        if record == nil, let job { _ = try services.config.job(named: job, file: global.configPath) }
         guard let record else {
             let missing = job.map { "no sync of job '\($0)' yet; run `rostersync sync \($0)`" } ?? (run == "latest" ? "no runs yet; import a file first" : "no run \(run); see `rostersync runs list`")
             throw UsageError(message: missing)
@@ -44,7 +48,7 @@ struct ReportCommand: AsyncParsableCommand {
         let columns = record.reportColumns ?? Template.headers
         let header = ReportRow.header(columns: columns, withExternalID: withExternalID)
         let rows = failures.map { $0.csvCells(withExternalID: withExternalID) }
-        switch global.json ? .json : format {
+        switch format {
         case .json:
             var object = RunJSON.object(record)
             object["failures"] = failures.map { failure in
@@ -57,7 +61,9 @@ struct ReportCommand: AsyncParsableCommand {
         case .csv:
             FileHandle.standardOutput.write(Data(CSVWriter.document(header: header, rows: rows).utf8))
         case .table:
-            print("Run \(record.id) (\(record.kind) of \(record.source)): \(record.status.rawValue), \(record.failed) of \(record.rows) rows failed")
+            print(RunSummary.headline(record))
+            if let message = record.message { print(message) }
+            print("\(record.failed) of \(Output.count(record.rows, "row")) failed")
             if !rows.isEmpty { print(Output.table(header: header, rows: rows)) }
         }
     }

@@ -9,22 +9,30 @@ struct RunsCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List imports and syncs, newest first.")
 
-        @Option(help: "How many runs to show.")
+        @Option(help: "How many runs to show, newest first.")
         var limit = 50
 
         @OptionGroup var global: GlobalOptions
 
+        func validate() throws {
+            if limit < 1 { throw ValidationError("--limit must be at least 1, got \(limit)") }
+        }
+
         func run() async throws {
-            let runs = try await global.makeServices().store.runs(limit: limit)
+            let runs = try await global.makeServices(readOnly: true).store.runs(limit: limit)
             if global.json {
                 Output.json(["runs": runs.map(RunJSON.object)])
                 return
             }
-            let rows = runs.map { run in
-                [String(run.id), run.kind, run.source, run.trigger.rawValue, Output.timestamp(run.startedAt), run.status.rawValue,
-                 String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed)]
+            guard !runs.isEmpty else {
+                print("no runs yet; import a file (rostersync import FILE) or sync a job (rostersync sync JOB)")
+                return
             }
-            print(Output.table(header: ["Run", "Kind", "Source", "Trigger", "Started", "Status", "Rows", "Created", "Updated", "Unchanged", "Failed"], rows: rows))
+            let rows = runs.map { run in
+                [String(run.id), run.status.rawValue, run.kind, run.source, run.trigger.rawValue, Output.timestamp(run.startedAt),
+                 String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed), run.message ?? ""]
+            }
+            print(Output.table(header: ["Run", "Status", "Kind", "Source", "Trigger", "Started", "Rows", "Created", "Updated", "Unchanged", "Failed", "Message"], rows: rows))
         }
     }
 }
@@ -39,5 +47,13 @@ enum RunJSON {
             "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated, "pulled": run.pulled,
             "report": Output.nullable(run.reportPath), "message": Output.nullable(run.message),
         ]
+    }
+}
+
+/// How a run is named in human output.
+enum RunSummary {
+    /// "Run 2 (sync of entra, manual, started 2026-…): failed".
+    static func headline(_ run: RunRecord) -> String {
+        "Run \(run.id) (\(run.kind) of \(run.source), \(run.trigger.rawValue), started \(Output.timestamp(run.startedAt))): \(run.status.rawValue)"
     }
 }

@@ -33,6 +33,7 @@ struct ScheduleCommand: AsyncParsableCommand {
         @OptionGroup var global: GlobalOptions
 
         func validate() throws {
+            if global.db != nil { throw ValidationError("schedule next does not use a store; remove --db") }
             guard count >= 1 else { throw ValidationError("--count must be at least 1, got \(count)") }
             if let from, ScheduleTime.parse(from, in: .gmt) == nil {
                 throw ValidationError("--from '\(from)' is not an ISO 8601 time; write e.g. 2026-03-06T12:00:00-05:00, 2026-03-06T12:00 or 2026-03-06")

@@ -26,13 +26,19 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat = LogFormat.text
 
     func run() async throws {
-        let services = try global.makeServices()
+        let services = try global.makeServices(jobs: .service)
         if let http { return try await serveHTTP(at: http, services: services) }
         let jobs = services.config.jobs.filter { $0.schedule != nil }
         guard !jobs.isEmpty else {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")
         }
         let scheduled = try jobs.map { ScheduledJob(name: $0.name, schedule: try CronSchedule($0.schedule!, timeZone: $0.timeZone)) }
+        /// "JOB: next run at TIME", in the job's time zone.
+        @Sendable func nextLine(_ name: String) -> String {
+            guard let schedule = scheduled.first(where: { $0.name == name })?.schedule,
+                  let next = schedule.nextFireTime(after: Date()) else { return "\(name): no next time" }
+            return "\(name): next run at \(ScheduleTime.string(next, in: schedule.timeZone))"
+        }
         let http = CurlHTTPClient()
         let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
         let configFile = global.configPath
@@ -47,11 +53,12 @@ struct ServeCommand: AsyncParsableCommand {
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {
                     let run = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
-                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated",
+                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
                                 metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
                 } catch {
                     logger.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }
+                logger.notice("\(nextLine(name))", metadata: ["job": "\(name)"])
             },
             recordSkip: { name, time in
                 do {
@@ -60,7 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
                     logger.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }
             })
-        logger.notice("rostersync serve: \(scheduled.count) scheduled jobs (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        logger.notice("rostersync serve: \(Output.count(scheduled.count, "scheduled job")) (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
+        for job in scheduled { logger.notice("\(nextLine(job.name))", metadata: ["job": "\(job.name)"]) }
         let task = Task { await scheduler.run() }
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)

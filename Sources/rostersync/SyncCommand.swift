@@ -32,7 +32,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let services = try global.makeServices()
+        let services = try global.makeServices(jobs: .oneOff)
         let jobs = try all ? services.config.jobs : [services.config.job(named: job!, file: global.configPath)]
         let http = CurlHTTPClient()
         defer { Task { await http.shutdown() } }
@@ -41,6 +41,7 @@ struct SyncCommand: AsyncParsableCommand {
         var objects: [[String: Any]] = []
         var worst: Int32 = ExitStatus.success
         for job in jobs {
+            let lastRunBefore = try await services.store.runs(limit: 1).first?.id ?? 0
             do {
                 let result = try await service.sync(job, configFile: global.configPath, options: options)
                 objects.append(Self.object(result, dryRun: dryRun))
@@ -48,8 +49,12 @@ struct SyncCommand: AsyncParsableCommand {
                 if result.run.failed > 0 || result.run.status == .safeguardTripped { worst = max(worst, ExitStatus.rowsFailed) }
             } catch {
                 let (status, message) = ExitStatus.classify(error)
-                Output.error("sync \(job.name) failed: \(message)")
-                objects.append(["job": job.name, "run": NSNull(), "errors": [message]])
+                // A pull that failed was still recorded as a run (nothing written); name it.
+                let recorded = dryRun ? nil : try? await services.store.runs(limit: 10)
+                    .first { $0.kind == "sync" && $0.source == job.name && $0.id > lastRunBefore }
+                let runNote = recorded.map { " (recorded as run \($0.id); see `rostersync report \($0.id)`)" } ?? ""
+                Output.error("sync \(job.name) failed\(runNote): \(message)")
+                objects.append(["job": job.name, "run": Output.nullable(recorded?.id), "status": recorded?.status.rawValue ?? "failed", "errors": [message]])
                 worst = max(worst, status)
             }
         }
@@ -63,26 +68,27 @@ struct SyncCommand: AsyncParsableCommand {
             "job": run.source, "run": Output.nullable(dryRun ? nil : run.id), "rows": run.rows, "created": run.created,
             "updated": run.updated, "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated,
             "pulled": run.pulled, "renamed": result.renamed, "status": run.status.rawValue, "report": Output.nullable(run.reportPath),
-            "errors": run.message.map { [$0] } ?? [],
+            "errors": run.message.map { [$0] } ?? [], "filtered": result.filteredOut,
         ]
         if dryRun {
-            object["plan"] = result.plan.map { change in
-                ["action": change.action.rawValue, "email": change.email,
-                 "changes": change.changes.map { ["column": $0.column, "old": $0.old, "new": $0.new] }] as [String: Any]
-            }
+            object["failures"] = result.failedRows.map(FailedRows.object)
+            object["plan"] = result.plan.map(PlanRendering.object)
         }
         return object
     }
 
     private static func printHuman(_ result: SyncResult, job: String, dryRun: Bool) {
         let run = result.run
-        for change in result.plan {
-            let details = change.changes.map { "\($0.column): \($0.old) → \($0.new)" }.joined(separator: "; ")
-            print("  \(change.action.rawValue) \(change.email)\(details.isEmpty ? "" : " (\(details))")")
-        }
+        if dryRun { PlanRendering.print(result.plan, total: result.plan.count) }
         let prefix = dryRun ? "Dry run of job \(job) (nothing written)" : "Synced job \(job) (run \(run.id))"
-        print("\(prefix): pulled \(run.pulled), \(run.rows) rows: \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")
+        let filtered = result.filteredOut > 0 ? " (\(result.filteredOut) skipped by the mapping's filter)" : ""
+        print("\(prefix): pulled \(run.pulled)\(filtered), \(Output.count(run.rows, "row")): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")
         if let message = run.message { print("\(run.status.rawValue): \(message)") }
-        if run.failed > 0 { print("see the failed rows with `rostersync report \(dryRun ? "" : String(run.id))`") }
+        guard run.failed > 0 else { return }
+        if dryRun {
+            FailedRows.print(result.failedRows, total: run.failed)
+        } else {
+            print("see the failed rows with `rostersync report \(run.id)`")
+        }
     }
 }

@@ -33,7 +33,7 @@ import Testing
             #expect(error?.kind == .timedOut)
             // The server never answers: ending at all proves the 1 s limit works; the bound is
             // generous so a loaded CI machine cannot make it flaky.
-            #expect(ContinuousClock.now - start < .seconds(30))
+            #expect(ContinuousClock.now - start < .seconds(120))
         }
     }
 

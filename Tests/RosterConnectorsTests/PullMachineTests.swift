@@ -20,7 +20,7 @@ import Testing
 
     func machine(refreshable: Bool = true, state: IncrementalState? = nil) throws -> PullMachine {
         let connector = try ConnectorFile.parse(yaml: Self.yaml, path: "demo.yaml").resolve(config: [:], secrets: [:])
-        return PullMachine(identity: .init(job: "j", connector: "demo", canRefreshToken: refreshable, secrets: [Secret("hunter2")]),
+        return PullMachine(identity: .init(job: "j", connector: "demo", canRefreshToken: refreshable, redactor: Redactor(secrets: [Secret("hunter2")])),
                            stream: try #require(connector.stream(named: "people")), baseURL: connector.baseURL,
                            retry: connector.retry, state: state, startTime: 0)
     }

@@ -32,9 +32,10 @@ import Testing
         #expect(requests[0].header("Authorization") == MockVendors.basic("\(MockCredentials.email)/token", MockCredentials.apiToken))
     }
 
-    @Test func serviceNowWalksOffsetsInAStableOrder() async throws {
+    @Test func serviceNowFollowsTheLinkHeaderInAStableOrder() async throws {
         let requests = try await gets(try vendor("servicenow"))
-        #expect(requests.map { MockRequest($0).param("sysparm_offset") } == ["0", "1000", "2000"])
+        #expect(requests.map { MockRequest($0).param("sysparm_offset") } == [nil, "10", "20"])
+        #expect(requests.allSatisfy { MockRequest($0).param("sysparm_limit") == "1000" })
         #expect(requests.allSatisfy { MockRequest($0).param("sysparm_query") == "active=true^ORDERBYsys_id" })
     }
 

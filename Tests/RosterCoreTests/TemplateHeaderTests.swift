@@ -92,3 +92,20 @@ import Testing
         #expect(rejection.description.split(separator: "\n").allSatisfy { $0.hasPrefix("roster.csv:1: error: ") })
     }
 }
+
+extension TemplateHeaderTests {
+    @Test func anotherSystemsExportSuggestsAMappingInsteadOfSevenMissingColumns() throws {
+        let rejection = try rejection(["Given", "Surname", "Mail", "Team"])
+        #expect(rejection.reasons.count == 1, "\(rejection.reasons)")
+        let reason = try #require(rejection.reasons.first)
+        #expect(reason.contains("--mapping"), "\(reason)")
+        #expect(reason.contains("Given, Surname, Mail, Team"), "\(reason)")
+    }
+
+    @Test func theArticleFitsTheColumn() throws {
+        let reasons = try rejection(["First Name", "Zzz"]).reasons
+        #expect(reasons.contains { $0.contains("add an \"Extension\" column") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("add an \"Email Address\" column") }, "\(reasons)")
+        #expect(reasons.contains { $0.contains("add a \"Role\" column") }, "\(reasons)")
+    }
+}

@@ -18,7 +18,7 @@ import Testing
     @Test func lowestFreeNumbersAreHandedOutAndHeldOnesSkipped() {
         var index = RosterIndex(capacity: 8)
         let holder = UserRecord(row: TemplateRow(firstName: "H", lastName: "H", license: "Unassigned", extension: "2000", email: "h@x.com", role: "Agent", dataCenter: "US"))
-        index.addStored(IndexedUser(holder))
+        index.addStored(holder)
         var planner = ImportPlanner(catalog: .standard, index: index)
         planner.assignExtensions(in: 2000...2002)
         #expect(planner.plan(Self.row("a@x.com")) == .create)
@@ -32,7 +32,7 @@ import Testing
     @Test func aUserWhoHoldsAnExtensionKeepsIt() {
         var index = RosterIndex(capacity: 8)
         let stored = UserRecord(row: TemplateRow(firstName: "A", lastName: "B", license: "Unassigned", extension: "2001", email: "a@x.com", role: "Agent", dataCenter: "US"))
-        index.addStored(IndexedUser(stored))
+        index.addStored(stored)
         var planner = ImportPlanner(catalog: .standard, index: index)
         planner.assignExtensions(in: 2000...2999)
         #expect(planner.plan(Self.row("a@x.com")) == .unchanged)

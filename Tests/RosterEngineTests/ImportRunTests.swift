@@ -177,7 +177,9 @@ import Testing
             let rows = (0..<60_000).map { row("U\($0)", "Tester", "", "", "u\($0)@company.com", "Agent", "US") }
             try Data(CSVWriter.document(header: Template.headers, rows: rows).utf8).write(to: URL(fileURLWithPath: path))
             let store = WatchedStore(refusesWrites: true)
-            let before = openFileDescriptors()
+            let probe = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            #expect(openDescriptors(of: path) == 1, "the count sees an open file")
+            try probe.close()
             await #expect(throws: WatchedStore.Refused.self) {
                 try await ImportService(store: store, catalog: .standard).importFile(at: path)
             }
@@ -187,8 +189,8 @@ import Testing
             #expect(try await store.users().isEmpty)
             // Bounded wait (at most 5 s) for the reading thread to notice and close the file.
             let deadline = Date().addingTimeInterval(5)
-            while openFileDescriptors() > before, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
-            #expect(openFileDescriptors() <= before)
+            while openDescriptors(of: path) > 0, Date() < deadline { try await Task.sleep(for: .milliseconds(10)) }
+            #expect(openDescriptors(of: path) == 0)
         }
     }
 

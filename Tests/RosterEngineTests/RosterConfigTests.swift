@@ -52,7 +52,7 @@ import Testing
     @Test(arguments: [
         ("stor: x.sqlite\n", 1, 1, "unknown key 'stor' in the config file; did you mean 'store'?"),
         ("jobz: {}\n", 1, 1, "unknown key 'jobz' in the config file; did you mean 'jobs'?"),
-        ("logs: {}\n", 1, 1, "unknown key 'logs' in the config file; valid keys: store, catalog, jobs"),
+        ("logs: {}\n", 1, 1, "unknown key 'logs' in the config file; valid keys: store, connectors, catalog, jobs, allowed_folders"),
         ("catalog:\n  licenses: { Enterprize: 5 }\n", 2, 15, "unknown license 'Enterprize'; did you mean 'Enterprise'?"),
         ("catalog:\n  licenses:\n    Enterprise: fifty\n", 3, 17, "must be a whole number"),
         ("catalog:\n  licenses:\n    Enterprise: -3\n", 3, 17, "must be a whole number"),

@@ -99,9 +99,9 @@ struct WatchedStore: UserStore {
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex {
         try await base.loadIndex(catalog: catalog, incomingRows: incomingRows)
     }
-    func links(job: String) async throws -> [String: UInt64] { try await base.links(job: job) }
+    func links(job: String) async throws -> [String: String] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
-    func users(emailHashes: [UInt64]) async throws -> [UInt64: StoredUser] { try await base.users(emailHashes: emailHashes) }
+    func users(emailKeys: [String]) async throws -> [String: StoredUser] { try await base.users(emailKeys: emailKeys) }
     func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
     func users() async throws -> [StoredUser] { try await base.users() }
     func beginRun(_ run: RunRecord) async throws -> Int64 { try await base.beginRun(run) }
@@ -109,6 +109,7 @@ struct WatchedStore: UserStore {
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
+    func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
 }
 
 /// A number that tasks and threads change together.
@@ -118,7 +119,10 @@ final class Counter: Sendable {
     func add(_ amount: Int) { count.withLock { $0 += amount } }
 }
 
-/// Number of file descriptors this process holds open (Linux: entries of /proc/self/fd).
-func openFileDescriptors() -> Int {
-    (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+/// How many of this process's file descriptors are open on the file at `path` (Linux:
+/// /proc/self/fd), whatever other tests running at the same time hold open.
+func openDescriptors(of path: String) -> Int {
+    let target = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+    let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+    return descriptors.count { (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/" + $0)) == target }
 }

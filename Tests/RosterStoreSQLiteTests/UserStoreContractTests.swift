@@ -139,12 +139,16 @@ import Testing
             #expect(index.count == 4)
             #expect(index.seatsUsed == [1, 2, 1], "Contact, Enterprise, Unassigned")
             for record in records {
-                let entry = try #require(index.user(emailHash: StableHash.ofLowercased(record.row.email.lowercased())))
-                #expect(entry == IndexedUser(record))
+                let entry = try #require(index.user(email: record.row.email.uppercased()))
+                let expected = IndexedUser(record)
+                #expect(index.emailKey(of: entry) == record.emailKey)
+                #expect(entry.emailHash == expected.emailHash && entry.contentHash == expected.contentHash)
+                #expect(entry.extensionHash == expected.extensionHash && entry.license == expected.license)
+                #expect(entry.isActive && entry.isStored && entry.firstRow == 0)
             }
-            #expect(index.holder(extensionHash: ExtensionKey.of("1000"))?.ownerEmailHash == StableHash.ofLowercased("bob@company.com"))
+            #expect(index.holder(extensionHash: ExtensionKey.of("1000"))?.owner == index.user(email: "bob@company.com")?.id)
             #expect(index.holder(extensionHash: ExtensionKey.of("1001")) == nil)
-            #expect(index.user(emailHash: StableHash.ofLowercased("nobody@company.com")) == nil)
+            #expect(index.user(email: "nobody@company.com") == nil)
         }
     }
 

@@ -122,16 +122,19 @@ import Testing
         try await withTemporaryDirectory { directory async throws in
             let path = directory.appendingPathComponent("roster.sqlite").path
             let one = try SQLiteUserStore(path: path), other = try SQLiteUserStore(path: path)
-            let started = Mutex(false)
+            let started = Mutex(false), readerLooked = Mutex(false)
             let first = Task {
                 try await one.write { writes in
                     try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
                     started.withLock { $0 = true }
+                    // Open until the reader has looked (bounded), then a little longer while the second writer waits.
+                    for _ in 0..<1_000 where !readerLooked.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
                     try await Task.sleep(for: .milliseconds(300))
                 }
             }
             while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
             #expect(try await other.users().isEmpty, "a reader does not wait for the open write")
+            readerLooked.withLock { $0 = true }
             try await other.write { writes in
                 try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
             }

@@ -168,7 +168,7 @@ import Testing
             let result = try await workspace.run(["import", input, "--config", config])
             #expect(result.status == 2, "\(result)")
             #expect(result.stderr.contains("rostersync.yaml:2:3: error: unknown key 'licences' in catalog; did you mean 'licenses'?"), "\(result)")
-            #expect(try await workspace.users().isEmpty)
+            #expect(!FileManager.default.fileExists(atPath: workspace.database), "nothing was created")
             let missing = try await workspace.run(["import", input, "--config", workspace.path("absent.yaml")])
             #expect(missing.status == 2, "\(missing)")
         }
@@ -183,7 +183,7 @@ import Testing
             let human = try await workspace.run(["import", input, "--dry-run"])
             #expect(human.status == 1, "\(human)")
             #expect(human.stdout.contains("nothing written"), "\(human)")
-            #expect(human.stdout.contains("3 rows: 1 created, 0 updated, 1 unchanged, 1 failed"), "\(human)")
+            #expect(human.stdout.contains("3 rows: 1 to create, 0 to update, 1 unchanged, 1 would fail"), "\(human)")
             let json = try await workspace.run(["import", input, "--dry-run", "--json"])
             let object = try json.json()
             #expect(counts(object) == [3, 1, 0, 1, 1])

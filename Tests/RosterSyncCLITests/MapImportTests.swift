@@ -65,7 +65,7 @@ import Testing
             // The stored report labels the cells with the file's own columns too.
             let stored = try MapCLI.run(["report", "latest", "--format", "csv", "--db", db], in: directory)
             #expect(stored.stdout.components(separatedBy: "\r\n").first == lines[0], "\(stored.stdout)")
-            let storedJSON = try MapCLI.run(["report", "latest", "--json", "--db", db], in: directory)
+            let storedJSON = try MapCLI.run(["report", "latest", "--format", "json", "--db", db], in: directory)
             let failures = try #require(try storedJSON.json()["failures"] as? [[String: Any]])
             #expect((failures.first?["cells"] as? [String: String])?["Cost Center"] == "fr,2")
 

@@ -6,17 +6,24 @@ import Testing
 /// `rostersync serve` through the real binary: a time missed while it was down runs once at
 /// start, and SIGTERM stops it cleanly.
 @Suite struct ServeCommandTests {
+    /// A config `serve` accepts: the shipped connector and mapping folders allowed, and one job
+    /// per entry reading `export.csv` beside the config (a `nil` schedule for an unscheduled job).
+    static func servedConfig(_ jobs: [(name: String, schedule: String?, timezone: String?)]) -> String {
+        let repository = SyncCommandTests.repository
+        return "allowed_folders: [\".\", \"\(repository)/connectors\", \"\(repository)/mappings\"]\njobs:\n" + jobs.map { job in
+            """
+              - name: \(job.name)
+                connector: \(repository)/connectors/csv-url.yaml
+                settings: {url: "file:export.csv"}
+                mapping: \(repository)/mappings/custom-columns-csv.yaml
+
+            """ + (job.schedule.map { "    schedule: \"\($0)\"\n" } ?? "") + (job.timezone.map { "    timezone: \($0)\n" } ?? "")
+        }.joined()
+    }
+
     /// `rostersync.yaml` with the hourly job `crm` reading `export.csv`, and that export with three users.
     static func writeHourlyJob(_ workspace: Workspace) throws {
-        _ = try workspace.write("rostersync.yaml", """
-            jobs:
-              - name: crm
-                connector: \(SyncCommandTests.repository)/connectors/csv-url.yaml
-                settings: {url: "file:export.csv"}
-                mapping: \(SyncCommandTests.repository)/mappings/custom-columns-csv.yaml
-                schedule: "0 * * * *"
-                timezone: UTC
-            """)
+        _ = try workspace.write("rostersync.yaml", servedConfig([("crm", "0 * * * *", "UTC")]))
         _ = try workspace.write("export.csv", SyncCommandTests.header + SyncCommandTests.rows.joined())
     }
 
@@ -47,7 +54,7 @@ import Testing
 
             #expect(result.status == 0, "\(result)")
             #expect(runs.first?.trigger == .schedule && runs.first?.status == .succeeded && runs.first?.created == 3, "\(runs)")
-            #expect(result.stderr.contains("1 scheduled jobs (crm)"), "\(result.stderr)")
+            #expect(result.stderr.contains("1 scheduled job (crm)"), "\(result.stderr)")
             #expect(result.stderr.contains("crm: run 2 succeeded: 3 created"), "\(result.stderr)")
             #expect(result.stderr.contains("rostersync serve: stopped"), "\(result.stderr)")
             #expect(try await store.runs(limit: 10).count == 2, "one catch-up run for all the missed times")

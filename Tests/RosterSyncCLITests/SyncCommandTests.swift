@@ -84,7 +84,7 @@ import Testing
         try await Workspace.with { workspace in
             let config = try Self.config(workspace)
             _ = try workspace.write("export.csv", Self.header + Self.rows.joined())
-            let result = try await workspace.run(["connectors", "check", "crm", "--config", config, "--json"])
+            let result = try await workspace.run(["connectors", "check", "crm", "--config", config, "--json"], database: false)
             #expect(result.status == 0, "\(result)")
             let json = try result.json()
             #expect(json["records"] as? Int == 3)
