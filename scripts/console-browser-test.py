@@ -55,11 +55,12 @@ def free_port():
 
 
 def demo_config(folder):
-    """The demo config with its paths made absolute and a write token from the environment."""
+    """The demo config with its paths made absolute, the repository an allowed folder, and a write token from the environment."""
     text = (ROOT / "rostersync.example.yaml").read_text()
     text = text.replace("connector: connectors/", f"connector: {ROOT}/connectors/")
     text = text.replace("mapping: mappings/", f"mapping: {ROOT}/mappings/")
     text = text.replace("file:examples/", f"file:{ROOT}/examples/")
+    text += f"allowed_folders:\n  - {ROOT}\n"
     text += "api_tokens:\n  - { name: browser, token: env:ROSTERSYNC_BROWSER_TOKEN, scope: write }\n"
     path = folder / "rostersync.yaml"
     path.write_text(text)
