@@ -11,11 +11,13 @@ import Testing
     static let day: TimeInterval = 86_400
 
     /// A Graph sync of `users` users at the time of `clock`.
-    static func sync(_ store: InMemoryUserStore, users: Int, job: JobConfig, clock: SteppedClock, dryRun: Bool = false) async throws -> SyncResult {
-        let graph = MockVendors.graph(MockVendorOptions(users: users, pageSize: 25))
+    /// With `delta`, an incremental pull from the stored delta link; otherwise a full pull.
+    static func sync(_ store: InMemoryUserStore, users: Int, job: JobConfig, clock: SteppedClock, dryRun: Bool = false,
+                     delta: MockGraphDelta? = nil) async throws -> SyncResult {
+        let graph = MockVendors.graph(MockVendorOptions(users: users, pageSize: 25), delta: delta ?? MockGraphDelta())
         let service = SyncService(store: store, catalog: .standard, http: ScriptedHTTPClient { graph($0) }, clock: clock, waits: ManualClock(),
                                   environment: ["GRAPH_SECRET": MockCredentials.clientSecret])
-        return try await service.sync(job, configFile: "rostersync.yaml", options: SyncOptions(dryRun: dryRun, full: true))
+        return try await service.sync(job, configFile: "rostersync.yaml", options: SyncOptions(dryRun: dryRun, full: delta == nil))
     }
 
     static func job(threshold: JobConfig.Threshold, window: TimeInterval? = nil, after: TimeInterval? = nil) -> JobConfig {
@@ -107,6 +109,38 @@ import Testing
         let again = try await Self.sync(store, users: 9, job: job, clock: clock)
         #expect((again.run.deactivated, again.run.pending) == (0, 1), "missing again: a new grace period, not the old one")
         #expect(try await store.pendingDeactivations(job: "entra") == ["user10@example.test": clock.now()])
+    }
+
+    /// An incremental pull reports a removal once; the user stays pending through later pulls
+    /// that do not name them, and is deactivated when the grace period ends.
+    @Test func removedByAnIncrementalPullStaysPendingUntilDue() async throws {
+        let store = InMemoryUserStore()
+        let clock = SteppedClock(Date(timeIntervalSince1970: 1_795_614_000))
+        let job = Self.job(threshold: .fraction(0.5), after: 3 * Self.day)
+        _ = try await Self.sync(store, users: 10, job: job, clock: clock)
+        clock.advance(by: Self.day)
+        let removed = try await Self.sync(store, users: 10, job: job, clock: clock, delta: MockGraphDelta(removed: [9]))
+        #expect((removed.run.deactivated, removed.run.pending) == (0, 1))
+        clock.advance(by: Self.day)
+        let quiet = try await Self.sync(store, users: 10, job: job, clock: clock, delta: MockGraphDelta(changed: [1]))
+        #expect((quiet.run.deactivated, quiet.run.pending) == (0, 1), "not named again, so still missing")
+        clock.advance(by: 2 * Self.day)
+        let due = try await Self.sync(store, users: 10, job: job, clock: clock, delta: MockGraphDelta(changed: [1]))
+        #expect((due.run.deactivated, due.run.pending) == (1, 0))
+        #expect(try await store.users().filter { !$0.record.active }.map(\.record.row.email) == ["user10@example.test"])
+    }
+
+    @Test func namedAgainByAnIncrementalPullIsCleared() async throws {
+        let store = InMemoryUserStore()
+        let clock = SteppedClock(Date(timeIntervalSince1970: 1_795_614_000))
+        let job = Self.job(threshold: .fraction(0.5), after: 3 * Self.day)
+        _ = try await Self.sync(store, users: 10, job: job, clock: clock)
+        clock.advance(by: Self.day)
+        _ = try await Self.sync(store, users: 10, job: job, clock: clock, delta: MockGraphDelta(removed: [9]))
+        clock.advance(by: Self.day)
+        let back = try await Self.sync(store, users: 10, job: job, clock: clock, delta: MockGraphDelta(changed: [9]))
+        #expect((back.run.deactivated, back.run.pending) == (0, 0))
+        #expect(try await store.pendingDeactivations(job: "entra").isEmpty)
     }
 
     @Test func durationsParseAndBadOnesAreLocated() throws {

@@ -37,6 +37,9 @@ import Testing
             #expect(lines.first?.contains("Deactivated  Pending") == true, "\(table)")
             let report = try await workspace.run(["report", "latest"])
             #expect(report.stdout.contains("0 deactivated, 1 pending deactivation"), "\(report)")
+
+            let again = try await workspace.run(["sync", "crm", "--config", config, "--json"])
+            #expect(try again.json()["pending"] as? Int == 1, "still missing, still pending: \(again)")
         }
     }
 }
