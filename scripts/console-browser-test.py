@@ -129,7 +129,7 @@ def main():
         wait.until(lambda page: "failed" in page.find_element(By.ID, "result-title").text and page.find_element(By.ID, "result").get_attribute("open") is not None)
         wait.until(lambda page: page.find_elements(By.CSS_SELECTOR, "#result-failures td.reason"))
         title = browser.find_element(By.ID, "result-title").text
-        check("a file with bad rows shows them failed", title == "1 users imported, 2 failed", title)
+        check("a file with bad rows shows them failed", title == "1 user imported, 2 failed", title)
         reasons = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "#result-failures td.reason")]
         check("the dialog lists the failed rows with their reasons", len(reasons) == 2 and any("Platinum" in reason for reason in reasons), str(reasons))
         shot("05-import-failed-rows")

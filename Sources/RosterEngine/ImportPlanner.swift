@@ -114,9 +114,12 @@ public struct ImportPlanner: Sendable {
     /// Active users linked to the job that no row of this run named: the candidates for
     /// deactivation after a complete pull, by email key.
     public func unseenLinkedUsers() -> [String] {
-        links.values.filter { key in
-            index.user(email: key).map { $0.isStored && $0.isActive && $0.firstRow == 0 } ?? false
-        }
+        links.values.filter(isUnnamedActiveUser)
+    }
+
+    /// Whether the user with email key `key` is stored, active and named by no row of this run.
+    public func isUnnamedActiveUser(_ key: String) -> Bool {
+        index.user(email: key).map { $0.isStored && $0.isActive && $0.firstRow == 0 } ?? false
     }
 
     /// Number of active users linked to the job, those this run links included: the base a

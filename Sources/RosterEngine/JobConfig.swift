@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import RosterYAML
 import Yams
 
@@ -42,6 +42,12 @@ public struct JobConfig: Sendable, Equatable {
     public var timeZone: String
     public var onMissing: OnMissing
     public var threshold: Threshold
+    /// `deactivate_window`: deactivations of this job's runs started within this many seconds
+    /// count together with a run's own against ``threshold``; `nil`: each run on its own.
+    public var deactivateWindow: TimeInterval?
+    /// `deactivate_after`: a user missing from the source is flagged pending and deactivated only
+    /// when still missing this many seconds later; `nil`: deactivated on the first complete pull.
+    public var deactivateAfter: TimeInterval?
     /// Extensions auto-assigned to users who have none: lowest free number first.
     public var extensionRange: ClosedRange<Int>?
     /// `allow_insecure_http: true`: credentials may go to a plain `http://` base or token URL
@@ -69,7 +75,8 @@ public struct JobConfig: Sendable, Equatable {
 
 extension JobConfig {
     static let keys = ["name", "connector", "stream", "settings", "secrets", "base_url", "token_url", "mapping",
-                       "schedule", "timezone", "on_missing", "deactivate_threshold", "extension_range", "allow_insecure_http"]
+                       "schedule", "timezone", "on_missing", "deactivate_threshold", "deactivate_window",
+                       "deactivate_after", "extension_range", "allow_insecure_http"]
 
     /// Parses the `jobs:` list; `folder` resolves relative connector and mapping paths.
     static func parseJobs(_ node: Node, folder: String, _ reader: inout YAMLReader) -> [JobConfig] {
@@ -134,6 +141,14 @@ extension JobConfig {
                     reader.error(fields["deactivate_threshold"]?.value, "job '\(name)': deactivate_threshold must be a fraction (0.1), a percentage (10%) or a count (25), not '\(value)'")
                 }
             }
+            for key in ["deactivate_window", "deactivate_after"] {
+                guard let value = text(key) else { continue }
+                guard let seconds = parseDuration(value) else {
+                    reader.error(fields[key]?.value, "job '\(name)': \(key) must be a duration such as 7d, 12h or 30m (a whole number and d, h or m), not '\(value)'")
+                    continue
+                }
+                if key == "deactivate_window" { job.deactivateWindow = seconds } else { job.deactivateAfter = seconds }
+            }
             if let value = text("allow_insecure_http") {
                 if let allowed = Bool(value) { job.allowInsecureHTTP = allowed } else {
                     reader.error(fields["allow_insecure_http"]?.value, "job '\(name)': allow_insecure_http must be true or false, not '\(value)'")
@@ -154,6 +169,21 @@ extension JobConfig {
         if let count = Int(text), count >= 0 { return .count(count) }
         if let fraction = Double(text), (0...1).contains(fraction) { return .fraction(fraction) }
         return nil
+    }
+
+    /// A duration such as `7d`, `12h` or `30m` in seconds; `nil` for anything else (zero included).
+    static func parseDuration(_ text: String) -> TimeInterval? {
+        let units: [Character: TimeInterval] = ["d": 86_400, "h": 3_600, "m": 60]
+        guard let unit = text.last.flatMap({ units[$0] }), let count = Int(text.dropLast()), count > 0, !text.hasPrefix("+") else { return nil }
+        return TimeInterval(count) * unit
+    }
+
+    /// `seconds` as a config writes it: `7d`, `12h` or `30m` (the largest whole unit).
+    static func durationText(_ seconds: TimeInterval) -> String {
+        let whole = Int(seconds)
+        if whole % 86_400 == 0 { return "\(whole / 86_400)d" }
+        if whole % 3_600 == 0 { return "\(whole / 3_600)h" }
+        return "\(whole / 60)m"
     }
 
     /// An `extension_range` value, `LOW-HIGH` with 0 ≤ LOW ≤ HIGH, as the catalog and jobs write it.

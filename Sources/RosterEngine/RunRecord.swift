@@ -36,6 +36,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var failed = 0
     public var deactivated = 0
     public var pulled = 0
+    /// Users of the job pending deactivation after this run (`deactivate_after`).
+    public var pending = 0
     /// Where the error report was written, when rows failed.
     public var reportPath: String?
     /// The header of the failed rows' cells when it is not the template's: a mapped import keeps

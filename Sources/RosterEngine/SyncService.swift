@@ -24,7 +24,8 @@ public struct SyncOptions: Sendable {
 
 /// One user-level change of a sync plan, for `--dry-run` output.
 public struct PlannedChange: Sendable, Equatable {
-    public enum Action: String, Sendable { case create, update, deactivate }
+    /// `pending`: a user missing from the source who would be flagged pending deactivation (`deactivate_after`).
+    public enum Action: String, Sendable { case create, update, deactivate, pending }
     public var action: Action
     public var email: String
     /// Column → (old, new) for updates; empty otherwise.
@@ -150,6 +151,7 @@ public struct SyncService: Sendable {
         var planner = ImportPlanner(catalog: catalog, index: try await store.loadIndex(catalog: catalog, incomingRows: pull.rows.count))
         planner.useLinks(try await store.links(job: job.name), job: job.name)
         if let range = job.extensionRange ?? catalog.extensionRange { planner.assignExtensions(in: range) }
+        let history = try await deactivationHistory(job)
         var plan: [PlannedChange] = []
         var failedRows: [ReportRow] = []
         let verdict = try await withThrowingTaskGroup(of: Void.self) { group in
@@ -173,17 +175,19 @@ public struct SyncService: Sendable {
                     try await flush(planner.takeBatch(runID: runID))
                 }
             }
-            let verdict = safeguard(job, outcome: pull.outcome, pulled: pull.pulled, removedIDs: pull.removedIDs, planner: &planner, options: options)
+            let verdict = safeguard(job, outcome: pull.outcome, pulled: pull.pulled, removedIDs: pull.removedIDs, history: history,
+                                    planner: &planner, options: options)
             try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
             var last = planner.takeBatch(runID: runID)
             if let newState = pull.outcome.newState, let text = try? String(decoding: JSONEncoder().encode(newState), as: UTF8.self) {
                 last.jobState = (job.name, text)
             }
+            last.pendingDeactivations = verdict.pendingChanges
             try await flush(last)
             try await group.waitForAll()
             return verdict
         }
-        (record.status, record.message) = verdict
+        (record.status, record.message, record.pending) = (verdict.status, verdict.message, verdict.pending)
         record.pulled = pull.pulled
         record.apply(planner.counts)
         record.deactivated = planner.counts.deactivated
@@ -268,25 +272,5 @@ public struct SyncService: Sendable {
         }
         let clock = clock
         return (ConnectorClient(connector: connector, http: http, clock: waits, now: { clock.now().timeIntervalSince1970 }), stream, mapping)
-    }
-
-    /// Decides the deactivations of a complete pull, or why the safeguard tripped: after a full
-    /// pull, the job's linked users that no record named; after an incremental one, the users the
-    /// source reported removed.
-    private func safeguard(_ job: JobConfig, outcome: PullOutcome, pulled: Int, removedIDs: [String], planner: inout ImportPlanner, options: SyncOptions) -> (RunStatus, String?) {
-        guard job.onMissing == .deactivate else { return (.succeeded, nil) }
-        let missing = outcome.isFullPull ? planner.unseenLinkedUsers() : planner.linkedUsers(removedIDs)
-        guard !missing.isEmpty else { return (.succeeded, nil) }
-        if pulled == 0 && outcome.isFullPull {
-            logger.warning("safeguard tripped: the pull returned no users", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)"])
-            return (.safeguardTripped, "the pull returned no users, so nobody was deactivated (\(missing.count) linked \(missing.count == 1 ? "user" : "users") would have been); check the source, then run `rostersync sync \(job.name) --allow-deactivations \(missing.count)` if that is right")
-        }
-        let limit = max(job.threshold.limit(linked: planner.activeLinkedUserCount()), options.allowDeactivations ?? 0)
-        if missing.count > limit {
-            logger.warning("safeguard tripped: too many deactivations", metadata: ["job": "\(job.name)", "would-deactivate": "\(missing.count)", "limit": "\(limit)"])
-            return (.safeguardTripped, "\(missing.count) \(missing.count == 1 ? "user" : "users") would be deactivated, more than this job's limit of \(limit); nobody was deactivated. If the source is right, run `rostersync sync \(job.name) --allow-deactivations \(missing.count)`")
-        }
-        planner.deactivate(missing)
-        return (.succeeded, nil)
     }
 }

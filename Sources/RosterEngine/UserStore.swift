@@ -96,6 +96,23 @@ public struct LinkWrite: Sendable, Equatable {
     }
 }
 
+/// Changes to a job's users pending deactivation (`deactivate_after`), stored with a batch.
+public struct PendingDeactivationChanges: Sendable, Equatable {
+    public var job: String
+    /// Email keys newly flagged pending, with the time they were first found missing.
+    public var flagged: [String: Date]
+    /// Email keys no longer pending: seen again, or deactivated now.
+    public var cleared: [String]
+
+    public init(job: String, flagged: [String: Date] = [:], cleared: [String] = []) {
+        self.job = job
+        self.flagged = flagged
+        self.cleared = cleared
+    }
+
+    public var isEmpty: Bool { flagged.isEmpty && cleared.isEmpty }
+}
+
 /// A batch of writes, applied inside a run's write transaction (``UserStoreWrites/apply(_:)``).
 public struct WriteBatch: Sendable, Equatable {
     public var runID: Int64?
@@ -108,6 +125,8 @@ public struct WriteBatch: Sendable, Equatable {
     public var deactivations: [String]
     /// A job's incremental cursor to store with the run's commit.
     public var jobState: (job: String, state: String)?
+    /// Users of a job to flag or clear as pending deactivation (after ``deactivations``).
+    public var pendingDeactivations: PendingDeactivationChanges?
 
     public init(runID: Int64?, writes: [UserWrite] = [], failures: [ReportRow] = [], links: [LinkWrite] = [], deactivations: [String] = []) {
         self.runID = runID
@@ -117,11 +136,13 @@ public struct WriteBatch: Sendable, Equatable {
         self.deactivations = deactivations
     }
 
-    public var isEmpty: Bool { writes.isEmpty && failures.isEmpty && links.isEmpty && deactivations.isEmpty && jobState == nil }
+    public var isEmpty: Bool { writes.isEmpty && failures.isEmpty && links.isEmpty && deactivations.isEmpty && jobState == nil
+        && (pendingDeactivations?.isEmpty ?? true) }
 
     public static func == (lhs: WriteBatch, rhs: WriteBatch) -> Bool {
         lhs.runID == rhs.runID && lhs.writes == rhs.writes && lhs.failures == rhs.failures && lhs.links == rhs.links
             && lhs.deactivations == rhs.deactivations && lhs.jobState?.job == rhs.jobState?.job && lhs.jobState?.state == rhs.jobState?.state
+            && lhs.pendingDeactivations == rhs.pendingDeactivations
     }
 }
 
@@ -164,6 +185,14 @@ public protocol UserStore: UserListing {
 
     /// The incremental cursor a job stored with its last committed run.
     func jobState(job: String) async throws -> String?
+
+    /// Users deactivated by the sync runs of `job` started at or after `since`: the sum of
+    /// their ``RunRecord/deactivated``, for `deactivate_window`.
+    func deactivations(job: String, since: Date) async throws -> Int
+
+    /// The users of `job` pending deactivation (`deactivate_after`): email key → when the job
+    /// first found them missing.
+    func pendingDeactivations(job: String) async throws -> [String: Date]
 
     /// Stored users by email key (for a dry run's old → new view); keys with no user are left out.
     func users(emailKeys: [String]) async throws -> [String: StoredUser]

@@ -98,6 +98,8 @@ struct RunStartWatchingStore: UserStore {
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
+    func deactivations(job: String, since: Date) async throws -> Int { try await base.deactivations(job: job, since: since) }
+    func pendingDeactivations(job: String) async throws -> [String: Date] { try await base.pendingDeactivations(job: job) }
 
     func beginRun(_ run: RunRecord) async throws -> Int64 {
         let id = try await base.beginRun(run)

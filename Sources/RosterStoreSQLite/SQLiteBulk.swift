@@ -85,6 +85,15 @@ enum SQLiteBulk {
         if let state = batch.jobState {
             try db.execute(sql: "INSERT OR REPLACE INTO job_state (job, state) VALUES (?, ?)", arguments: [state.job, state.state])
         }
+        if let changes = batch.pendingDeactivations {
+            for key in changes.cleared {
+                try db.execute(sql: "DELETE FROM pending_deactivations WHERE job = ? AND email_key = ?", arguments: [changes.job, key])
+            }
+            for (key, since) in changes.flagged {
+                try db.execute(sql: "INSERT OR IGNORE INTO pending_deactivations (job, email_key, since) VALUES (?, ?, ?)",
+                               arguments: [changes.job, key, since])
+            }
+        }
         guard let runID = batch.runID, !batch.failures.isEmpty else { return }
         let failure = try db.cachedStatement(sql: "INSERT INTO run_failures (run_id, row, cells, errors, external_id) VALUES (?, ?, ?, ?, ?)").sqliteStatement
         for row in batch.failures {

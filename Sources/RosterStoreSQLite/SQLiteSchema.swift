@@ -119,6 +119,18 @@ enum SQLiteSchema {
                 CREATE UNIQUE INDEX runs_one_running_sync ON runs(source) WHERE kind = 'sync' AND status = 'running';
                 """)
         }
+        migrator.registerMigration("v7: deactivation over time") { db in
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX runs_source_started ON runs(source, started_at);
+                CREATE TABLE pending_deactivations (
+                    job TEXT NOT NULL,
+                    email_key TEXT NOT NULL,
+                    since DATETIME NOT NULL,
+                    PRIMARY KEY (job, email_key)
+                );
+                """)
+        }
         return migrator
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import GRDB
 public import Logging
 public import RosterCore
@@ -207,6 +207,24 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
+    public func deactivations(job: String, since: Date) async throws -> Int {
+        try await database.read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT COALESCE(SUM(deactivated), 0) FROM runs WHERE kind = 'sync' AND source = ? AND started_at >= ?",
+                arguments: [job, since]) ?? 0
+        }
+    }
+
+    public func pendingDeactivations(job: String) async throws -> [String: Date] {
+        try await database.read { db in
+            var pending: [String: Date] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT email_key, since FROM pending_deactivations WHERE job = ?", arguments: [job]) {
+                pending[row["email_key"]] = row["since"]
+            }
+            return pending
+        }
+    }
+
     public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
         try await database.read { db in
             var users: [String: StoredUser] = [:]
@@ -324,6 +342,7 @@ public final class SQLiteUserStore: UserStore {
         run.failed = row["failed"]
         run.deactivated = row["deactivated"]
         run.pulled = row["pulled"]
+        run.pending = row["pending"]
         run.reportPath = row["report_path"]
         run.message = row["message"]
         run.reportColumns = (row["report_columns"] as String?).map { SQLiteBulk.split($0, SQLiteBulk.cellSeparator) }

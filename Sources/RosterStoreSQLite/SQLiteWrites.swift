@@ -19,12 +19,12 @@ struct SQLiteWrites: UserStoreWrites {
         try db.execute(
             sql: """
                 UPDATE runs SET finished_at = ?, status = ?, rows = ?, created = ?, updated = ?, unchanged = ?,
-                    failed = ?, deactivated = ?, pulled = ?, report_path = ?, message = ?
+                    failed = ?, deactivated = ?, pulled = ?, pending = ?, report_path = ?, message = ?
                 WHERE id = ?
                 """,
             arguments: [
                 run.finishedAt, run.status.rawValue, run.rows, run.created, run.updated, run.unchanged,
-                run.failed, run.deactivated, run.pulled, run.reportPath, run.message, run.id,
+                run.failed, run.deactivated, run.pulled, run.pending, run.reportPath, run.message, run.id,
             ])
     }
 }

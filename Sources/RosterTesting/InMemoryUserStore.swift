@@ -1,3 +1,4 @@
+public import Foundation
 public import RosterCore
 public import RosterEngine
 
@@ -17,6 +18,8 @@ public actor InMemoryUserStore: UserStore {
         var failures: [Int64: [ReportRow]] = [:]
         var linksByJob: [String: [String: String]] = [:]
         var jobStates: [String: String] = [:]
+        /// Users pending deactivation by job: email key → first found missing.
+        var pendingByJob: [String: [String: Date]] = [:]
     }
 
     /// The committed roster; readable by the listing extension.
@@ -66,6 +69,12 @@ public actor InMemoryUserStore: UserStore {
 
     public func jobState(job: String) async throws -> String? { committed.jobStates[job] }
 
+    public func deactivations(job: String, since: Date) async throws -> Int {
+        committed.runRecords.values.filter { $0.kind == "sync" && $0.source == job && $0.startedAt >= since }.reduce(0) { $0 + $1.deactivated }
+    }
+
+    public func pendingDeactivations(job: String) async throws -> [String: Date] { committed.pendingByJob[job] ?? [:] }
+
     public func users(emailKeys: [String]) async throws -> [String: StoredUser] {
         let wanted = Set(emailKeys)
         return committed.usersByKey.filter { wanted.contains($0.key) }
@@ -98,6 +107,10 @@ public actor InMemoryUserStore: UserStore {
         }
         for link in batch.links { staged.linksByJob[link.job, default: [:]][link.externalID] = link.emailKey }
         if let state = batch.jobState { staged.jobStates[state.job] = state.state }
+        if let changes = batch.pendingDeactivations {
+            for key in changes.cleared { staged.pendingByJob[changes.job]?[key] = nil }
+            staged.pendingByJob[changes.job, default: [:]].merge(changes.flagged) { old, _ in old }
+        }
         let extensions = staged.usersByKey.values.map(\.record.row.extension).filter { !$0.isEmpty }
         guard Set(extensions).count == extensions.count else { throw InMemoryStoreError.duplicateExtension }
         if let run = batch.runID { staged.failures[run, default: []].append(contentsOf: batch.failures) }

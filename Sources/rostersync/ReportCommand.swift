@@ -64,6 +64,7 @@ struct ReportCommand: AsyncParsableCommand {
             print(RunSummary.headline(record))
             if let message = record.message { print(message) }
             print("\(record.failed) of \(Output.count(record.rows, "row")) failed")
+            if record.kind == "sync" { print("\(record.deactivated) deactivated, \(record.pending) pending deactivation") }
             if !rows.isEmpty { print(Output.table(header: header, rows: rows)) }
         }
     }

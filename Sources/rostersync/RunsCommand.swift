@@ -30,9 +30,12 @@ struct RunsCommand: AsyncParsableCommand {
             }
             let rows = runs.map { run in
                 [String(run.id), run.status.rawValue, run.kind, run.source, run.trigger.rawValue, Output.timestamp(run.startedAt),
-                 String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed), run.message ?? ""]
+                 String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed),
+                 String(run.deactivated), String(run.pending), run.message ?? ""]
             }
-            print(Output.table(header: ["Run", "Status", "Kind", "Source", "Trigger", "Started", "Rows", "Created", "Updated", "Unchanged", "Failed", "Message"], rows: rows))
+            let header = ["Run", "Status", "Kind", "Source", "Trigger", "Started", "Rows", "Created", "Updated", "Unchanged", "Failed",
+                          "Deactivated", "Pending", "Message"]
+            print(Output.table(header: header, rows: rows))
         }
     }
 }
@@ -45,6 +48,7 @@ enum RunJSON {
             "startedAt": Output.timestamp(run.startedAt), "finishedAt": Output.nullable(run.finishedAt.map(Output.timestamp)),
             "status": run.status.rawValue, "rows": run.rows, "created": run.created, "updated": run.updated,
             "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated, "pulled": run.pulled,
+            "pending": run.pending,
             "report": Output.nullable(run.reportPath), "message": Output.nullable(run.message),
         ]
     }

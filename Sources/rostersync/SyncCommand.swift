@@ -67,7 +67,7 @@ struct SyncCommand: AsyncParsableCommand {
         var object: [String: Any] = [
             "job": run.source, "run": Output.nullable(dryRun ? nil : run.id), "rows": run.rows, "created": run.created,
             "updated": run.updated, "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated,
-            "pulled": run.pulled, "renamed": result.renamed, "status": run.status.rawValue, "report": Output.nullable(run.reportPath),
+            "pending": run.pending, "pulled": run.pulled, "renamed": result.renamed, "status": run.status.rawValue, "report": Output.nullable(run.reportPath),
             "errors": run.message.map { [$0] } ?? [], "filtered": result.filteredOut,
         ]
         if dryRun {
@@ -82,7 +82,7 @@ struct SyncCommand: AsyncParsableCommand {
         if dryRun { PlanRendering.print(result.plan, total: result.plan.count) }
         let prefix = dryRun ? "Dry run of job \(job) (nothing written)" : "Synced job \(job) (run \(run.id))"
         let filtered = result.filteredOut > 0 ? " (\(result.filteredOut) skipped by the mapping's filter)" : ""
-        print("\(prefix): pulled \(run.pulled)\(filtered), \(Output.count(run.rows, "row")): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")
+        print("\(prefix): pulled \(run.pulled)\(filtered), \(Output.count(run.rows, "row")): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.pending > 0 ? ", \(run.pending) pending deactivation" : "")\(result.renamed > 0 ? " (\(result.renamed) of the updates are email renames)" : "")")
         if let message = run.message { print("\(run.status.rawValue): \(message)") }
         guard run.failed > 0 else { return }
         if dryRun {

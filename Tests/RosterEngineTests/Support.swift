@@ -102,6 +102,8 @@ struct WatchedStore: UserStore {
     func links(job: String) async throws -> [String: String] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
     func users(emailKeys: [String]) async throws -> [String: StoredUser] { try await base.users(emailKeys: emailKeys) }
+    func deactivations(job: String, since: Date) async throws -> Int { try await base.deactivations(job: job, since: since) }
+    func pendingDeactivations(job: String) async throws -> [String: Date] { try await base.pendingDeactivations(job: job) }
     func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
     func users() async throws -> [StoredUser] { try await base.users() }
     func beginRun(_ run: RunRecord) async throws -> Int64 { try await base.beginRun(run) }

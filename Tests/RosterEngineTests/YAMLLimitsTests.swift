@@ -47,7 +47,7 @@ import Testing
         } catch {
             text = "\(error)"
         }
-        #expect(clock.now - start < .seconds(1), "took \(clock.now - start)")
+        #expect(clock.now - start < .seconds(10), "took \(clock.now - start); expanding the aliases would take minutes and gigabytes")
         return text
     }
 

@@ -67,7 +67,7 @@
       document.getElementById("result-failures").replaceChildren();
     } else {
       const imported = result.created + result.updated + result.unchanged;
-      title.textContent = (dryRun ? "Dry run: " : "") + imported + " users " + (dryRun ? "would be imported" : "imported") + ", " + result.failed + " failed";
+      title.textContent = (dryRun ? "Dry run: " : "") + imported + (imported === 1 ? " user " : " users ") + (dryRun ? "would be imported" : "imported") + ", " + result.failed + " failed";
       detail.textContent = result.created + " created, " + result.updated + " updated, " + result.unchanged + " unchanged." + (dryRun ? " Nothing was written." : "");
       download.hidden = !(result.failed > 0 && !dryRun);
       download.href = "/api/runs/" + result.id + "/failures.csv";
