@@ -41,36 +41,11 @@ extension ServeCommand {
         let store = services.store
         let catalog = config.catalog
         let makeSync: JobRunner.MakeSync = { store in SyncService(store: store, catalog: catalog, http: http) }
-        let scheduled = try config.jobs.compactMap { job in
-            try job.schedule.map { ScheduledJob(name: job.name, schedule: try CronSchedule($0, timeZone: job.timeZone)) }
-        }
-        var lastRuns: [String: Date] = [:]
-        for run in try await store.runs(limit: 10_000) where run.kind == "sync" && lastRuns[run.source] == nil {
-            lastRuns[run.source] = run.startedAt
-        }
         let configFile = global.configPath
         let log = Logger(label: "rostersync.scheduler")
         let metrics = ServerMetrics()
-        let scheduler = SchedulerService(
-            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
-            runJob: { name in
-                guard let job = config.jobs.first(where: { $0.name == name }) else { return }
-                do {
-                    let run = try await makeSync(store).sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
-                    metrics.recordRun(run)
-                    log.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated",
-                             metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
-                } catch {
-                    log.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
-                }
-            },
-            recordSkip: { name, time in
-                do {
-                    try await makeSync(store).recordSkip(job: name, at: time)
-                } catch {
-                    log.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
-                }
-            })
+        let (scheduler, scheduled) = try await Self.makeScheduler(
+            config: config, configFile: configFile, store: store, sync: makeSync(store), logger: log, onRun: { metrics.recordRun($0) })
         let runner = JobRunner(store: store, configFile: configFile, scheduler: scheduler, metrics: metrics, makeSync: makeSync)
         let environment = ServerEnvironment(config: config, configFile: configFile, store: store, tokens: tokens, jobs: runner)
         let logger = Logger(label: "rostersync.http")

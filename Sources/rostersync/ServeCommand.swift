@@ -28,47 +28,15 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let services = try global.makeServices(jobs: .service)
         if let http { return try await serveHTTP(at: http, services: services) }
-        let jobs = services.config.jobs.filter { $0.schedule != nil }
-        guard !jobs.isEmpty else {
+        guard services.config.jobs.contains(where: { $0.schedule != nil }) else {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")
-        }
-        let scheduled = try jobs.map { ScheduledJob(name: $0.name, schedule: try CronSchedule($0.schedule!, timeZone: $0.timeZone)) }
-        /// "JOB: next run at TIME", in the job's time zone.
-        @Sendable func nextLine(_ name: String) -> String {
-            guard let schedule = scheduled.first(where: { $0.name == name })?.schedule,
-                  let next = schedule.nextFireTime(after: Date()) else { return "\(name): no next time" }
-            return "\(name): next run at \(ScheduleTime.string(next, in: schedule.timeZone))"
         }
         let http = CurlHTTPClient()
         let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
-        let configFile = global.configPath
         let logger = Logger(label: "rostersync.scheduler")
-        var lastRuns: [String: Date] = [:]
-        for run in try await services.store.runs(limit: 10_000) where run.kind == "sync" && lastRuns[run.source] == nil {
-            lastRuns[run.source] = run.startedAt
-        }
-        let scheduler = SchedulerService(
-            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
-            runJob: { name in
-                guard let job = jobs.first(where: { $0.name == name }) else { return }
-                do {
-                    let run = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
-                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
-                                metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
-                } catch {
-                    logger.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
-                }
-                logger.notice("\(nextLine(name))", metadata: ["job": "\(name)"])
-            },
-            recordSkip: { name, time in
-                do {
-                    try await sync.recordSkip(job: name, at: time)
-                } catch {
-                    logger.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
-                }
-            })
+        let (scheduler, scheduled) = try await Self.makeScheduler(config: services.config, configFile: global.configPath, store: services.store, sync: sync, logger: logger)
         logger.notice("rostersync serve: \(Output.count(scheduled.count, "scheduled job")) (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
-        for job in scheduled { logger.notice("\(nextLine(job.name))", metadata: ["job": "\(job.name)"]) }
+        for job in scheduled { logger.notice("\(Self.nextLine(job.name, in: scheduled))", metadata: ["job": "\(job.name)"]) }
         let task = Task { await scheduler.run() }
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
@@ -81,5 +49,53 @@ struct ServeCommand: AsyncParsableCommand {
         signals.forEach { $0.cancel() }
         await http.shutdown()
         logger.notice("rostersync serve: stopped")
+    }
+}
+
+extension ServeCommand {
+    /// The scheduler over the config's scheduled jobs, as `serve` runs it with or without `--http`:
+    /// each run is logged with its counts (and handed to `onRun`), then the job's next time; a time
+    /// skipped because the job was still running is recorded.
+    static func makeScheduler(
+        config: RosterConfig, configFile: String, store: any UserStore, sync: SyncService, logger: Logger,
+        onRun: @escaping @Sendable (RunRecord) -> Void = { _ in }
+    ) async throws -> (scheduler: SchedulerService, jobs: [ScheduledJob]) {
+        let jobs = config.jobs
+        let scheduled = try jobs.compactMap { job in
+            try job.schedule.map { ScheduledJob(name: job.name, schedule: try CronSchedule($0, timeZone: job.timeZone)) }
+        }
+        var lastRuns: [String: Date] = [:]
+        for run in try await store.runs(limit: 10_000) where run.kind == "sync" && lastRuns[run.source] == nil {
+            lastRuns[run.source] = run.startedAt
+        }
+        let scheduler = SchedulerService(
+            jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
+            runJob: { name in
+                guard let job = jobs.first(where: { $0.name == name }) else { return }
+                do {
+                    let run = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
+                    onRun(run)
+                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
+                                metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
+                } catch {
+                    logger.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
+                }
+                logger.notice("\(nextLine(name, in: scheduled))", metadata: ["job": "\(name)"])
+            },
+            recordSkip: { name, time in
+                do {
+                    try await sync.recordSkip(job: name, at: time)
+                } catch {
+                    logger.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
+                }
+            })
+        return (scheduler, scheduled)
+    }
+
+    /// "JOB: next run at TIME", in the job's time zone.
+    static func nextLine(_ name: String, in scheduled: [ScheduledJob]) -> String {
+        guard let schedule = scheduled.first(where: { $0.name == name })?.schedule,
+              let next = schedule.nextFireTime(after: Date()) else { return "\(name): no next time" }
+        return "\(name): next run at \(ScheduleTime.string(next, in: schedule.timeZone))"
     }
 }
