@@ -1,7 +1,5 @@
-import Dispatch
 import Foundation
 import RosterCore
-import Synchronization
 
 /// Rows of a template CSV, read ahead in blocks on a thread of their own while the run's task
 /// plans them: parsing and fingerprinting overlap with planning and with the store's writes.
@@ -11,43 +9,32 @@ import Synchronization
 /// to the planner in order), or as soon as the feed is dropped, e.g. when a run fails mid-file.
 struct TemplateFileFeed: RowFeed {
     private var blocks: AsyncThrowingStream<TemplateRowBlock, any Error>.AsyncIterator
-    private let permits: DispatchSemaphore
+    private let handOff: BoundedHandOff<TemplateRowBlock>
 
     /// Rows per block: big enough to amortise the hand-off, small enough to stay in cache.
     static let blockRows = 4096
 
     /// Starts reading `reader` after `first`, the block the caller already read.
     init<Source: ByteSource>(reader: TemplateFileReader<Source>, first: TemplateRowBlock, depth: Int = 2) {
-        let (stream, continuation) = AsyncThrowingStream.makeStream(of: TemplateRowBlock.self)
-        // Created at 0 and raised to `depth`: libdispatch traps when a semaphore is freed below
-        // the value it was created with, which a run that stops early would leave it at.
-        let permits = DispatchSemaphore(value: 0)
-        for _ in 0..<depth { permits.signal() }
-        let stop = StopRequest()
-        continuation.onTermination = { _ in
-            stop.requested.store(true, ordering: .relaxed)
-            permits.signal()
-        }
-        continuation.yield(first)
+        let (handOff, elements) = BoundedHandOff<TemplateRowBlock>.make(depth: depth)
+        handOff.yield(first)
         // The reader moves to the thread: nothing else touches it from here on.
         let readBlock = UncheckedTransfer { try reader.readBlock(maxRows: Self.blockRows) }
         let thread = Thread {
             Thread.current.name = "rs-read-ahead"
             do {
-                while true {
-                    permits.wait()
-                    if stop.requested.load(ordering: .relaxed) { break }
+                while handOff.waitForRoom() {
                     guard let block = try readBlock.value() else { break }
-                    continuation.yield(block)
+                    handOff.yield(block)
                 }
-                continuation.finish()
+                handOff.finish()
             } catch {
-                continuation.finish(throwing: error)
+                handOff.finish(throwing: error)
             }
         }
         thread.start()
-        blocks = stream.makeAsyncIterator()
-        self.permits = permits
+        blocks = elements.makeAsyncIterator()
+        self.handOff = handOff
     }
 
     /// Plans the next block: a row identical to the stored user is recognised from its
@@ -58,7 +45,7 @@ struct TemplateFileFeed: RowFeed {
             try Task.checkCancellation()
             return false
         }
-        permits.signal()
+        handOff.taken()
         for index in 0..<block.count {
             let fingerprint = block.fingerprint(index)
             if planner.canPlanUnchanged, let fingerprint,
@@ -72,11 +59,6 @@ struct TemplateFileFeed: RowFeed {
         }
         return true
     }
-}
-
-/// Set once the feed is gone; the reading thread checks it before each block.
-private final class StopRequest: Sendable {
-    let requested = Atomic<Bool>(false)
 }
 
 /// A value handed from one thread to another that uses it alone from then on.

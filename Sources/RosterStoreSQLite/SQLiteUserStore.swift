@@ -152,32 +152,28 @@ public final class SQLiteUserStore: UserStore {
         let stored = try await database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users") ?? 0 }
         var index = RosterIndex(capacity: RosterIndex.capacity(stored: stored, incomingRows: incomingRows))
         guard stored > 0 else { return index }
-        let (chunks, continuation) = AsyncThrowingStream<StoredUserChunk, any Error>.makeStream()
-        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
-        let permits = DispatchSemaphore(value: 0)
-        for _ in 0..<Self.chunksAhead { permits.signal() }
-        continuation.onTermination = { _ in permits.signal() }
+        let (handOff, chunks) = BoundedHandOff<StoredUserChunk>.make(depth: Self.chunksAhead)
         async let scan: Void = database.read { db in
             do {
                 var chunk = StoredUserChunk(capacity: Self.indexChunk)
                 try SQLiteBulk.scanIndex(db) { user, emailKey in
                     chunk.append(user, emailKey: emailKey)
                     if chunk.count == Self.indexChunk {
-                        permits.wait()
                         // Nobody takes chunks any more (the loading task was cancelled): stop scanning.
-                        if case .terminated = continuation.yield(chunk) { throw CancellationError() }
+                        guard handOff.waitForRoom() else { throw CancellationError() }
+                        handOff.yield(chunk)
                         chunk.removeAll()
                     }
                 }
-                continuation.yield(chunk)
-                continuation.finish()
+                handOff.yield(chunk)
+                handOff.finish()
             } catch {
-                continuation.finish(throwing: error)
+                handOff.finish(throwing: error)
             }
         }
         for try await chunk in chunks {
             index.addStored(chunk)
-            permits.signal()
+            handOff.taken()
         }
         try await scan
         // A cancelled task's stream ends early: a partial index must not be planned against.
