@@ -60,38 +60,39 @@ public final class CSVReader<Source: ByteSource> {
     public var fieldCount: Int { fieldEnds.count }
 
     /// Field `index` of the record just read, exactly as written (quotes removed).
-    public func field(_ index: Int) -> String { decode(range(of: index)) }
+    public func field(_ index: Int) -> String { withRecord { encoding.decode($0.bytes(index)) } }
 
     /// Field `index` without surrounding spaces and tabs, and without a formula guard; empty
     /// when `index` is past the last field.
-    public func trimmedField(_ index: Int) -> String { decode(trimmedRange(index)) }
+    public func trimmedField(_ index: Int) -> String { withRecord { encoding.decode($0.trimmedBytes(index)) } }
 
     /// Calls `body` with the bytes of ``trimmedField(_:)`` (empty past the last field): lets
     /// callers hash cells without making Strings.
     public func withTrimmedFieldBytes<Result>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let range = trimmedRange(index)
-        return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[range])) }
+        withRecord { body($0.trimmedBytes(index)) }
     }
 
     /// Whether the bytes of ``trimmedField(_:)`` are in another encoding than the file's (see
     /// ``TextEncoding/isForeign(_:)``); always `false` in a file that does not mix encodings.
-    public func fieldIsForeign(_ index: Int) -> Bool {
-        mixesEncodings && withTrimmedFieldBytes(index) { encoding.isForeign($0) }
-    }
-
-    private func trimmedRange(_ index: Int) -> Range<Int> {
-        guard index < fieldEnds.count else { return 0..<0 }
-        var range = range(of: index)
-        while range.lowerBound < range.upperBound, isBlank(bytes[range.lowerBound]) { range = (range.lowerBound + 1)..<range.upperBound }
-        while range.lowerBound < range.upperBound, isBlank(bytes[range.upperBound - 1]) { range = range.lowerBound..<(range.upperBound - 1) }
-        if range.lowerBound < range.upperBound, bytes[range.lowerBound] == UInt8(ascii: "'"), FormulaGuard.isGuarded(bytes[range]) {
-            range = (range.lowerBound + 1)..<range.upperBound
-        }
-        return range
-    }
+    public func fieldIsForeign(_ index: Int) -> Bool { withRecord { $0.isForeign(index) } }
 
     /// Whether field `index` holds a line break (only possible inside quotes).
-    public func fieldHasLineBreak(_ index: Int) -> Bool { index < lineBreaks.count && lineBreaks[index] }
+    public func fieldHasLineBreak(_ index: Int) -> Bool { withRecord { $0.hasLineBreak(index) } }
+
+    /// Calls `body` with the record just read. A caller that looks at several fields of a record
+    /// takes them all in one call: each access to the reader's buffers costs a dynamic
+    /// exclusivity check and a retain, which per field would cost more than the parsing.
+    public func withRecord<Result>(_ body: (CSVRecord) throws -> Result) rethrows -> Result {
+        try bytes.withUnsafeBufferPointer { bytes in
+            try fieldEnds.withUnsafeBufferPointer { fieldEnds in
+                try lineBreaks.withUnsafeBufferPointer { lineBreaks in
+                    try body(CSVRecord(
+                        allBytes: bytes, fieldEnds: fieldEnds, lineBreaks: lineBreaks, encoding: encoding,
+                        mixesEncodings: mixesEncodings))
+                }
+            }
+        }
+    }
 
     /// All fields of the record just read, as written.
     public var fields: [String] { (0..<fieldCount).map(field) }
@@ -230,13 +231,42 @@ public final class CSVReader<Source: ByteSource> {
         return (0, end)
     }
 
-    private func range(of index: Int) -> Range<Int> {
-        (index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]
+}
+
+/// The record a ``CSVReader`` just read, lent to ``CSVReader/withRecord(_:)``'s body: its fields'
+/// bytes, valid only inside that call.
+public struct CSVRecord {
+    fileprivate let allBytes: UnsafeBufferPointer<UInt8>
+    fileprivate let fieldEnds: UnsafeBufferPointer<Int>
+    fileprivate let lineBreaks: UnsafeBufferPointer<Bool>
+    fileprivate let encoding: TextEncoding
+    fileprivate let mixesEncodings: Bool
+
+    /// The number of fields in the record.
+    public var fieldCount: Int { fieldEnds.count }
+
+    /// The bytes of field `index`, exactly as written (quotes removed).
+    public func bytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: allBytes[(index == 0 ? 0 : fieldEnds[index - 1])..<fieldEnds[index]])
     }
 
-    private func decode(_ range: Range<Int>) -> String {
-        bytes.withUnsafeBufferPointer { encoding.decode(UnsafeBufferPointer(rebasing: $0[range])) }
+    /// The bytes of field `index` without surrounding spaces and tabs, and without a formula
+    /// guard (see ``CSVReader``); empty past the last field.
+    public func trimmedBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        guard index < fieldEnds.count else { return UnsafeBufferPointer(start: nil, count: 0) }
+        var field = bytes(index)[...]
+        while let first = field.first, Self.isBlank(first) { field = field.dropFirst() }
+        while let last = field.last, Self.isBlank(last) { field = field.dropLast() }
+        if field.first == UInt8(ascii: "'"), FormulaGuard.isGuarded(field) { field = field.dropFirst() }
+        return UnsafeBufferPointer(rebasing: field)
     }
 
-    private func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+    /// Whether field `index` holds a line break (only possible inside quotes).
+    public func hasLineBreak(_ index: Int) -> Bool { index < lineBreaks.count && lineBreaks[index] }
+
+    /// Whether the trimmed bytes of field `index` are in another encoding than the file's (see
+    /// ``TextEncoding/isForeign(_:)``); always `false` in a file that does not mix encodings.
+    public func isForeign(_ index: Int) -> Bool { mixesEncodings && encoding.isForeign(trimmedBytes(index)) }
+
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
 }

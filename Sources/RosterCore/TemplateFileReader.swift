@@ -70,7 +70,7 @@ public final class TemplateFileReader<Source: ByteSource> {
     public func advance() throws -> Bool {
         while try reader.next() {
             if reader.hasUnterminatedQuote { return true }
-            for field in header.fieldIndex where reader.withTrimmedFieldBytes(field, { !$0.isEmpty }) { return true }
+            if reader.withRecord({ record in header.fieldIndex.contains { !record.trimmedBytes($0).isEmpty } }) { return true }
         }
         return false
     }

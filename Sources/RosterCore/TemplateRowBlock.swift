@@ -71,11 +71,13 @@ public struct TemplateRowBlock: Sendable {
     /// Appends the reader's current row, cells taken in `header` order.
     mutating func appendCurrentRow<Source>(of reader: CSVReader<Source>, header: TemplateHeader) {
         var rowFlags: UInt16 = reader.hasUnterminatedQuote ? Self.unterminatedQuote : 0
-        for (column, field) in header.fieldIndex.enumerated() {
-            reader.withTrimmedFieldBytes(field) { bytes.append(contentsOf: $0) }
-            cellEnds.append(bytes.count)
-            if reader.fieldHasLineBreak(field) { rowFlags |= 1 << column }
-            if reader.fieldIsForeign(field) { rowFlags |= 1 << (column + Self.foreignShift) }
+        reader.withRecord { record in
+            for (column, field) in header.fieldIndex.enumerated() {
+                bytes.append(contentsOf: record.trimmedBytes(field))
+                cellEnds.append(bytes.count)
+                if record.hasLineBreak(field) { rowFlags |= 1 << column }
+                if record.isForeign(field) { rowFlags |= 1 << (column + Self.foreignShift) }
+            }
         }
         numbers.append(reader.recordNumber)
         flags.append(rowFlags)

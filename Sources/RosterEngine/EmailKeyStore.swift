@@ -15,6 +15,8 @@ struct EmailKeyStore: Sendable {
     private var domainStarts: [Int] = []
     /// Domain numbers by ``StableHash`` of the domain; equal hashes are confirmed on the bytes.
     private var domainNumbers = OpenTable<UInt64, UInt32>(capacity: 16, filler: 0)
+    /// The domain numbered last: most keys in a row share it, and comparing it costs less than hashing.
+    private var lastDomain: UInt32 = 0
 
     /// Room for about `capacity` keys: untouched capacity costs address space, not memory.
     init(capacity: Int) {
@@ -25,9 +27,15 @@ struct EmailKeyStore: Sendable {
     mutating func append(email: UnsafeBufferPointer<UInt8>) -> UInt32 {
         guard Self.isASCII(email) else {
             var key = EmailKey.of(String(decoding: email, as: UTF8.self))
-            return key.withUTF8 { appendLowercasingASCII($0) }
+            return key.withUTF8 { append($0, lowercasing: false) }
         }
-        return appendLowercasingASCII(email)
+        return append(email, lowercasing: true)
+    }
+
+    /// Adds `key`, an email key as a store keeps it (``EmailKey/of(_:)``, so nothing is left to
+    /// lower-case). - Returns: its id.
+    mutating func append(key: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        append(key, lowercasing: false)
     }
 
     /// Whether the email whose UTF-8 bytes are `email` (any casing) has the key `id`.
@@ -54,14 +62,19 @@ struct EmailKeyStore: Sendable {
         }
     }
 
-    /// Appends `email`, whose non-ASCII characters are already lower-cased.
-    private mutating func appendLowercasingASCII(_ email: UnsafeBufferPointer<UInt8>) -> UInt32 {
+    /// Appends `email`, whose non-ASCII characters are already lower-cased, lower-casing its
+    /// ASCII letters when `lowercasing`.
+    private mutating func append(_ email: UnsafeBufferPointer<UInt8>, lowercasing: Bool) -> UInt32 {
         let id = keys.count + 1
         precondition(id < Int(UInt32.max), "more email keys than an index can address")
         let at = email.lastIndex(of: UInt8(ascii: "@"))
         let local = UnsafeBufferPointer(rebasing: email[..<(at ?? email.endIndex)])
         Self.appendLength(local.count, to: &keys)
-        for byte in local { keys.append(Self.lowercasedASCII(byte)) }
+        if lowercasing {
+            for byte in local { keys.append(Self.lowercasedASCII(byte)) }
+        } else {
+            keys.append(contentsOf: local)
+        }
         let domain = at.map { domainNumber(UnsafeBufferPointer(rebasing: email[($0 + 1)...])) } ?? 0
         Self.appendLength(Int(domain), to: &keys)
         return UInt32(id)
@@ -69,6 +82,14 @@ struct EmailKeyStore: Sendable {
 
     /// The number of `domain` (any ASCII casing), numbering it if it is new.
     private mutating func domainNumber(_ domain: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        if lastDomain != 0, domains.withUnsafeBufferPointer({ Self.equalLowercasingASCII(domain, domainText(lastDomain, $0)) }) {
+            return lastDomain
+        }
+        lastDomain = lookUpDomain(domain)
+        return lastDomain
+    }
+
+    private mutating func lookUpDomain(_ domain: UnsafeBufferPointer<UInt8>) -> UInt32 {
         var hash = StableHash()
         hash.combineLowercased(bytes: domain)
         let slot = domains.withUnsafeBufferPointer { domains in

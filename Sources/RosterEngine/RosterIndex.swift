@@ -85,7 +85,9 @@ public struct RosterIndex: Sendable {
     /// ``EmailKey``) has the UTF-8 bytes `emailKey`; `user.emailHash` must be its hash.
     public mutating func addStored(_ user: IndexedUser, emailKey: UnsafeBufferPointer<UInt8>) {
         hasStoredUsers = true
-        let added = insert(user, email: emailKey)
+        var added = user
+        added.id = emailKeys.append(key: emailKey)
+        users.insert(tableKey(user.emailHash), UserSlot(added))
         if user.extensionHash != 0 { extensions.upsert(user.extensionHash, HolderSlot(owner: added.id, row: 0)) }
         if user.isActive { seatsUsed[Int(user.license)] += 1 }
     }
