@@ -13,7 +13,6 @@ public struct TemplateRowBlock: Sendable {
     /// Bits 0–6: the template column's cell held a line break; bit 7: unclosed quote; bits 8–14:
     /// the column's cell is in another encoding than the file's.
     private var flags: [UInt16] = []
-    private var fingerprints: [RowFingerprint?] = []
     /// End offset in `bytes` of every cell, seven per row.
     private var cellEnds: [Int] = []
     private var bytes: [UInt8] = []
@@ -26,7 +25,6 @@ public struct TemplateRowBlock: Sendable {
         self.encoding = encoding
         numbers.reserveCapacity(capacity)
         flags.reserveCapacity(capacity)
-        fingerprints.reserveCapacity(capacity)
         cellEnds.reserveCapacity(capacity * Self.columns)
         bytes.reserveCapacity(capacity * 80)
     }
@@ -37,7 +35,12 @@ public struct TemplateRowBlock: Sendable {
     /// The fingerprint of row `index`, or `nil` when it cannot stand for the row's Strings: a
     /// Windows-1252 file (its bytes are not the Strings' UTF-8), a line break, an open quote, a
     /// cell in another encoding.
-    public func fingerprint(_ index: Int) -> RowFingerprint? { fingerprints[index] }
+    ///
+    /// Computed when asked, by the thread that plans the block: the thread reading blocks ahead
+    /// has the parsing to do and is the slower of the two.
+    public func fingerprint(_ index: Int) -> RowFingerprint? {
+        encoding == .utf8 && flags[index] == 0 ? fingerprint(ofRow: index) : nil
+    }
 
     /// Row `index` as Strings.
     public func row(_ index: Int) -> TemplateFileRow {
@@ -81,11 +84,9 @@ public struct TemplateRowBlock: Sendable {
         }
         numbers.append(reader.recordNumber)
         flags.append(rowFlags)
-        fingerprints.append(encoding == .utf8 && rowFlags == 0 ? fingerprintOfLastRow() : nil)
     }
 
-    private func fingerprintOfLastRow() -> RowFingerprint {
-        let row = count - 1
+    private func fingerprint(ofRow row: Int) -> RowFingerprint {
         var content = StableHash(), role = StableHash(), center = StableHash()
         var email: UInt64 = 0
         bytes.withUnsafeBufferPointer { all in
