@@ -88,7 +88,7 @@ public final class CSVReader<Source: ByteSource> {
                 try lineBreaks.withUnsafeBufferPointer { lineBreaks in
                     try body(CSVRecord(
                         allBytes: bytes, fieldEnds: fieldEnds, lineBreaks: lineBreaks, encoding: encoding,
-                        mixesEncodings: mixesEncodings))
+                        mixesEncodings: mixesEncodings, number: recordNumber, hasUnterminatedQuote: hasUnterminatedQuote))
                 }
             }
         }
@@ -101,6 +101,21 @@ public final class CSVReader<Source: ByteSource> {
     /// - Returns: `false` at the end of the input.
     /// - Throws: ``ByteSourceError`` when reading fails.
     public func next() throws -> Bool {
+        var found = false
+        try forEachRecord { _ in
+            found = true
+            return false
+        }
+        return found
+    }
+
+    /// Reads the next non-blank records one after another, handing each to `body`, until `body`
+    /// returns `false` (that record stays the one just read, as after ``next()``) or the input ends.
+    ///
+    /// For callers that take many records: the reader's state is loaded once per call here, not
+    /// once per record as with ``next()``.
+    /// - Throws: ``ByteSourceError`` when reading fails, or what `body` throws.
+    public func forEachRecord(_ body: (CSVRecord) throws -> Bool) throws {
         // The hot loop works on locals: touching class properties per byte would cost a dynamic
         // exclusivity check each time. They are written back on every exit.
         var bytes = self.bytes, fieldEnds = self.fieldEnds, lineBreaks = self.lineBreaks
@@ -111,6 +126,7 @@ public final class CSVReader<Source: ByteSource> {
         fieldEnds.removeAll(keepingCapacity: true)
         lineBreaks.removeAll(keepingCapacity: true)
         var position = self.position, end = self.end, skipLineFeed = self.skipLineFeed, recordNumber = self.recordNumber
+        var unterminatedQuote = false
         defer {
             self.bytes = bytes
             self.fieldEnds = fieldEnds
@@ -119,9 +135,10 @@ public final class CSVReader<Source: ByteSource> {
             self.end = end
             self.skipLineFeed = skipLineFeed
             self.recordNumber = recordNumber
+            self.hasUnterminatedQuote = unterminatedQuote
         }
-        hasUnterminatedQuote = false
         let buffer = self.buffer, delimiter = self.delimiter, isSpecial = self.isSpecial
+        let encoding = self.encoding, mixesEncodings = self.mixesEncodings
         var state = State.recordStart
         var fieldHasBreak = false
 
@@ -131,15 +148,36 @@ public final class CSVReader<Source: ByteSource> {
             fieldHasBreak = false
         }
 
+        /// Hands the record just ended to `body`; when it wants more, starts the next one.
+        func endRecord() throws -> Bool {
+            recordNumber += 1
+            let wantsMore = try bytes.withUnsafeBufferPointer { bytes in
+                try fieldEnds.withUnsafeBufferPointer { fieldEnds in
+                    try lineBreaks.withUnsafeBufferPointer { lineBreaks in
+                        try body(CSVRecord(
+                            allBytes: bytes, fieldEnds: fieldEnds, lineBreaks: lineBreaks, encoding: encoding,
+                            mixesEncodings: mixesEncodings, number: recordNumber, hasUnterminatedQuote: unterminatedQuote))
+                    }
+                }
+            }
+            guard wantsMore else { return false }
+            bytes.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+            lineBreaks.removeAll(keepingCapacity: true)
+            unterminatedQuote = false
+            state = .recordStart
+            return true
+        }
+
         while true {
             if position == end {
                 repeat { (position, end) = try refill() } while position == end && !atEndOfInput
                 if position == end {
-                    if state == .recordStart { return false }
-                    hasUnterminatedQuote = state == .quoted
+                    if state == .recordStart { return }
+                    unterminatedQuote = state == .quoted
                     endField()
-                    recordNumber += 1
-                    return true
+                    _ = try endRecord()
+                    return
                 }
             }
             let byte = buffer[position]
@@ -176,8 +214,7 @@ public final class CSVReader<Source: ByteSource> {
                     state = .fieldStart
                 } else {
                     skipLineFeed = terminator == UInt8(ascii: "\r")
-                    recordNumber += 1
-                    return true
+                    guard try endRecord() else { return }
                 }
             case .quoted:
                 var scan = position
@@ -201,8 +238,7 @@ public final class CSVReader<Source: ByteSource> {
                 } else if byte == UInt8(ascii: "\r") || byte == UInt8(ascii: "\n") {
                     endField()
                     skipLineFeed = byte == UInt8(ascii: "\r")
-                    recordNumber += 1
-                    return true
+                    guard try endRecord() else { return }
                 } else {
                     // Text after a closing quote (`"ab"c`): keep it, as spreadsheets do.
                     bytes.append(byte)
@@ -241,6 +277,10 @@ public struct CSVRecord {
     fileprivate let lineBreaks: UnsafeBufferPointer<Bool>
     fileprivate let encoding: TextEncoding
     fileprivate let mixesEncodings: Bool
+    /// The number of the record (1 = the first line), counting skipped blank lines.
+    public let number: Int
+    /// True when the record ended inside an opening quote that never closed.
+    public let hasUnterminatedQuote: Bool
 
     /// The number of fields in the record.
     public var fieldCount: Int { fieldEnds.count }

@@ -64,24 +64,16 @@ public final class TemplateFileReader<Source: ByteSource> {
         }
     }
 
-    /// Moves to the next non-blank data row.
-    /// - Returns: `false` at the end of the file.
-    /// - Throws: ``ByteSourceError`` when reading fails.
-    public func advance() throws -> Bool {
-        while try reader.next() {
-            if reader.hasUnterminatedQuote { return true }
-            if reader.withRecord({ record in header.fieldIndex.contains { !record.trimmedBytes($0).isEmpty } }) { return true }
-        }
-        return false
-    }
-
     /// Reads up to `maxRows` further non-blank rows.
     /// - Returns: `nil` when no row is left.
     /// - Throws: ``ByteSourceError`` when reading fails.
     public func readBlock(maxRows: Int) throws -> TemplateRowBlock? {
         var block = TemplateRowBlock(encoding: format.encoding, capacity: maxRows)
-        while block.count < maxRows, try advance() {
-            block.appendCurrentRow(of: reader, header: header)
+        try reader.forEachRecord { record in
+            if record.hasUnterminatedQuote || header.fieldIndex.contains(where: { !record.trimmedBytes($0).isEmpty }) {
+                block.append(record, header: header)
+            }
+            return block.count < maxRows
         }
         return block.count == 0 ? nil : block
     }

@@ -71,18 +71,16 @@ public struct TemplateRowBlock: Sendable {
         return (cell == 0 ? 0 : cellEnds[cell - 1])..<cellEnds[cell]
     }
 
-    /// Appends the reader's current row, cells taken in `header` order.
-    mutating func appendCurrentRow<Source>(of reader: CSVReader<Source>, header: TemplateHeader) {
-        var rowFlags: UInt16 = reader.hasUnterminatedQuote ? Self.unterminatedQuote : 0
-        reader.withRecord { record in
-            for (column, field) in header.fieldIndex.enumerated() {
-                bytes.append(contentsOf: record.trimmedBytes(field))
-                cellEnds.append(bytes.count)
-                if record.hasLineBreak(field) { rowFlags |= 1 << column }
-                if record.isForeign(field) { rowFlags |= 1 << (column + Self.foreignShift) }
-            }
+    /// Appends `record`, cells taken in `header` order.
+    mutating func append(_ record: CSVRecord, header: TemplateHeader) {
+        var rowFlags: UInt16 = record.hasUnterminatedQuote ? Self.unterminatedQuote : 0
+        for (column, field) in header.fieldIndex.enumerated() {
+            bytes.append(contentsOf: record.trimmedBytes(field))
+            cellEnds.append(bytes.count)
+            if record.hasLineBreak(field) { rowFlags |= 1 << column }
+            if record.isForeign(field) { rowFlags |= 1 << (column + Self.foreignShift) }
         }
-        numbers.append(reader.recordNumber)
+        numbers.append(record.number)
         flags.append(rowFlags)
     }
 
