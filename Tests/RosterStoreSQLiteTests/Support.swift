@@ -9,15 +9,16 @@ enum StoreKind: String, CaseIterable {
     case sqliteInMemory, sqliteFile, inMemory
 
     /// Runs `body` with a fresh store of this kind; a file-backed store lives in a UUID temp dir removed afterwards.
-    func withStore<T>(_ body: (any UserStore) async throws -> T) async throws -> T {
+    /// - Parameter lease: when the store settles a running run that is not renewed.
+    func withStore<T>(lease: RunLease = RunLease(), _ body: (any UserStore) async throws -> T) async throws -> T {
         switch self {
         case .sqliteInMemory:
-            return try await body(SQLiteUserStore())
+            return try await body(SQLiteUserStore(lease: lease))
         case .inMemory:
-            return try await body(InMemoryUserStore())
+            return try await body(InMemoryUserStore(lease: lease))
         case .sqliteFile:
             return try await withTemporaryDirectory { directory async throws in
-                try await body(SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path))
+                try await body(SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path, lease: lease))
             }
         }
     }
@@ -36,6 +37,15 @@ func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> 
 func user(_ first: String, _ email: String, extension ext: String = "", license: String = "Enterprise", role: String = "Agent") -> UserRecord {
     UserRecord(row: TemplateRow(firstName: first, lastName: "Tester", license: license, extension: ext,
                                 email: email, role: role, dataCenter: "US"))
+}
+
+/// `run` without what the store adds to a running run (its instance and last heartbeat), to
+/// compare with the record the engine handed over.
+func withoutLease(_ run: RunRecord) -> RunRecord {
+    var run = run
+    run.instance = nil
+    run.heartbeatAt = nil
+    return run
 }
 
 /// A run that started at a whole second, so every store gives the same date back.
