@@ -19,6 +19,8 @@ public final class SQLiteUserStore: UserStore {
     private let displayPath: String
     private let busyTimeout: Duration
     private let lease: RunLease
+    /// The time of heartbeats and of lease expiry checks.
+    private let clock: any RosterClock
     private let logger: Logger
 
     /// Opens (creating and migrating when needed) the database at `path`, and settles the runs
@@ -26,23 +28,27 @@ public final class SQLiteUserStore: UserStore {
     /// - Parameters:
     ///   - busyTimeout: how long a writer waits for another process's write transaction.
     ///   - lease: when a running run without renewals counts as abandoned (``RunLease/expiry``).
+    ///   - clock: the time of heartbeats and of lease expiry checks.
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.
-    public init(path: String, busyTimeout: Duration = .seconds(120), lease: RunLease = RunLease(),
+    public init(path: String, busyTimeout: Duration = .seconds(120), lease: RunLease = RunLease(), clock: any RosterClock = SystemClock(),
                 logger: Logger = Logger(label: "rostersync.store")) throws {
         displayPath = path
         self.busyTimeout = busyTimeout
         self.lease = lease
+        self.clock = clock
         self.logger = logger
         database = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrate(database, logger: logger)
-        try database.write { [lease, logger] db in _ = try Self.settleAbandonedRuns(db, source: nil, lease: lease, logger: logger) }
+        let now = clock.now()
+        try database.write { [lease, logger] db in _ = try Self.settleAbandonedRuns(db, source: nil, lease: lease, now: now, logger: logger) }
     }
 
     /// A private in-memory database, for tests.
-    public init(lease: RunLease = RunLease()) throws {
+    public init(lease: RunLease = RunLease(), clock: any RosterClock = SystemClock()) throws {
         displayPath = "(in memory)"
         busyTimeout = .seconds(1)
         self.lease = lease
+        self.clock = clock
         logger = Logger(label: "rostersync.store")
         database = try DatabaseQueue(configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrator.migrate(database)
@@ -66,8 +72,7 @@ public final class SQLiteUserStore: UserStore {
     /// Marks `failed` every run still `running` that is abandoned (``RunLease/abandonment(of:now:here:)``:
     /// its process on this host is gone, or its lease expired): its writes were one transaction,
     /// so SQLite already rolled them back. Returns the settled runs.
-    private static func settleAbandonedRuns(_ db: Database, source: String?, lease: RunLease, logger: Logger) throws -> [RunRecord] {
-        let now = Date()
+    private static func settleAbandonedRuns(_ db: Database, source: String?, lease: RunLease, now: Date, logger: Logger) throws -> [RunRecord] {
         var settled: [RunRecord] = []
         let running = try Row.fetchAll(
             db, sql: "SELECT * FROM runs WHERE status = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id",
@@ -261,12 +266,13 @@ public final class SQLiteUserStore: UserStore {
     public func beginRun(_ run: RunRecord) async throws -> Int64 {
         try await gate.run {
             try await busyAware {
-                try await database.write { [lease, logger] db in
+                try await database.write { [lease, clock, logger] db in
+                    let now = clock.now()
                     if let slot = run.scheduledFor,
                        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE source = ? AND scheduled_for = ?)", arguments: [run.source, slot])! {
                         throw ScheduledRunTaken(job: run.source, scheduledFor: slot)
                     }
-                    _ = try Self.settleAbandonedRuns(db, source: run.source, lease: lease, logger: logger)
+                    _ = try Self.settleAbandonedRuns(db, source: run.source, lease: lease, now: now, logger: logger)
                     if run.kind == "sync", run.status == .running, let holder = try Row.fetchOne(
                         db, sql: "SELECT id, started_at FROM runs WHERE kind = 'sync' AND source = ? AND status = ?",
                         arguments: [run.source, RunStatus.running.rawValue]) {
@@ -280,7 +286,7 @@ public final class SQLiteUserStore: UserStore {
                         arguments: [
                             run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid(),
                             run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator), run.scheduledFor,
-                            run.instance ?? RunInstance.current.description, Date(),
+                            run.instance ?? RunInstance.current.description, now,
                         ])
                     return db.lastInsertedRowID
                 }
@@ -291,10 +297,10 @@ public final class SQLiteUserStore: UserStore {
     public func renewLease(runID: Int64) async throws {
         try await gate.run {
             try await busyAware {
-                try await database.write { db in
+                try await database.write { [clock] db in
                     try db.execute(
                         sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = ?",
-                        arguments: [Date(), runID, RunStatus.running.rawValue])
+                        arguments: [clock.now(), runID, RunStatus.running.rawValue])
                 }
             }
         }
@@ -303,7 +309,9 @@ public final class SQLiteUserStore: UserStore {
     public func settleAbandonedRuns() async throws -> [RunRecord] {
         try await gate.run {
             try await busyAware {
-                try await database.write { [lease, logger] db in try Self.settleAbandonedRuns(db, source: nil, lease: lease, logger: logger) }
+                try await database.write { [lease, clock, logger] db in
+                    try Self.settleAbandonedRuns(db, source: nil, lease: lease, now: clock.now(), logger: logger)
+                }
             }
         }
     }

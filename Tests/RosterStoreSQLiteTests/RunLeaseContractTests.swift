@@ -40,22 +40,23 @@ import Testing
 
     @Test(arguments: StoreKind.allCases)
     func aRunIsSettledOnceItsLeaseExpiresUnlessRenewed(kind: StoreKind) async throws {
-        try await kind.withStore(lease: RunLease(expiry: 3, heartbeat: 1)) { store async throws in
+        let clock = SteppedClock(Self.slot)
+        try await kind.withStore(lease: RunLease(expiry: 600, heartbeat: 30), clock: clock) { store async throws in
             let abandoned = try await store.beginRun(Self.sync(instance: "host-b.example:7"))
-            let begun = try #require(try await store.run(id: abandoned)?.heartbeatAt)
-            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await store.run(id: abandoned)?.heartbeatAt == Self.slot)
+            clock.advance(by: 500)
             try await store.renewLease(runID: abandoned)
             let renewed = try #require(try await store.run(id: abandoned)?.heartbeatAt)
-            #expect(renewed > begun)
-            await #expect(throws: RunConflict.self, "just renewed: still claimed") { try await store.beginRun(Self.sync()) }
+            #expect(renewed == Self.slot.addingTimeInterval(500))
+            clock.advance(by: 600)
+            await #expect(throws: RunConflict.self, "600 s after its renewal: still claimed") { try await store.beginRun(Self.sync()) }
             #expect(try await store.settleAbandonedRuns().isEmpty)
 
-            try await Task.sleep(for: .seconds(max(0, renewed.addingTimeInterval(3.2).timeIntervalSinceNow)))
+            clock.advance(by: 1)
             let next = try await store.beginRun(Self.sync())
             let settled = try #require(try await store.run(id: abandoned))
-            #expect(settled.status == .failed && settled.finishedAt != nil)
-            let seen = renewed.formatted(Date.ISO8601FormatStyle())
-            #expect(settled.message?.hasPrefix("instance host-b.example:7 stopped renewing the run's lease (run_lease 3s): last seen \(seen)") == true,
+            #expect(settled.status == .failed && settled.finishedAt == clock.now())
+            #expect(settled.message?.hasPrefix("instance host-b.example:7 stopped renewing the run's lease (run_lease 10m): last seen 2026-11-25T13:48:20Z;") == true,
                     "\(settled.message ?? "")")
             #expect(try await store.run(id: next)?.status == .running)
         }

@@ -10,18 +10,30 @@ enum StoreKind: String, CaseIterable {
 
     /// Runs `body` with a fresh store of this kind; a file-backed store lives in a UUID temp dir removed afterwards.
     /// - Parameter lease: when the store settles a running run that is not renewed.
-    func withStore<T>(lease: RunLease = RunLease(), _ body: (any UserStore) async throws -> T) async throws -> T {
+    /// - Parameter clock: the store's time for heartbeats and lease expiry.
+    func withStore<T>(lease: RunLease = RunLease(), clock: any RosterClock = SystemClock(), _ body: (any UserStore) async throws -> T) async throws -> T {
         switch self {
         case .sqliteInMemory:
-            return try await body(SQLiteUserStore(lease: lease))
+            return try await body(SQLiteUserStore(lease: lease, clock: clock))
         case .inMemory:
-            return try await body(InMemoryUserStore(lease: lease))
+            return try await body(InMemoryUserStore(clock: clock, lease: lease))
         case .sqliteFile:
             return try await withTemporaryDirectory { directory async throws in
-                try await body(SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path, lease: lease))
+                try await body(SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path, lease: lease, clock: clock))
             }
         }
     }
+}
+
+/// A wall clock that moves only when told.
+final class SteppedClock: RosterClock {
+    private let time: Locked<Date>
+
+    init(_ start: Date) { time = Locked(start) }
+
+    func now() -> Date { time.withLock { $0 } }
+
+    func advance(by seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
 
