@@ -1,6 +1,7 @@
 import Foundation
+import GRDB
 import RosterEngine
-import RosterStoreSQLite
+@testable import RosterStoreSQLite
 import Testing
 
 /// The store's part in several instances sharing it: one run per job and scheduled time, and
@@ -82,6 +83,35 @@ import Testing
             #expect(try await store.run(id: mine)?.status == .running)
             try await store.renewLease(runID: dead)
             #expect(try await store.run(id: dead)?.status == .failed, "renewing a settled run does not revive it")
+        }
+    }
+
+    /// A store from before instances: a run recorded as running by a process of this host that is
+    /// gone is named after that process and settled at open; a finished run keeps no instance.
+    @Test func aVersion7StoreNamesItsRunningRunsAfterTheirProcessOnThisHost() async throws {
+        try await withTemporaryDirectory { directory async throws in
+            let path = directory.appendingPathComponent("roster.sqlite").path
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/true")
+            try process.run()
+            process.waitUntilExit()
+            do {
+                let old = try DatabaseQueue(path: path)
+                try SQLiteSchema.migrator.migrate(old, upTo: "v7: deactivation over time")
+                try await old.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO runs (kind, source, trigger, started_at, status, pid) VALUES
+                            ('sync', 'crm', 'schedule', '2026-12-01 10:00:00.000', 'succeeded', 1),
+                            ('sync', 'crm', 'schedule', '2026-12-01 11:00:00.000', 'running', ?)
+                        """, arguments: [process.processIdentifier])
+                }
+            }
+            let store = try SQLiteUserStore(path: path)
+            let runs = try await store.runs(limit: 5)
+            let gone = RunInstance(host: RunInstance.current.host, pid: process.processIdentifier).description
+            #expect(runs.map(\.instance) == [gone, nil])
+            #expect(runs.first?.status == .failed && runs.first?.message?.hasPrefix("instance \(gone) stopped before the run finished") == true, "\(runs)")
+            #expect(runs.allSatisfy { $0.scheduledFor == nil })
         }
     }
 
