@@ -205,8 +205,8 @@ public protocol UserStore: UserListing {
     func users() async throws -> [StoredUser]
 
     /// Records the start of a run (in a short write of its own) and returns its id. The record
-    /// keeps `run.instance`, or this process's ``RunInstance/current`` when it is `nil`, and its
-    /// start as the first heartbeat.
+    /// keeps `run.instance`, or this process's ``RunInstance/current`` when it is `nil`, and the
+    /// store's time now as its first heartbeat (heartbeats and lease expiry use the store's clock).
     ///
     /// First settles as failed every running run of the same source that is abandoned
     /// (``RunLease/abandonment(of:now:here:)``: its lease expired, or its process on this host is gone).
