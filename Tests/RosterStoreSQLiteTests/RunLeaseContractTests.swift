@@ -8,6 +8,8 @@ import Testing
 /// running runs settled as failed once their lease expires or their process is gone.
 @Suite struct RunLeaseContractTests {
     static let slot = Date(timeIntervalSince1970: 1_795_614_000)
+    /// A process id above any Linux `pid_max` (at most 2^22): no process has it.
+    static let goneProcessID: Int32 = 2_000_000_000
 
     static func sync(_ job: String = "crm", instance: String? = nil, scheduledFor: Date? = nil, status: RunStatus = .running) -> RunRecord {
         var run = RunRecord(kind: "sync", source: job, trigger: scheduledFor == nil ? .manual : .schedule, startedAt: Date(), status: status)
@@ -66,13 +68,9 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func aRunWhoseProcessIsGoneOnThisHostIsSettledAtOnceAndOnlyBySettling(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/true")
-            try process.run()
-            process.waitUntilExit()
-            let gone = RunInstance(host: RunInstance.current.host, pid: process.processIdentifier).description
+            let gone = RunInstance(host: RunInstance.current.host, pid: Self.goneProcessID).description
             let dead = try await store.beginRun(Self.sync(instance: gone))
-            let remote = try await store.beginRun(Self.sync("entra", instance: "host-b.example:\(process.processIdentifier)"))
+            let remote = try await store.beginRun(Self.sync("entra", instance: "host-b.example:\(Self.goneProcessID)"))
             let mine = try await store.beginRun(Self.sync("hr"))
 
             let settled = try await store.settleAbandonedRuns()
@@ -91,10 +89,6 @@ import Testing
     @Test func aVersion7StoreNamesItsRunningRunsAfterTheirProcessOnThisHost() async throws {
         try await withTemporaryDirectory { directory async throws in
             let path = directory.appendingPathComponent("roster.sqlite").path
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/true")
-            try process.run()
-            process.waitUntilExit()
             do {
                 let old = try DatabaseQueue(path: path)
                 try SQLiteSchema.migrator.migrate(old, upTo: "v7: deactivation over time")
@@ -103,12 +97,12 @@ import Testing
                         INSERT INTO runs (kind, source, trigger, started_at, status, pid) VALUES
                             ('sync', 'crm', 'schedule', '2026-12-01 10:00:00.000', 'succeeded', 1),
                             ('sync', 'crm', 'schedule', '2026-12-01 11:00:00.000', 'running', ?)
-                        """, arguments: [process.processIdentifier])
+                        """, arguments: [Self.goneProcessID])
                 }
             }
             let store = try SQLiteUserStore(path: path)
             let runs = try await store.runs(limit: 5)
-            let gone = RunInstance(host: RunInstance.current.host, pid: process.processIdentifier).description
+            let gone = RunInstance(host: RunInstance.current.host, pid: Self.goneProcessID).description
             #expect(runs.map(\.instance) == [gone, nil])
             #expect(runs.first?.status == .failed && runs.first?.message?.hasPrefix("instance \(gone) stopped before the run finished") == true, "\(runs)")
             #expect(runs.allSatisfy { $0.scheduledFor == nil })

@@ -52,6 +52,12 @@ import Testing
         return runs
     }
 
+    /// Waits (polling, without holding a thread) for at most 60 s until `process` has exited.
+    static func waitForExit(_ process: Process) async throws {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+    }
+
     @Test(.timeLimit(.minutes(5)))
     func eachTimeRunsOnceAndAKilledInstancesRunIsSettledAndTheOtherRunsTheJob() async throws {
         let export = try SlowableExport()
@@ -77,7 +83,7 @@ import Testing
             let hung = try #require(runs.first { $0.scheduledFor == second }, "no run for \(second): \(logs())")
             let victim = try #require(instances.firstIndex { instanceName($0.0) == hung.instance }, "\(hung)")
             kill(instances[victim].0.processIdentifier, SIGKILL)
-            instances[victim].0.waitUntilExit()
+            try await Self.waitForExit(instances[victim].0)
             export.slow.withLock { $0 = false }
             let survivor = instances[1 - victim].0
 
@@ -91,7 +97,7 @@ import Testing
             #expect(next.status == .succeeded && next.instance == instanceName(survivor), "\(next)")
 
             kill(survivor.processIdentifier, SIGTERM)
-            survivor.waitUntilExit()
+            try await Self.waitForExit(survivor)
             #expect(survivor.terminationStatus == 0, "\(logs())")
             runs = try await store.runs(limit: 100)
             let times = runs.compactMap(\.scheduledFor)
