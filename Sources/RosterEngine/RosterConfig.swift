@@ -31,6 +31,9 @@ public struct RosterConfig: Sendable, Equatable {
     public var folder = ""
     /// API tokens and HTTP settings of `serve --http`.
     public var http = HTTPConfig()
+    /// `run_lease:` and `run_heartbeat:`: how long a running run stays claimed without news from
+    /// its instance, and how often the instance renews it.
+    public var runLease = RunLease()
 
     public init(store: String? = nil, catalog: Catalog = .standard, jobs: [JobConfig] = []) {
         self.store = store
@@ -68,8 +71,9 @@ public struct RosterConfig: Sendable, Equatable {
         var reader = YAMLReader(file: file)
         var config = RosterConfig()
         config.folder = folder
+        var leaseNode: Node?
         if let root = reader.compose(text) {
-            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "connectors", "catalog", "jobs", "allowed_folders", "api_tokens", "http"]) {
+            for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "connectors", "catalog", "jobs", "allowed_folders", "api_tokens", "http", "run_lease", "run_heartbeat"]) {
                 switch key {
                 case "store": config.store = reader.scalar(value, "'store'").map { $0.contains("://") ? $0 : JobConfig.resolve($0, folder) }
                 case "connectors": config.connectors = reader.scalar(value, "'connectors'").map { JobConfig.resolve($0, folder) }
@@ -77,12 +81,30 @@ public struct RosterConfig: Sendable, Equatable {
                 case "allowed_folders": config.allowedFolders = parseAllowedFolders(value, folder: folder, &reader)
                 case "api_tokens": HTTPConfig.parseTokens(value, into: &config.http, &reader)
                 case "http": HTTPConfig.parseSettings(value, into: &config.http, &reader)
+                case "run_lease", "run_heartbeat":
+                    parseLease(key, value, into: &config.runLease, &reader)
+                    leaseNode = value
                 default: config.catalog = parseCatalog(value, &reader)
                 }
             }
         }
+        if reader.diagnostics.isEmpty, config.runLease.heartbeat * 3 > config.runLease.expiry {
+            let lease = config.runLease
+            reader.error(leaseNode,
+                         "run_heartbeat (\(RunLease.durationText(lease.heartbeat))) must be at most a third of run_lease (\(RunLease.durationText(lease.expiry))), "
+                            + "so that a run survives a missed renewal or two; e.g. run_lease: 10m with run_heartbeat: 30s")
+        }
         guard reader.diagnostics.isEmpty else { throw ConfigError(reader.diagnostics) }
         return config
+    }
+
+    private static func parseLease(_ key: String, _ node: Node, into lease: inout RunLease, _ reader: inout YAMLReader) {
+        guard let text = reader.scalar(node, "'\(key)'") else { return }
+        guard let seconds = RunLease.parseDuration(text) else {
+            reader.error(node, "\(key) must be a duration such as 10m, 90s or 1h (a whole number and s, m, h or d), not '\(text)'")
+            return
+        }
+        if key == "run_lease" { lease.expiry = seconds } else { lease.heartbeat = seconds }
     }
 
     private static func parseAllowedFolders(_ node: Node, folder: String, _ reader: inout YAMLReader) -> [String] {

@@ -45,6 +45,16 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var reportColumns: [String]?
     /// A sentence for people: why a run failed or a safeguard tripped.
     public var message: String?
+    /// The scheduled time a scheduler-started run (or a skip) is for; `nil` for manual, API and
+    /// CLI runs. A store keeps one run per job and scheduled time, so each time runs once across
+    /// all the instances sharing the store (``ScheduledRunTaken``).
+    public var scheduledFor: Date?
+    /// Where the run runs: ``RunInstance`` text, `host:pid`. The store writes the current
+    /// process's when ``UserStore/beginRun(_:)`` is given `nil`.
+    public var instance: String?
+    /// When the running instance last renewed the run's lease (``UserStore/renewLease(runID:)``);
+    /// the run's start until the first renewal.
+    public var heartbeatAt: Date?
 
     public init(id: Int64 = 0, kind: String, source: String, trigger: RunTrigger, startedAt: Date, status: RunStatus = .running) {
         self.id = id

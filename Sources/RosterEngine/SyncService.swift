@@ -13,12 +13,15 @@ public struct SyncOptions: Sendable {
     /// Deactivate up to this many users even past the job's threshold (after a tripped safeguard).
     public var allowDeactivations: Int?
     public var trigger = RunTrigger.manual
+    /// The scheduled time the run is for (``RunRecord/scheduledFor``); `nil` unless the scheduler started it.
+    public var scheduledFor: Date?
 
-    public init(dryRun: Bool = false, full: Bool = false, allowDeactivations: Int? = nil, trigger: RunTrigger = .manual) {
+    public init(dryRun: Bool = false, full: Bool = false, allowDeactivations: Int? = nil, trigger: RunTrigger = .manual, scheduledFor: Date? = nil) {
         self.dryRun = dryRun
         self.full = full
         self.allowDeactivations = allowDeactivations
         self.trigger = trigger
+        self.scheduledFor = scheduledFor
     }
 }
 
@@ -94,6 +97,7 @@ public struct SyncService: Sendable {
     public func sync(_ job: JobConfig, configFile: String, options: SyncOptions = SyncOptions()) async throws -> SyncResult {
         let (client, stream, mapping) = try prepare(job, configFile: configFile)
         var record = RunRecord(kind: "sync", source: job.name, trigger: options.trigger, startedAt: clock.now())
+        record.scheduledFor = options.scheduledFor
         if !options.dryRun { record.id = try await store.beginRun(record) }
         logger.info("sync started", metadata: ["run": "\(record.id)", "job": "\(job.name)", "dry-run": "\(options.dryRun)", "full": "\(options.full)"])
         var pulled = 0
@@ -198,8 +202,11 @@ public struct SyncService: Sendable {
     }
 
     /// Records that a scheduled time of `job` was skipped because its previous run was still going.
+    /// - Throws: ``ScheduledRunTaken`` when the time already has its record (another instance's
+    ///   run or skip of it).
     public func recordSkip(job: String, at time: Date) async throws {
         var record = RunRecord(kind: "sync", source: job, trigger: .schedule, startedAt: time, status: .skipped)
+        record.scheduledFor = time
         record.id = try await store.beginRun(record)
         record.finishedAt = time
         record.message = "the previous run of '\(job)' was still going at this scheduled time; this one was skipped"

@@ -204,11 +204,25 @@ public protocol UserStore: UserListing {
     /// Every user, ordered by email key.
     func users() async throws -> [StoredUser]
 
-    /// Records the start of a run (in a short write of its own) and returns its id.
-    /// - Throws: ``RunConflict`` for a sync (`kind == "sync"`) while another run of the same job
-    ///   is `running` in any process; a run left `running` by a process that is gone is settled
-    ///   as interrupted first.
+    /// Records the start of a run (in a short write of its own) and returns its id. The record
+    /// keeps `run.instance`, or this process's ``RunInstance/current`` when it is `nil`, and the
+    /// store's time now as its first heartbeat (heartbeats and lease expiry use the store's clock).
+    ///
+    /// First settles as failed every running run of the same source that is abandoned
+    /// (``RunLease/abandonment(of:now:here:)``: its lease expired, or its process on this host is gone).
+    /// - Throws: ``ScheduledRunTaken`` when `run.scheduledFor` is set and the job already has a run
+    ///   for that time (checked first); ``RunConflict`` for a running sync (`kind == "sync"`,
+    ///   `status == .running`) while another run of the same job is running in any instance.
     func beginRun(_ run: RunRecord) async throws -> Int64
+
+    /// Renews the lease of the running run `runID`: its heartbeat becomes now. A short write of its
+    /// own, taking its turn after a write scope in progress; a run that is no longer running is
+    /// left as it is.
+    func renewLease(runID: Int64) async throws
+
+    /// Settles as failed every running run that is abandoned (see ``beginRun(_:)``), with a
+    /// message naming the instance that stopped and when it was last seen; returns them.
+    func settleAbandonedRuns() async throws -> [RunRecord]
 
     /// Stores the final state of a run that ends outside a write scope (a pull that failed, a
     /// skipped scheduled time).
@@ -240,6 +254,22 @@ public struct RunConflict: Error, Sendable, CustomStringConvertible {
     public var description: String {
         "job '\(job)' is already running (run \(runningRun), started \(startedAt.formatted(.iso8601))); "
             + "wait for it to finish (`rostersync runs list`), then run it again"
+    }
+}
+
+/// A scheduled time of a job already has its run: another instance sharing the store took it.
+public struct ScheduledRunTaken: Error, Sendable, CustomStringConvertible {
+    public var job: String
+    /// The scheduled time.
+    public var scheduledFor: Date
+
+    public init(job: String, scheduledFor: Date) {
+        self.job = job
+        self.scheduledFor = scheduledFor
+    }
+
+    public var description: String {
+        "the run of job '\(job)' for \(scheduledFor.formatted(.iso8601)) was already taken by another instance"
     }
 }
 

@@ -100,6 +100,8 @@ struct RunStartWatchingStore: UserStore {
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
     func deactivations(job: String, since: Date) async throws -> Int { try await base.deactivations(job: job, since: since) }
     func pendingDeactivations(job: String) async throws -> [String: Date] { try await base.pendingDeactivations(job: job) }
+    func renewLease(runID: Int64) async throws { try await base.renewLease(runID: runID) }
+    func settleAbandonedRuns() async throws -> [RunRecord] { try await base.settleAbandonedRuns() }
 
     func beginRun(_ run: RunRecord) async throws -> Int64 {
         let id = try await base.beginRun(run)

@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import Logging
 import RosterCore
+import RosterEngine
 
 /// The schema, as GRDB migrations: each step runs once per database file, in order.
 enum SQLiteSchema {
@@ -130,6 +131,18 @@ enum SQLiteSchema {
                     PRIMARY KEY (job, email_key)
                 );
                 """)
+        }
+        migrator.registerMigration("v8: several instances on one store") { db in
+            // Runs recorded as running before this step ran on this host: name it as their instance.
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN scheduled_for DATETIME;
+                    ALTER TABLE runs ADD COLUMN instance TEXT;
+                    ALTER TABLE runs ADD COLUMN heartbeat_at DATETIME;
+                    CREATE UNIQUE INDEX runs_scheduled_time ON runs(source, scheduled_for) WHERE scheduled_for IS NOT NULL;
+                    UPDATE runs SET instance = ? || ':' || pid WHERE status = 'running' AND pid IS NOT NULL;
+                    """,
+                arguments: [RunInstance.current.host])
         }
         return migrator
     }

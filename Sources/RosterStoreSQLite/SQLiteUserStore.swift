@@ -18,24 +18,37 @@ public final class SQLiteUserStore: UserStore {
     private let gate = SerialGate()
     private let displayPath: String
     private let busyTimeout: Duration
+    private let lease: RunLease
+    /// The time of heartbeats and of lease expiry checks.
+    private let clock: any RosterClock
     private let logger: Logger
 
-    /// Opens (creating and migrating when needed) the database at `path`.
-    /// - Parameter busyTimeout: how long a writer waits for another process's write transaction.
+    /// Opens (creating and migrating when needed) the database at `path`, and settles the runs
+    /// other instances abandoned (``settleAbandonedRuns()``).
+    /// - Parameters:
+    ///   - busyTimeout: how long a writer waits for another process's write transaction.
+    ///   - lease: when a running run without renewals counts as abandoned (``RunLease/expiry``).
+    ///   - clock: the time of heartbeats and of lease expiry checks.
     /// - Throws: `DatabaseError` when the file cannot be opened or is not a RosterSync database.
-    public init(path: String, busyTimeout: Duration = .seconds(120), logger: Logger = Logger(label: "rostersync.store")) throws {
+    public init(path: String, busyTimeout: Duration = .seconds(120), lease: RunLease = RunLease(), clock: any RosterClock = SystemClock(),
+                logger: Logger = Logger(label: "rostersync.store")) throws {
         displayPath = path
         self.busyTimeout = busyTimeout
+        self.lease = lease
+        self.clock = clock
         self.logger = logger
         database = try DatabasePool(path: path, configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrate(database, logger: logger)
-        try settleAbandonedRuns()
+        let now = clock.now()
+        try database.write { [lease, logger] db in _ = try Self.settleAbandonedRuns(db, source: nil, lease: lease, now: now, logger: logger) }
     }
 
     /// A private in-memory database, for tests.
-    public init() throws {
+    public init(lease: RunLease = RunLease(), clock: any RosterClock = SystemClock()) throws {
         displayPath = "(in memory)"
         busyTimeout = .seconds(1)
+        self.lease = lease
+        self.clock = clock
         logger = Logger(label: "rostersync.store")
         database = try DatabaseQueue(configuration: Self.configuration(busyTimeout: busyTimeout))
         try SQLiteSchema.migrator.migrate(database)
@@ -56,30 +69,26 @@ public final class SQLiteUserStore: UserStore {
         return configuration
     }
 
-    /// Marks `interrupted` every run still `running` whose process is gone (killed, or the
-    /// machine went down): its writes were one transaction, so SQLite already rolled them back.
-    /// A run whose process is alive (another import right now) is left alone.
-    private func settleAbandonedRuns() throws {
-        try database.write { db in try Self.settleAbandonedRuns(db, source: nil, logger: logger) }
-    }
-
-    private static func settleAbandonedRuns(_ db: Database, source: String?, logger: Logger) throws {
+    /// Marks `failed` every run still `running` that is abandoned (``RunLease/abandonment(of:now:here:)``:
+    /// its process on this host is gone, or its lease expired): its writes were one transaction,
+    /// so SQLite already rolled them back. Returns the settled runs.
+    private static func settleAbandonedRuns(_ db: Database, source: String?, lease: RunLease, now: Date, logger: Logger) throws -> [RunRecord] {
+        var settled: [RunRecord] = []
         let running = try Row.fetchAll(
-            db, sql: "SELECT id, pid FROM runs WHERE status = ? AND pid IS NOT NULL AND (?2 IS NULL OR source = ?2)",
-            arguments: [RunStatus.running.rawValue, source])
-        for run in running {
-            let pid: Int32 = run["pid"]
-            let id: Int64 = run["id"]
-            guard kill(pid, 0) != 0 && errno == ESRCH else { continue }
-            logger.warning("settling a run whose process is gone", metadata: ["run": "\(id)", "pid": "\(pid)"])
+            db, sql: "SELECT * FROM runs WHERE status = ?1 AND (?2 IS NULL OR source = ?2) ORDER BY id",
+            arguments: [RunStatus.running.rawValue, source]).map(runRecord)
+        for var run in running {
+            guard let message = lease.abandonment(of: run, now: now) else { continue }
+            logger.warning("settling a run whose instance stopped", metadata: ["run": "\(run.id)", "instance": "\(run.instance ?? "unknown")"])
             try db.execute(
-                sql: "UPDATE runs SET status = ?, message = ? WHERE id = ? AND status = ?",
-                arguments: [
-                    RunStatus.interrupted.rawValue,
-                    "the process (pid \(pid)) stopped before the run finished, killed or crashed; nothing of this run was kept; run it again",
-                    id, RunStatus.running.rawValue,
-                ])
+                sql: "UPDATE runs SET status = ?, message = ?, finished_at = ? WHERE id = ? AND status = ?",
+                arguments: [RunStatus.failed.rawValue, message, now, run.id, RunStatus.running.rawValue])
+            run.status = .failed
+            run.message = message
+            run.finishedAt = now
+            settled.append(run)
         }
+        return settled
     }
 
     public func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
@@ -257,22 +266,51 @@ public final class SQLiteUserStore: UserStore {
     public func beginRun(_ run: RunRecord) async throws -> Int64 {
         try await gate.run {
             try await busyAware {
-                try await database.write { [logger] db in
-                    if run.kind == "sync" {
-                        try Self.settleAbandonedRuns(db, source: run.source, logger: logger)
-                        if let holder = try Row.fetchOne(
-                            db, sql: "SELECT id, started_at FROM runs WHERE kind = 'sync' AND source = ? AND status = ?",
-                            arguments: [run.source, RunStatus.running.rawValue]) {
-                            throw RunConflict(job: run.source, runningRun: holder["id"], startedAt: holder["started_at"])
-                        }
+                try await database.write { [lease, clock, logger] db in
+                    let now = clock.now()
+                    if let slot = run.scheduledFor,
+                       try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM runs WHERE source = ? AND scheduled_for = ?)", arguments: [run.source, slot])! {
+                        throw ScheduledRunTaken(job: run.source, scheduledFor: slot)
+                    }
+                    _ = try Self.settleAbandonedRuns(db, source: run.source, lease: lease, now: now, logger: logger)
+                    if run.kind == "sync", run.status == .running, let holder = try Row.fetchOne(
+                        db, sql: "SELECT id, started_at FROM runs WHERE kind = 'sync' AND source = ? AND status = ?",
+                        arguments: [run.source, RunStatus.running.rawValue]) {
+                        throw RunConflict(job: run.source, runningRun: holder["id"], startedAt: holder["started_at"])
                     }
                     try db.execute(
-                        sql: "INSERT INTO runs (kind, source, trigger, started_at, status, pid, report_columns) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        sql: """
+                            INSERT INTO runs (kind, source, trigger, started_at, status, pid, report_columns, scheduled_for, instance, heartbeat_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                            """,
                         arguments: [
                             run.kind, run.source, run.trigger.rawValue, run.startedAt, run.status.rawValue, getpid(),
-                            run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator),
+                            run.reportColumns?.joined(separator: SQLiteBulk.cellSeparator), run.scheduledFor,
+                            run.instance ?? RunInstance.current.description, now,
                         ])
                     return db.lastInsertedRowID
+                }
+            }
+        }
+    }
+
+    public func renewLease(runID: Int64) async throws {
+        try await gate.run {
+            try await busyAware {
+                try await database.write { [clock] db in
+                    try db.execute(
+                        sql: "UPDATE runs SET heartbeat_at = ? WHERE id = ? AND status = ?",
+                        arguments: [clock.now(), runID, RunStatus.running.rawValue])
+                }
+            }
+        }
+    }
+
+    public func settleAbandonedRuns() async throws -> [RunRecord] {
+        try await gate.run {
+            try await busyAware {
+                try await database.write { [lease, clock, logger] db in
+                    try Self.settleAbandonedRuns(db, source: nil, lease: lease, now: clock.now(), logger: logger)
                 }
             }
         }
@@ -342,6 +380,9 @@ public final class SQLiteUserStore: UserStore {
         run.reportPath = row["report_path"]
         run.message = row["message"]
         run.reportColumns = (row["report_columns"] as String?).map { SQLiteBulk.split($0, SQLiteBulk.cellSeparator) }
+        run.scheduledFor = row["scheduled_for"]
+        run.instance = row["instance"]
+        run.heartbeatAt = row["heartbeat_at"]
         return run
     }
 }

@@ -29,8 +29,17 @@ public actor InMemoryUserStore: UserStore {
     private let gate = SerialGate()
     /// Number of batches applied: lets tests prove that a repeat import writes nothing.
     public private(set) var appliedBatches = 0
+    /// The store's time: heartbeats and lease expiry are read from it.
+    private let clock: any RosterClock
+    private let lease: RunLease
 
-    public init() {}
+    /// - Parameters:
+    ///   - clock: the time of heartbeats and of lease expiry checks.
+    ///   - lease: when a running run counts as abandoned (``RunLease/expiry``).
+    public init(clock: any RosterClock = SystemClock(), lease: RunLease = RunLease()) {
+        self.clock = clock
+        self.lease = lease
+    }
 
     public nonisolated func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
         try await gate.run {
@@ -119,7 +128,17 @@ public actor InMemoryUserStore: UserStore {
     }
 
     private func finishPending(_ run: RunRecord) {
-        pending?.runRecords[run.id] = run
+        let stored = pending?.runRecords[run.id]
+        pending?.runRecords[run.id] = Self.keepingLease(run, of: stored)
+    }
+
+    /// `run` as a finished record stores it: its instance and last heartbeat stay the store's, as
+    /// the SQLite store's `UPDATE` leaves those columns alone.
+    private static func keepingLease(_ run: RunRecord, of stored: RunRecord?) -> RunRecord {
+        var run = run
+        run.instance = stored?.instance ?? run.instance
+        run.heartbeatAt = stored?.heartbeatAt ?? run.heartbeatAt
+        return run
     }
 
     public func emailsHolding(extensions: [String]) async throws -> [String: String] {
@@ -139,20 +158,58 @@ public actor InMemoryUserStore: UserStore {
     }
 
     private func insertRun(_ run: RunRecord) throws -> Int64 {
-        if run.kind == "sync", let holder = committed.runRecords.values.first(where: { $0.kind == "sync" && $0.source == run.source && $0.status == .running }) {
+        if let slot = run.scheduledFor, committed.runRecords.values.contains(where: { $0.source == run.source && $0.scheduledFor == slot }) {
+            throw ScheduledRunTaken(job: run.source, scheduledFor: slot)
+        }
+        settleAbandoned(source: run.source)
+        if run.kind == "sync", run.status == .running,
+           let holder = committed.runRecords.values.first(where: { $0.kind == "sync" && $0.source == run.source && $0.status == .running }) {
             throw RunConflict(job: run.source, runningRun: holder.id, startedAt: holder.startedAt)
         }
         var run = run
         run.id = Int64(committed.runRecords.count + 1)
+        run.instance = run.instance ?? RunInstance.current.description
+        run.heartbeatAt = clock.now()
         committed.runRecords[run.id] = run
         return run.id
+    }
+
+    public nonisolated func renewLease(runID: Int64) async throws {
+        try await gate.run { await renew(runID) }
+    }
+
+    private func renew(_ id: Int64) {
+        if committed.runRecords[id]?.status == .running { committed.runRecords[id]?.heartbeatAt = clock.now() }
+    }
+
+    public nonisolated func settleAbandonedRuns() async throws -> [RunRecord] {
+        try await gate.run { await settleAbandoned(source: nil) }
+    }
+
+    /// Settles as failed the abandoned running runs (of `source`, or all).
+    @discardableResult
+    private func settleAbandoned(source: String?) -> [RunRecord] {
+        let now = clock.now()
+        var settled: [RunRecord] = []
+        for var run in committed.runRecords.values.sorted(by: { $0.id < $1.id }) where source == nil || run.source == source {
+            guard let message = lease.abandonment(of: run, now: now) else { continue }
+            run.status = .failed
+            run.message = message
+            run.finishedAt = now
+            committed.runRecords[run.id] = run
+            settled.append(run)
+        }
+        return settled
     }
 
     public nonisolated func finishRun(_ run: RunRecord) async throws {
         try await gate.run { await storeRun(run) }
     }
 
-    private func storeRun(_ run: RunRecord) { committed.runRecords[run.id] = run }
+    private func storeRun(_ run: RunRecord) {
+        let stored = committed.runRecords[run.id]
+        committed.runRecords[run.id] = Self.keepingLease(run, of: stored)
+    }
 
     public func runs(limit: Int) async throws -> [RunRecord] {
         Array(committed.runRecords.values.sorted { $0.id > $1.id }.prefix(limit))

@@ -38,7 +38,8 @@ struct GlobalOptions: ParsableArguments {
         var config = try loadConfig()
         if jobs != .none { try config.confineJobFiles(file: configPath, confineByDefault: jobs == .service) }
         let location = storeLocation(config)
-        return Services(config: config, store: try StoreOpening.open(location, mustExist: readOnly), storePath: location)
+        let store = try StoreOpening.open(location, mustExist: readOnly, lease: config.runLease)
+        return Services(config: config, store: LeaseRenewingStore(base: store, lease: config.runLease), storePath: location)
     }
 
     /// The config in effect (the defaults when `./rostersync.yaml` is absent and no --config was given).

@@ -31,10 +31,10 @@ struct RunsCommand: AsyncParsableCommand {
             let rows = runs.map { run in
                 [String(run.id), run.status.rawValue, run.kind, run.source, run.trigger.rawValue, Output.timestamp(run.startedAt),
                  String(run.rows), String(run.created), String(run.updated), String(run.unchanged), String(run.failed),
-                 String(run.deactivated), String(run.pending), run.message ?? ""]
+                 String(run.deactivated), String(run.pending), run.instance ?? "", run.message ?? ""]
             }
             let header = ["Run", "Status", "Kind", "Source", "Trigger", "Started", "Rows", "Created", "Updated", "Unchanged", "Failed",
-                          "Deactivated", "Pending", "Message"]
+                          "Deactivated", "Pending", "Instance", "Message"]
             print(Output.table(header: header, rows: rows))
         }
     }
@@ -50,6 +50,8 @@ enum RunJSON {
             "unchanged": run.unchanged, "failed": run.failed, "deactivated": run.deactivated, "pulled": run.pulled,
             "pending": run.pending,
             "report": Output.nullable(run.reportPath), "message": Output.nullable(run.message),
+            "scheduledFor": Output.nullable(run.scheduledFor.map(Output.timestamp)), "instance": Output.nullable(run.instance),
+            "heartbeatAt": Output.nullable(run.heartbeatAt.map(Output.timestamp)),
         ]
     }
 }

@@ -52,6 +52,8 @@ extension ServeCommand {
         if tokens.isEmpty {
             log.warning("rostersync serve: no api_tokens in \(configFile): every route but /healthz answers 401; add one with `rostersync token create NAME`")
         }
+        let watch = Task { await AbandonedRunWatch(store: store, logger: log).run() }
+        defer { watch.cancel() }
         try await RosterHTTPServer.run(
             environment, host: host, port: port,
             services: [SchedulerLifecycleService(scheduler), BackgroundRunsService(runner)], logger: logger,

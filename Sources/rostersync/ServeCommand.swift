@@ -12,7 +12,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve", abstract: "Run scheduled syncs; with --http also the JSON API and web console.",
         discussion: """
             A job runs at the times of its `schedule` in its `timezone`. A time missed while the service was down runs once \
-            at start; a time that comes while the job's previous run is still going is skipped and recorded. SIGTERM or Ctrl-C \
+            at start; a time that comes while the job's previous run is still going is skipped and recorded. Several instances \
+            may share one store: each scheduled time runs once across them, and a run whose instance died is settled as failed \
+            (see docs/deploy.md). SIGTERM or Ctrl-C \
             starts no new run and lets the current one end; it is recorded as interrupted and writes nothing. \
             Logs go to stderr at --log-level (default info), as text or, with --log-format json, one JSON object a line.
             """)
@@ -37,7 +39,13 @@ struct ServeCommand: AsyncParsableCommand {
         let (scheduler, scheduled) = try await Self.makeScheduler(config: services.config, configFile: global.configPath, store: services.store, sync: sync, logger: logger)
         logger.notice("rostersync serve: \(Output.count(scheduled.count, "scheduled job")) (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
         for job in scheduled { logger.notice("\(Self.nextLine(job.name, in: scheduled))", metadata: ["job": "\(job.name)"]) }
-        let task = Task { await scheduler.run() }
+        let task = Task {
+            await withDiscardingTaskGroup { group in
+                group.addTask { await AbandonedRunWatch(store: services.store, logger: logger).run() }
+                await scheduler.run()
+                group.cancelAll()
+            }
+        }
         let signals = [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number)
@@ -70,13 +78,15 @@ extension ServeCommand {
         }
         let scheduler = SchedulerService(
             jobs: scheduled, lastRunTimes: lastRuns, clock: SystemClock(), waits: ContinuousClock(),
-            runJob: { name in
+            runJob: { name, time in
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {
-                    let run = try await sync.sync(job, configFile: configFile, options: SyncOptions(trigger: .schedule)).run
-                    onRun(run)
-                    logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
-                                metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
+                    if case .ran(let result) = try await sync.syncScheduled(job, configFile: configFile, at: time) {
+                        let run = result.run
+                        onRun(run)
+                        logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
+                                    metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
+                    }
                 } catch {
                     logger.error("\(name): \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }
@@ -85,6 +95,8 @@ extension ServeCommand {
             recordSkip: { name, time in
                 do {
                     try await sync.recordSkip(job: name, at: time)
+                } catch is ScheduledRunTaken {
+                    logger.info("another instance has recorded this scheduled time", metadata: ["job": "\(name)"])
                 } catch {
                     logger.error("\(name): the skipped run could not be recorded: \(ExitStatus.classify(error).1)", metadata: ["job": "\(name)"])
                 }

@@ -7,7 +7,7 @@ import RosterEngine
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status", abstract: "Show each job's last run, next scheduled time and whether it is running now.",
-        discussion: "Times are shown in each job's time zone. A run is 'running' while its process is alive (a serve or a sync now).")
+        discussion: "Times are shown in each job's time zone. A run is 'running' while its instance (host:pid, shown) is alive and renews its lease.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -59,7 +59,7 @@ struct JobStatus {
         let lastText = last.map { "run \($0.id) \($0.status.rawValue) \(Output.timestamp($0.finishedAt ?? $0.startedAt))" } ?? "never"
         return [
             name, schedule.map { "\($0) (\(timeZone.identifier))" } ?? "manual", lastText,
-            next.map { ScheduleTime.string($0, in: timeZone) } ?? "-", running.map { "running (run \($0.id))" } ?? "idle",
+            next.map { ScheduleTime.string($0, in: timeZone) } ?? "-", running.map { "running (run \($0.id) on \($0.instance ?? "unknown"))" } ?? "idle",
         ]
     }
 
@@ -67,7 +67,7 @@ struct JobStatus {
         [
             "job": name, "schedule": Output.nullable(schedule), "timezone": timeZone.identifier,
             "lastRun": Output.nullable(last.map(RunJSON.object)), "next": Output.nullable(next.map { ScheduleTime.string($0, in: timeZone) }),
-            "running": Output.nullable(running?.id),
+            "running": Output.nullable(running?.id), "runningOn": Output.nullable(running?.instance),
         ]
     }
 }

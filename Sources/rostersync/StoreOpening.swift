@@ -17,9 +17,11 @@ extension GlobalOptions {
 /// Opening the SQLite store with messages that name the path and the cause.
 enum StoreOpening {
     /// Opens the store at `location`.
-    /// - Parameter mustExist: a read-only command: no file there is an error, never a new store.
+    /// - Parameters:
+    ///   - mustExist: a read-only command: no file there is an error, never a new store.
+    ///   - lease: when another instance's running run counts as abandoned.
     /// - Throws: ``UsageError`` naming the path and why it cannot be used.
-    static func open(_ location: String, mustExist: Bool) throws -> SQLiteUserStore {
+    static func open(_ location: String, mustExist: Bool, lease: RunLease) throws -> SQLiteUserStore {
         if location.contains("://") {
             throw UsageError(message: "store '\(location.redactedStoreURL)' is not supported yet; use a SQLite file path such as ./rostersync.sqlite")
         }
@@ -37,7 +39,7 @@ enum StoreOpening {
             throw UsageError(message: "cannot create the store \(location): the folder \(folder) does not exist; create it or give another --db path")
         }
         do {
-            return try SQLiteUserStore(path: location)
+            return try SQLiteUserStore(path: location, lease: lease)
         } catch let error as DatabaseError {
             throw UsageError(message: "cannot open the store \(location): \(cause(of: error, location: location, exists: exists))")
         }

@@ -63,6 +63,9 @@ import Testing
         ("catalog:\n  extension_range: lots\n", 2, 20, "got 'lots'"),
         ("catalog: [a, b]\n", 1, 10, "catalog must be a mapping of key: value lines"),
         ("catalog:\n  licenses: { Enterprise: 5\n", 3, 1, "invalid YAML: did not find expected ',' or '}'; check indentation, colons and quotes on this line"),
+        ("run_lease: 10\n", 1, 12, "run_lease must be a duration such as 10m, 90s or 1h (a whole number and s, m, h or d), not '10'"),
+        ("run_heartbeat: 0s\n", 1, 16, "run_heartbeat must be a duration"),
+        ("run_lease: 1m\nrun_heartbeat: 30s\n", 2, 16, "run_heartbeat (30s) must be at most a third of run_lease (1m)"),
     ])
     func diagnosticsSayWhereAndWhat(text: String, line: Int, column: Int, message: String) throws {
         let found = try diagnostics(text)
@@ -72,6 +75,14 @@ import Testing
         #expect(diagnostic.file == "rostersync.yaml")
         #expect(diagnostic.line == line, "\(diagnostic)")
         #expect(diagnostic.column == column, "\(diagnostic)")
+    }
+
+    @Test func runLeaseAndHeartbeatTakeSecondsMinutesAndHours() throws {
+        #expect(RosterConfig().runLease == RunLease(expiry: 600, heartbeat: 30))
+        let config = try RosterConfig.parse("run_lease: 90s\nrun_heartbeat: 30s\n", file: "rostersync.yaml")
+        #expect(config.runLease == RunLease(expiry: 90, heartbeat: 30))
+        #expect(try RosterConfig.parse("run_lease: 1h\n", file: "rostersync.yaml").runLease == RunLease(expiry: 3600, heartbeat: 30))
+        #expect(RunLease.durationText(600) == "10m" && RunLease.durationText(90) == "90s")
     }
 
     @Test func everyProblemIsCollected() throws {

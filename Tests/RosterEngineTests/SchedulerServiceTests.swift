@@ -71,7 +71,7 @@ func loopStartsDueJobsRecordsSkipsAndOnShutdownWaitsForRunsToFinishTheirBatch() 
         jobs: [try job("hr", "0 * * * *"), try job("nightly", "0 2 * * *")],
         lastRunTimes: ["hr": march10("00:00")],  // missed 01:00 while down
         clock: clock, waits: waits, longestSleep: 2 * 86_400, logger: logs.logger(label: "rostersync.scheduler"),
-        runJob: { name in
+        runJob: { name, _ in
             let started = log.withLock { $0.append("start \(name)"); return $0.filter { $0.hasPrefix("start") }.count }
             runStartsContinuation.yield(started)
             await parkUntilCancelled()
@@ -115,7 +115,7 @@ func shutdownWhileIdleStartsNothingAndReturns() async throws {
     let starts = Locked<[String]>([])
     let service = SchedulerService(
         jobs: [try job("nightly", "0 2 * * *")], lastRunTimes: [:], clock: clock, waits: waits,
-        runJob: { name in starts.withLock { $0.append(name) } }, recordSkip: { _, _ in }
+        runJob: { name, _ in starts.withLock { $0.append(name) } }, recordSkip: { _, _ in }
     )
     let running = Task { await service.run() }
     await awaitCount(waits.calls, reaching: 1)
@@ -133,7 +133,7 @@ func manualRunReportedToTheServiceMakesTheScheduledTimeSkip() async throws {
     let log = Locked<[String]>([])
     let service = SchedulerService(
         jobs: [try job("hr", "0 * * * *")], lastRunTimes: [:], clock: clock, waits: waits,
-        runJob: { name in log.withLock { $0.append("start \(name)") } },
+        runJob: { name, _ in log.withLock { $0.append("start \(name)") } },
         recordSkip: { name, _ in log.withLock { $0.append("skip \(name)") } }
     )
     await service.runStarted(job: "hr")

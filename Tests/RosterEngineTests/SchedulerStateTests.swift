@@ -15,7 +15,7 @@ func job(_ name: String, _ cron: String) throws -> ScheduledJob {
 @Test func dueJobStartsAndTheLoopSleepsUntilTheNextTime() throws {
     var scheduler = JobScheduler(jobs: [try job("hr", "*/15 * * * *"), try job("crm", "0 2 * * *")])
     #expect(scheduler.startup(lastRunTimes: [:], now: march10("00:05")) == [.sleep(until: march10("00:15"))])
-    #expect(scheduler.tick(now: march10("00:15")) == [.start(job: "hr", trigger: .schedule), .sleep(until: march10("00:30"))])
+    #expect(scheduler.tick(now: march10("00:15")) == [.start(job: "hr", trigger: .schedule, scheduledFor: march10("00:15")), .sleep(until: march10("00:30"))])
     #expect(scheduler.runningJobs == ["hr"])
 }
 
@@ -31,7 +31,7 @@ func job(_ name: String, _ cron: String) throws -> ScheduledJob {
     _ = scheduler.tick(now: march10("00:15"))
     #expect(scheduler.tick(now: march10("00:30")) == [.recordSkip(job: "hr", at: march10("00:30")), .sleep(until: march10("00:45"))])
     scheduler.runFinished(job: "hr")
-    #expect(scheduler.tick(now: march10("00:45")) == [.start(job: "hr", trigger: .schedule), .sleep(until: march10("01:00"))])
+    #expect(scheduler.tick(now: march10("00:45")) == [.start(job: "hr", trigger: .schedule, scheduledFor: march10("00:45")), .sleep(until: march10("01:00"))])
 }
 
 @Test func manualRunMakesTheScheduledTimeSkip() throws {
@@ -45,14 +45,14 @@ func job(_ name: String, _ cron: String) throws -> ScheduledJob {
     var scheduler = JobScheduler(jobs: [try job("hr", "*/15 * * * *"), try job("crm", "0 2 * * *"), try job("new", "0 3 * * *")])
     // hr last ran at 00:00 and missed 00:15…05:45; crm ran at 02:00 and missed nothing; new never ran.
     let actions = scheduler.startup(lastRunTimes: ["hr": march10("00:00"), "crm": march10("02:00")], now: march10("05:50"))
-    #expect(actions == [.start(job: "hr", trigger: .schedule), .sleep(until: march10("06:00"))])
+    #expect(actions == [.start(job: "hr", trigger: .schedule, scheduledFor: march10("00:15")), .sleep(until: march10("06:00"))])
     #expect(scheduler.tick(now: march10("05:51")) == [.sleep(until: march10("06:00"))])
 }
 
 @Test func wakingLateAfterSeveralTimesStartsOnce() throws {
     var scheduler = JobScheduler(jobs: [try job("hr", "*/15 * * * *")])
     _ = scheduler.startup(lastRunTimes: [:], now: march10("00:05"))
-    #expect(scheduler.tick(now: march10("01:20")) == [.start(job: "hr", trigger: .schedule), .sleep(until: march10("01:30"))])
+    #expect(scheduler.tick(now: march10("01:20")) == [.start(job: "hr", trigger: .schedule, scheduledFor: march10("00:15")), .sleep(until: march10("01:30"))])
 }
 
 @Test func shutdownStartsNothingButStillRecordsSkips() throws {

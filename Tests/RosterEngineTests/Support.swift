@@ -107,6 +107,8 @@ struct WatchedStore: UserStore {
     func emailsHolding(extensions: [String]) async throws -> [String: String] { try await base.emailsHolding(extensions: extensions) }
     func users() async throws -> [StoredUser] { try await base.users() }
     func beginRun(_ run: RunRecord) async throws -> Int64 { try await base.beginRun(run) }
+    func renewLease(runID: Int64) async throws { try await base.renewLease(runID: runID) }
+    func settleAbandonedRuns() async throws -> [RunRecord] { try await base.settleAbandonedRuns() }
     func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }

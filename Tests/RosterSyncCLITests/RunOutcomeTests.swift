@@ -1,4 +1,5 @@
 import Foundation
+import RosterEngine
 import Testing
 
 /// Why a run ended is shown first; dry runs show their failed rows and plan; one row-number
@@ -22,8 +23,12 @@ import Testing
             #expect(lines.dropFirst().first?.contains("nothing was written") == true, "the reason comes second: \(report)")
             let runs = try await workspace.run(["runs", "list"])
             let header = try #require(runs.stdout.split(separator: "\n").first)
-            #expect(header.hasPrefix("Run  Status") && header.hasSuffix("Message"), "\(runs)")
+            #expect(header.hasPrefix("Run  Status") && header.contains("Instance") && header.hasSuffix("Message"), "\(runs)")
             #expect(runs.stdout.contains("nothing was written"), "\(runs)")
+            let listed = try #require(try await workspace.run(["runs", "list", "--json"]).json()["runs"] as? [[String: Any]])
+            let instance = try #require(listed.first?["instance"] as? String)
+            #expect(runs.stdout.contains(instance) && RunInstance(instance)?.host == RunInstance.current.host, "where the run ran: \(instance)")
+            #expect(listed.first?["scheduledFor"] is NSNull && listed.first?["heartbeatAt"] is String)
         }
     }
 

@@ -20,6 +20,41 @@ import Testing
         }
     }
 
+    /// Two imports at once whose files share 1,500 users (each file giving them its own extension)
+    /// and 1,500 extensions (each file giving them to its own users): whichever commits second
+    /// updates the shared users and fails its rows whose extension the first took, with the
+    /// holder named. No email or extension is ever stored twice.
+    @Test(.timeLimit(.minutes(2)))
+    func overlappingImportsAtOnceNeverDuplicateAUserOrAnExtension() async throws {
+        try await Workspace.with { workspace in
+            for (name, base) in [("a", 10_000), ("b", 20_000)] {
+                let shared = (0..<1_500).map { ["S\($0)", name, "", String(base + $0), "shared\($0)@company.com", "Agent", "US"] }
+                let own = (0..<1_500).map { ["O\($0)", name, "", String(30_000 + $0), "\(name)\($0)@company.com", "Agent", "US"] }
+                try workspace.writeRows("\(name).csv", shared + own)
+            }
+            async let first = workspace.run(["import", "a.csv", "--json"])
+            async let second = workspace.run(["import", "b.csv", "--json"])
+            let results = try await [first, second]
+            let outcomes = try results.map { try $0.json() }
+            #expect(Set(results.map(\.status)) == [0, 1], "one import lands whole, the other fails the taken extensions: \(results)")
+            #expect(outcomes.map { $0["failed"] as? Int ?? -1 }.sorted() == [0, 1_500])
+            #expect(outcomes.map { $0["created"] as? Int ?? -1 }.sorted() == [0, 3_000])
+
+            let users = try await workspace.users()
+            #expect(users.count == 3_000, "the shared users once, the first import's own users")
+            let emails = users.compactMap { ($0["email"] as? String)?.lowercased() }
+            let extensions = users.compactMap { $0["extension"] as? String }.filter { !$0.isEmpty }
+            #expect(Set(emails).count == emails.count && Set(extensions).count == extensions.count && extensions.count == 3_000)
+
+            let loser = try #require(outcomes.first { $0["failed"] as? Int == 1_500 }?["run"] as? Int)
+            let report = try await workspace.run(["report", String(loser), "--format", "json"])
+            let failures = try #require(try report.json()["failures"] as? [[String: Any]])
+            #expect(failures.count == 1_500)
+            let reason = (failures.first?["errors"] as? [String])?.joined() ?? ""
+            #expect(reason.contains("Extension: 30000 is already held by ") && reason.contains("0@company.com"), "\(reason)")
+        }
+    }
+
     /// The first sync blocks in its pull on a named pipe that nobody writes: a second sync of the
     /// job is refused with exit 5; once the first is killed, the next sync settles it and runs.
     @Test(.timeLimit(.minutes(2)))
@@ -49,7 +84,7 @@ import Testing
             #expect(next.status == 0, "\(next)")
             #expect(try next.json()["created"] as? Int == 3)
             let history = try await workspace.run(["runs", "list", "--json"]).stdout
-            #expect(history.contains("\"interrupted\""), "the killed run is settled: \(history)")
+            #expect(history.contains("\"failed\"") && history.contains("its process is gone"), "the killed run is settled: \(history)")
             #expect(!history.contains("\"running\""), "\(history)")
         }
     }

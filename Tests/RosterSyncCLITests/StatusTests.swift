@@ -25,12 +25,13 @@ import Testing
             let crm = try #require(lines.first { $0.hasPrefix("crm ") })
             #expect(crm.contains("30 2 * * * (America/New_York)") && crm.contains("run 1 succeeded") && crm.contains("T02:30:00-0") && crm.hasSuffix("idle"), "\(crm)")
             let adhoc = try #require(lines.first { $0.hasPrefix("adhoc ") })
-            #expect(adhoc.contains("manual") && adhoc.contains("never") && adhoc.hasSuffix("running (run 2)"), "\(adhoc)")
+            #expect(adhoc.contains("manual") && adhoc.contains("never") && adhoc.hasSuffix("running (run 2 on \(RunInstance.current))"), "\(adhoc)")
 
             let json = try await workspace.run(["status", "--config", config, "--json"]).json()
             let jobs = try #require(json["jobs"] as? [[String: Any]])
             #expect(jobs.map { $0["job"] as? String } == ["crm", "adhoc"])
             #expect((jobs[0]["lastRun"] as? [String: Any])?["run"] as? Int == 1 && jobs[1]["running"] as? Int == 2)
+            #expect(jobs[1]["runningOn"] as? String == RunInstance.current.description)
         }
     }
 

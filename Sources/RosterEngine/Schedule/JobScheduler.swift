@@ -23,8 +23,9 @@ public struct ScheduledJob: Sendable, Equatable {
 public struct JobScheduler: Sendable {
     /// What the loop must do next.
     public enum Action: Sendable, Equatable {
-        /// Start a run of `job`.
-        case start(job: String, trigger: RunTrigger)
+        /// Start a run of `job` for its scheduled time `scheduledFor` (for a catch-up run, the first
+        /// time missed).
+        case start(job: String, trigger: RunTrigger, scheduledFor: Date)
         /// `job` was due at `at` but its previous run had not finished; record that it was skipped.
         case recordSkip(job: String, at: Date)
         /// Nothing is due before `until`; call ``JobScheduler/tick(now:)`` then.
@@ -63,7 +64,7 @@ public struct JobScheduler: Sendable {
             let schedule = entries[index].job.schedule
             if !isShuttingDown, let last = lastRunTimes[entries[index].job.name],
                let missed = schedule.nextFireTime(after: last), missed <= now {
-                actions.append(start(index))
+                actions.append(start(index, for: missed))
             }
             entries[index].nextFire = schedule.nextFireTime(after: now)
         }
@@ -80,7 +81,7 @@ public struct JobScheduler: Sendable {
             if entries[index].running {
                 actions.append(.recordSkip(job: entries[index].job.name, at: due))
             } else if !isShuttingDown {
-                actions.append(start(index))
+                actions.append(start(index, for: due))
             }
             entries[index].nextFire = entries[index].job.schedule.nextFireTime(after: now)
         }
@@ -103,9 +104,9 @@ public struct JobScheduler: Sendable {
         isShuttingDown = true
     }
 
-    private mutating func start(_ index: Int) -> Action {
+    private mutating func start(_ index: Int, for time: Date) -> Action {
         entries[index].running = true
-        return .start(job: entries[index].job.name, trigger: .schedule)
+        return .start(job: entries[index].job.name, trigger: .schedule, scheduledFor: time)
     }
 
     /// One sleep until the earliest planned time; none when no job has a next time.

@@ -7,9 +7,9 @@ public import Logging
 /// cancellation (they finish the batch in hand and record themselves as interrupted), and
 /// ``run()`` returns once they have.
 public actor SchedulerService {
-    /// Runs one job now; called with the job's name. Should return soon after its task is
-    /// cancelled, once the current batch is committed.
-    public typealias RunJob = @Sendable (String) async -> Void
+    /// Runs one job now; called with the job's name and the scheduled time the run is for.
+    /// Should return soon after its task is cancelled, once the current batch is committed.
+    public typealias RunJob = @Sendable (_ job: String, _ scheduledFor: Date) async -> Void
     /// Records that a job was skipped at a fire time because its previous run was still going.
     public typealias RecordSkip = @Sendable (_ job: String, _ at: Date) async -> Void
 
@@ -57,9 +57,9 @@ public actor SchedulerService {
                 var wake = clock.now().addingTimeInterval(longestSleep)
                 for action in actions {
                     switch action {
-                    case .start(let job, _):
-                        logger.info("starting a scheduled run", metadata: ["job": "\(job)", "reason": "\(reason)"])
-                        group.addTask { await self.runToEnd(job) }
+                    case .start(let job, _, let time):
+                        logger.info("starting a scheduled run", metadata: ["job": "\(job)", "reason": "\(reason)", "scheduled_for": "\(Self.timestamp(time))"])
+                        group.addTask { await self.runToEnd(job, for: time) }
                     case .recordSkip(let job, let at):
                         logger.warning("skipped a scheduled run: the previous run is still going",
                                        metadata: ["job": "\(job)", "scheduled_at": "\(Self.timestamp(at))"])
@@ -96,9 +96,9 @@ public actor SchedulerService {
         machine.runFinished(job: job)
     }
 
-    private func runToEnd(_ job: String) async {
+    private func runToEnd(_ job: String, for time: Date) async {
         let started = clock.now()
-        await runJob(job)
+        await runJob(job, time)
         machine.runFinished(job: job)
         logger.info("scheduled run ended", metadata: [
             "job": "\(job)", "seconds": "\(Self.rounded(clock.now().timeIntervalSince(started)))",
