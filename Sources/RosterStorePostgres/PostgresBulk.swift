@@ -101,6 +101,21 @@ enum PostgresBulk {
         }
     }
 
+    /// Inserts copies of stored users with their ids, runs and active flags (`rostersync migrate`).
+    static func insertCopies(_ users: ArraySlice<StoredUser>, on connection: PostgresConnection, logger: Logger) async throws {
+        var binds = try userBindings(users.map { UserWrite.create($0.record) }[...])
+        binds.append(users.map(\.id))
+        binds.append(users.map { $0.createdRun ?? -1 })
+        binds.append(users.map { $0.updatedRun ?? -1 })
+        binds.append(users.map(\.record.active))
+        try await connection.execute(PostgresQuery(unsafeSQL: """
+            INSERT INTO users (id, first_name, last_name, license, extension, email, role, data_center, attributes,
+                               email_key, email_hash, content_hash, created_run, updated_run, active)
+            SELECT id, f, l, li, NULLIF(x, ''), e, r, d, NULLIF(a, ''), k, h, c, NULLIF(cr, -1), NULLIF(ur, -1), act
+            FROM \(userArrays), $12::int8[], $13::int8[], $14::int8[], $15::bool[]) AS v(f, l, li, x, e, r, d, a, k, h, c, id, cr, ur, act)
+            """, binds: binds), logger: logger)
+    }
+
     private static func isCreate(_ write: UserWrite) -> Bool {
         if case .create = write.kind { return true }
         return false

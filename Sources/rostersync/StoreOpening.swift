@@ -60,7 +60,7 @@ enum StoreOpening {
     }
 
     /// Opens the SQLite store at `location`.
-    private static func openSQLite(_ location: String, mustExist: Bool) throws -> SQLiteUserStore {
+    static func openSQLite(_ location: String, mustExist: Bool) throws -> SQLiteUserStore {
         let fileManager = FileManager.default
         var isDirectory: ObjCBool = false
         let exists = fileManager.fileExists(atPath: location, isDirectory: &isDirectory)

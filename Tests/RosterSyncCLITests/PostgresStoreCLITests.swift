@@ -96,3 +96,63 @@ import Testing
 /// The PostgreSQL server of `ROSTERSYNC_TEST_POSTGRES_URL`, if any.
 let testServer: PostgresLocation? = ProcessInfo.processInfo.environment["ROSTERSYNC_TEST_POSTGRES_URL"]
     .flatMap { $0.isEmpty ? nil : try? PostgresLocation.parse($0) }
+
+/// `rostersync migrate` copies a SQLite store into PostgreSQL with every id, and refuses a target
+/// that already holds a roster unless told to replace it.
+@Suite struct MigrateCommandTests {
+    @Test func aSourceThatIsNotASQLiteStoreIsNamed() async throws {
+        try await Workspace.with { workspace in
+            let result = try await workspace.run(["migrate", "--from", "roster.sqlite", "--to", "postgres://roster@127.0.0.1:1/roster"], database: false)
+            #expect(result.status == 2, "\(result)")
+            #expect(result.stderr.contains("--from must name a SQLite store as sqlite:FILE"), "\(result)")
+            let missing = try await workspace.run(["migrate", "--from", "sqlite:nothing.sqlite", "--to", "postgres://roster@127.0.0.1:1/roster"],
+                                                  database: false)
+            #expect(missing.status == 2, "\(missing)")
+            #expect(missing.stderr.contains("no store at nothing.sqlite"), "\(missing)")
+        }
+    }
+
+    @Test(.enabled(if: testServer != nil, "ROSTERSYNC_TEST_POSTGRES_URL is not set; run `scripts/with-postgres.sh swift test` to include PostgreSQL"))
+    func aSQLiteStoreIsCopiedWhole() async throws {
+        let server = try #require(testServer)
+        let name = "rostersync_migrate_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await PostgresDatabases.create(name, on: server)
+        do {
+            try await copyIntoPostgreSQL(url: "postgres://\(server.user)@\(server.host):\(server.port)/\(name)?sslmode=disable")
+            try await PostgresDatabases.drop(name, on: server)
+        } catch {
+            try? await PostgresDatabases.drop(name, on: server)
+            throw error
+        }
+    }
+
+    private func copyIntoPostgreSQL(url: String) async throws {
+        try await Workspace.with { workspace in
+            let first = try workspace.writeRows("first.csv", [bob, drew, row("Ann", "Lee", "Gold", "", "ann@company.com", "Agent", "US")])
+            let second = try workspace.writeRows("second.csv", [row("Bob", "Hawkins", "Enterprise", "1000", "bob@company.com", "Admin", "US"), barb])
+            for file in [first, second] { _ = try await workspace.run(["import", file]) }
+            let migrate = ["migrate", "--from", "sqlite:\(workspace.database)", "--to", url, "--json"]
+            let copied = try await workspace.run(migrate, database: false)
+            #expect(copied.status == 0, "\(copied)")
+            let counts = try copied.json()
+            #expect([counts["users"], counts["runs"], counts["failed_rows"]] as? [Int] == [3, 2, 1], "\(copied)")
+
+            func output(_ arguments: [String], db: String) async throws -> String {
+                let result = try await workspace.run(arguments + ["--db", db], database: false)
+                #expect(result.status == 0, "\(result)")
+                return result.stdout
+            }
+            for command in [["users", "list", "--format", "json"], ["runs", "list", "--json"], ["report", "1", "--format", "csv"]] {
+                #expect(try await output(command, db: url) == output(command, db: workspace.database), "\(command)")
+            }
+            let refused = try await workspace.run(migrate, database: false)
+            #expect(refused.status == 2, "\(refused)")
+            #expect(refused.stderr.contains("already holds users or runs; copy into an empty database, or add --replace"), "\(refused)")
+            let replaced = try await workspace.run(migrate + ["--replace"], database: false)
+            #expect(replaced.status == 0, "\(replaced)")
+            // Run numbers go on from the copied ones.
+            let third = try await workspace.run(["import", second, "--json", "--db", url], database: false)
+            #expect(try third.json()["run"] as? Int == 3, "\(third)")
+        }
+    }
+}
