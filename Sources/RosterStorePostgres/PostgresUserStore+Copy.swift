@@ -24,15 +24,7 @@ public struct StoreCopy: Sendable {
 extension PostgresUserStore {
     /// Whether the store holds no user and no run.
     public func isEmpty() async throws -> Bool {
-        try await connections.with { connection in
-            var empty = true
-            for try await found in try await connection.query(
-                "SELECT EXISTS (SELECT 1 FROM users) OR EXISTS (SELECT 1 FROM runs)", logger: logger
-            ).decode(Bool.self) {
-                empty = !found
-            }
-            return empty
-        }
+        try await connections.with { connection in try await isEmpty(on: connection) }
     }
 
     /// Writes `copy` into this store in one write scope, keeping every id, so that run numbers and
