@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // Pure domain: template, catalog, CSV reader/writer, validator. No dependencies.
@@ -67,6 +68,15 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        // PostgreSQL adapter of the UserStore port; the only library that depends on PostgresNIO.
+        .target(
+            name: "RosterStorePostgres",
+            dependencies: [
+                "RosterEngine", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .systemLibrary(
             name: "CCurl",
             pkgConfig: "libcurl",
@@ -101,7 +111,7 @@ let package = Package(
         .executableTarget(
             name: "rostersync",
             dependencies: [
-                "RosterEngine", "RosterStoreSQLite", "CurlHTTP", "RosterServer",
+                "RosterEngine", "RosterStoreSQLite", "RosterStorePostgres", "CurlHTTP", "RosterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -109,7 +119,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "RosterBench",
-            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", "RosterEngine", "RosterStoreSQLite", "CurlHTTP", "RosterTesting"],
+            dependencies: ["RosterCore", "RosterMapping", "RosterConnectors", "RosterEngine", "RosterStoreSQLite", "RosterStorePostgres", "CurlHTTP", "RosterTesting"],
             swiftSettings: settings
         ),
 
@@ -119,7 +129,7 @@ let package = Package(
         .testTarget(name: "RosterEngineTests", dependencies: ["RosterEngine", "RosterTesting"], exclude: ["Fixtures"], swiftSettings: settings),
         .testTarget(
             name: "RosterStoreSQLiteTests",
-            dependencies: ["RosterStoreSQLite", "RosterTesting"],
+            dependencies: ["RosterStoreSQLite", "RosterStorePostgres", "RosterTesting"],
             swiftSettings: settings
         ),
         .testTarget(name: "CurlHTTPTests", dependencies: ["CurlHTTP", "RosterTesting"], swiftSettings: settings),
@@ -130,6 +140,6 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
-        .testTarget(name: "RosterSyncCLITests", dependencies: ["rostersync", "RosterTesting"], swiftSettings: settings),
+        .testTarget(name: "RosterSyncCLITests", dependencies: ["rostersync", "RosterStorePostgres", "RosterTesting"], swiftSettings: settings),
     ]
 )

@@ -1,12 +1,15 @@
 import Foundation
 
 /// Times the release `rostersync import` on a generated roster: fresh, repeated unchanged,
-/// and with 1% of rows changed plus 0.5% new. Prints seconds, rows/s and the child's peak RSS.
+/// and with 1% of rows changed plus 0.5% new, into SQLite and, given a server, into PostgreSQL.
+/// Prints seconds, rows/s and the child's peak RSS.
 struct ImportBench {
     let rows: Int
     let directory: String
+    /// A PostgreSQL server's URL: the same imports also go into a new database there.
+    var postgres: String?
 
-    func run() throws {
+    func run() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let base = "\(directory)/users-\(rows).csv", changed = "\(directory)/users-\(rows)-changed.csv"
         let database = "\(directory)/bench.sqlite"
@@ -15,17 +18,27 @@ struct ImportBench {
         try generator.write(to: changed, changedEvery: 100, extra: rows / 200)
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
 
-        let binary = Self.rostersyncPath()
-        print("rostersync import, \(rows) rows, binary \(binary)")
+        print("rostersync import, \(rows) rows, binary \(Self.rostersyncPath())")
+        let fresh = try importThree(base: base, changed: changed, store: database, label: "SQLite")
+        if let postgres {
+            let store = try await PostgresBenchDatabase.recreate(server: postgres)
+            let freshPostgres = try importThree(base: base, changed: changed, store: store, label: "PostgreSQL")
+            print(String(format: "PostgreSQL fresh / SQLite fresh = %.2f", freshPostgres / fresh))
+        }
+        try rawSQLiteImport(base, freshSeconds: fresh)
+    }
+
+    /// Imports fresh, repeated and changed into `store`; returns the fresh import's seconds.
+    private func importThree(base: String, changed: String, store: String, label storeLabel: String) throws -> Double {
         var fresh = 0.0
         for (label, file) in [("fresh", base), ("repeated", base), ("1% changed + 0.5% new", changed)] {
-            let result = try ChildProcess.run(binary, ["import", file, "--db", database, "--json"])
+            let result = try ChildProcess.run(Self.rostersyncPath(), ["import", file, "--db", store, "--json"])
             let total = label.hasPrefix("1%") ? rows + rows / 200 : rows
-            print(String(format: "%-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  %@", label as NSString, result.seconds,
+            print(String(format: "%-12@ %-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  %@", storeLabel as NSString, label as NSString, result.seconds,
                          Double(total) / result.seconds, Double(result.maxRSSKiB) / 1024, result.output.trimmingCharacters(in: .whitespacesAndNewlines) as NSString))
             if label == "fresh" { fresh = result.seconds }
         }
-        try rawSQLiteImport(base, freshSeconds: fresh)
+        return fresh
     }
 
     /// The floor to compare a fresh import with: the sqlite3 shell's own `.import` of the same file

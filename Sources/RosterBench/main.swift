@@ -4,7 +4,10 @@ import Foundation
 /// go into issue notes. Run in release: `swift run -c release RosterBench import`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 let usage = """
-    usage: RosterBench import [--rows N] [--dir DIR]   time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
+    usage: RosterBench import [--rows N] [--dir DIR] [--store postgres://USER@HOST:PORT/DB]
+                                                       time `rostersync import` fresh, repeated and with 1% changed + 0.5% new
+                                                       into SQLite, and with --store into a new database beside DB on that
+                                                       PostgreSQL server (DB itself is only connected to; PGPASSWORD if needed)
            RosterBench generate --rows N --out FILE    write the deterministic template CSV only
            RosterBench pull [--users N]                pull N Graph users from a loopback mock through libcurl
            RosterBench sync [--users N] [--dir DIR]    sync N Graph users into a new SQLite store, then again unchanged
@@ -24,7 +27,9 @@ func option(_ name: String, default value: String) -> String {
 do {
     switch arguments.first {
     case "import":
-        try ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data")).run()
+        let server = option("--store", default: "")
+        try await ImportBench(rows: Int(option("--rows", default: "1000000")) ?? 1_000_000, directory: option("--dir", default: "bench-data"),
+                              postgres: server.isEmpty ? nil : server).run()
     case "concurrent":
         let rows = Int(option("--rows", default: "200000")) ?? 200_000
         let users = Int(option("--users", default: "100000")) ?? 100_000

@@ -6,7 +6,8 @@ import Yams
 /// `rostersync.yaml`: where the store is and what the catalog allows (DESIGN §4).
 ///
 /// ```yaml
-/// store: ./rostersync.sqlite                   # relative to this file
+/// store: ./rostersync.sqlite                   # relative to this file; or a PostgreSQL server:
+/// # store: { url: "postgres://roster@db:5432/roster?sslmode=verify-full", password: env:ROSTERSYNC_DB_PASSWORD, ca_file: ./db-ca.pem }
 /// connectors: ./connectors                      # for `connectors list`; relative to this file
 /// catalog:
 ///   licenses: { Enterprise: 50, Contact: 10 }   # a license without a number is unlimited
@@ -18,6 +19,10 @@ public struct RosterConfig: Sendable, Equatable {
     /// Store path (a relative one resolved against the config file's folder) or URL; `nil`
     /// means the default, `rostersync.sqlite` beside the config file.
     public var store: String?
+    /// `password: env:NAME` under `store:`: the environment variable that holds a PostgreSQL store's password.
+    public var storePasswordVariable: String?
+    /// `ca_file:` under `store:` (resolved like ``store``): the CA certificates a PostgreSQL server's certificate is checked against.
+    public var storeCAFile: String?
     /// The folder of connector files `connectors list` shows (resolved like ``store``); `nil`
     /// when the config does not name one.
     public var connectors: String?
@@ -75,7 +80,7 @@ public struct RosterConfig: Sendable, Equatable {
         if let root = reader.compose(text) {
             for (key, _, value) in reader.entries(root, "the config file", allowed: ["store", "connectors", "catalog", "jobs", "allowed_folders", "api_tokens", "http", "run_lease", "run_heartbeat"]) {
                 switch key {
-                case "store": config.store = reader.scalar(value, "'store'").map { $0.contains("://") ? $0 : JobConfig.resolve($0, folder) }
+                case "store": parseStore(value, into: &config, folder: folder, &reader)
                 case "connectors": config.connectors = reader.scalar(value, "'connectors'").map { JobConfig.resolve($0, folder) }
                 case "jobs": config.jobs = JobConfig.parseJobs(value, folder: folder, &reader)
                 case "allowed_folders": config.allowedFolders = parseAllowedFolders(value, folder: folder, &reader)

@@ -206,6 +206,16 @@ public final class SQLiteUserStore: UserStore {
         }
     }
 
+    /// The jobs that have links, a cursor or users pending deactivation in this store, sorted
+    /// (for copying the store elsewhere).
+    public func jobNames() async throws -> [String] {
+        try await database.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT job FROM links UNION SELECT job FROM job_state UNION SELECT job FROM pending_deactivations ORDER BY 1
+                """)
+        }
+    }
+
     public func jobState(job: String) async throws -> String? {
         try await database.read { db in
             try String.fetchOne(db, sql: "SELECT state FROM job_state WHERE job = ?", arguments: [job])

@@ -5,6 +5,7 @@ import RosterConnectors
 import RosterCore
 import RosterEngine
 import RosterMapping
+import RosterStorePostgres
 
 /// The one place where errors become exit codes and messages (DESIGN §5).
 enum ExitStatus {
@@ -16,8 +17,14 @@ enum ExitStatus {
     /// The job is already running, or the store stayed busy with another process's writes.
     static let busy: Int32 = 5
 
-    /// The exit code and the message for people of an error that reached the top.
+    /// The exit code and the message for people of an error that reached the top; a password in a
+    /// URL (a store's, a source's) never shows.
     static func classify(_ error: any Error) -> (Int32, String) {
+        let (code, message) = describe(error)
+        return (code, message.redactingURLPassword)
+    }
+
+    private static func describe(_ error: any Error) -> (Int32, String) {
         switch error {
         case let rejection as FileRejection:
             return (fileRejected, "\(rejection)\nnothing was imported; fix the file and run the import again")
@@ -40,6 +47,8 @@ enum ExitStatus {
             return (usage, "error: \(source)")
         case let usageError as UsageError:
             return (usage, "error: \(usageError.message)")
+        case let store as PostgresStoreError:
+            return (usage, "error: \(store)")
         case let database as DatabaseError:
             // The description of a GRDB error carries no bound values (user data), only the SQL.
             return (usage, "error: the store could not be used: \(database.message ?? "\(database.resultCode)")")

@@ -10,7 +10,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "Config file (default ./rostersync.yaml; optional).")
     var config: String?
 
-    @Option(help: "Store: a SQLite file path (default `store:` in the config, or rostersync.sqlite beside the config file).")
+    @Option(help: "Store: a SQLite file path or postgres://USER@HOST:PORT/DATABASE (default `store:` in the config, or rostersync.sqlite beside the config file).")
     var db: String?
 
     @Flag(help: "Print one JSON object on stdout; human text goes to stderr.")
@@ -34,11 +34,11 @@ struct GlobalOptions: ParsableArguments {
     ///   - jobs: how the command runs the config's jobs, which decides where their files may be.
     ///   - readOnly: the command only reads; a store that does not exist yet is an error instead
     ///     of being created.
-    func makeServices(jobs: JobUse = .none, readOnly: Bool = false) throws -> Services {
+    func makeServices(jobs: JobUse = .none, readOnly: Bool = false) async throws -> Services {
         var config = try loadConfig()
         if jobs != .none { try config.confineJobFiles(file: configPath, confineByDefault: jobs == .service) }
         let location = storeLocation(config)
-        let store = try StoreOpening.open(location, mustExist: readOnly, lease: config.runLease)
+        let store = try await StoreOpening.open(location, config: config, mustExist: readOnly)
         return Services(config: config, store: LeaseRenewingStore(base: store, lease: config.runLease), storePath: location)
     }
 
@@ -59,16 +59,12 @@ struct GlobalOptions: ParsableArguments {
 struct Services {
     var config: RosterConfig
     var store: any UserStore
-    /// The SQLite file behind `store`.
+    /// The SQLite file or the URL behind `store`.
     var storePath: String
+
+    /// The files of a SQLite store, which no output may replace (none for a PostgreSQL store).
+    var storeFiles: [ProtectedFile] { storePath.contains("://") ? [] : ProtectedFile.store(at: storePath) }
 
     var importService: ImportService { ImportService(store: store, catalog: config.catalog) }
 }
 
-extension String {
-    /// A store URL without its password, for messages.
-    var redactedStoreURL: String {
-        guard let scheme = range(of: "://"), let at = self[scheme.upperBound...].lastIndex(of: "@") else { return self }
-        return String(self[..<scheme.upperBound]) + "****" + String(self[at...])
-    }
-}

@@ -29,10 +29,10 @@ struct ImportCommand: AsyncParsableCommand {
 
     func run() async throws {
         let mapped = try mapping.map(MappingFile.load(path:))
-        let services = try global.makeServices()
+        let services = try await global.makeServices()
         var options = ImportOptions(dryRun: dryRun, reportPath: report)
         options.replaceExisting = force
-        options.protectedFiles = ProtectedFile.store(at: services.storePath) + [ProtectedFile(path: global.configPath, role: "the config file")]
+        options.protectedFiles = services.storeFiles + [ProtectedFile(path: global.configPath, role: "the config file")]
             + (mapping.map { [ProtectedFile(path: $0, role: "the mapping file")] } ?? [])
         let result: ImportResult
         do {

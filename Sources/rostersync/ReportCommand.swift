@@ -29,7 +29,7 @@ struct ReportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let services = try global.makeServices(readOnly: true)
+        let services = try await global.makeServices(readOnly: true)
         let store = services.store
         let record: RunRecord? = if let id = Int64(run) {
             try await store.run(id: id)

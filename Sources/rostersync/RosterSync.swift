@@ -15,6 +15,7 @@ struct RosterSync: AsyncParsableCommand {
         subcommands: [
             TemplateCommand.self, ImportCommand.self, SyncCommand.self, MapCommand.self, UsersCommand.self, RunsCommand.self,
             ReportCommand.self, ConnectorsCommand.self, ScheduleCommand.self, ServeCommand.self, StatusCommand.self, TokenCommand.self,
+            MigrateCommand.self,
         ]
     )
 

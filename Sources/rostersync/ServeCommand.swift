@@ -28,7 +28,7 @@ struct ServeCommand: AsyncParsableCommand {
     var logFormat = LogFormat.text
 
     func run() async throws {
-        let services = try global.makeServices(jobs: .service)
+        let services = try await global.makeServices(jobs: .service)
         if let http { return try await serveHTTP(at: http, services: services) }
         guard services.config.jobs.contains(where: { $0.schedule != nil }) else {
             throw UsageError(message: "no job has a schedule; add schedule: \"0 2 * * *\" and timezone: to a job in \(global.configPath)")

@@ -12,7 +12,7 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        let services = try global.makeServices(readOnly: true)
+        let services = try await global.makeServices(readOnly: true)
         let runs = try await services.store.runs(limit: 10_000)
         let now = Date()
         let jobs = try services.config.jobs.map { job in try JobStatus(job, runs: runs, now: now) }

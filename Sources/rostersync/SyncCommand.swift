@@ -32,7 +32,7 @@ struct SyncCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let services = try global.makeServices(jobs: .oneOff)
+        let services = try await global.makeServices(jobs: .oneOff)
         let jobs = try all ? services.config.jobs : [services.config.job(named: job!, file: global.configPath)]
         let http = CurlHTTPClient()
         defer { Task { await http.shutdown() } }

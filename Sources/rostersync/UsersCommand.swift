@@ -47,7 +47,7 @@ struct UsersCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let services = try global.makeServices(readOnly: true)
+            let services = try await global.makeServices(readOnly: true)
             if let job { _ = try services.config.job(named: job, file: global.configPath) }
             let query = UserQuery(active: state.map { $0 == .active }, search: search, job: job, limit: limit)
             let store = services.store

@@ -2,13 +2,25 @@ import Foundation
 import RosterCore
 import RosterEngine
 import RosterStoreSQLite
+import RosterStorePostgres
 import RosterTesting
+import Testing
 
-/// The stores that must keep the same `UserStore` contract.
-enum StoreKind: String, CaseIterable {
-    case sqliteInMemory, sqliteFile, inMemory
+/// The stores that must keep the same `UserStore` contract: PostgreSQL's too when
+/// `ROSTERSYNC_TEST_POSTGRES_URL` names a server (`scripts/with-postgres.sh swift test`).
+enum StoreKind: String, CaseIterable, CustomTestStringConvertible {
+    case sqliteInMemory, sqliteFile, inMemory, postgres
 
-    /// Runs `body` with a fresh store of this kind; a file-backed store lives in a UUID temp dir removed afterwards.
+    /// Every store this run can reach.
+    static var allCases: [StoreKind] { [.sqliteInMemory, .sqliteFile, .inMemory] + (PostgresTestServer.location == nil ? [] : [.postgres]) }
+
+    /// The stores whose readers use connections of their own (not SQLite's private in-memory database).
+    static var separateReaders: [StoreKind] { allCases.filter { $0 != .sqliteInMemory } }
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with a fresh store of this kind; a file-backed store lives in a UUID temp dir
+    /// removed afterwards, a PostgreSQL store in a database of its own, dropped afterwards.
     /// - Parameter lease: when the store settles a running run that is not renewed.
     /// - Parameter clock: the store's time for heartbeats and lease expiry.
     func withStore<T>(lease: RunLease = RunLease(), clock: any RosterClock = SystemClock(), _ body: (any UserStore) async throws -> T) async throws -> T {
@@ -20,6 +32,18 @@ enum StoreKind: String, CaseIterable {
         case .sqliteFile:
             return try await withTemporaryDirectory { directory async throws in
                 try await body(SQLiteUserStore(path: directory.appendingPathComponent("roster.sqlite").path, lease: lease, clock: clock))
+            }
+        case .postgres:
+            return try await PostgresTestServer.withDatabase { location in
+                let store = try await PostgresUserStore.open(location, lease: lease, clock: clock)
+                do {
+                    let result = try await body(store)
+                    await store.close()
+                    return result
+                } catch {
+                    await store.close()
+                    throw error
+                }
             }
         }
     }
@@ -36,6 +60,31 @@ final class SteppedClock: RosterClock {
     func advance(by seconds: Double) { time.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
 
+/// The PostgreSQL server of `ROSTERSYNC_TEST_POSTGRES_URL`, where each test case makes a database of its own.
+enum PostgresTestServer {
+    /// The server, or `nil` when the variable is unset (the PostgreSQL cases are skipped).
+    static let location: PostgresLocation? = ProcessInfo.processInfo.environment["ROSTERSYNC_TEST_POSTGRES_URL"]
+        .flatMap { $0.isEmpty ? nil : try? PostgresLocation.parse($0) }
+
+    static let skipped: Comment = "ROSTERSYNC_TEST_POSTGRES_URL is not set, so the store contracts ran without PostgreSQL; run `scripts/with-postgres.sh swift test` to include it"
+
+    /// Runs `body` with the location of a new, empty database, dropped afterwards.
+    static func withDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
+        let server = try #require(location, "ROSTERSYNC_TEST_POSTGRES_URL is not set")
+        let name = "rostersync_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        try await PostgresDatabases.create(name, on: server)
+        var database = server
+        database.database = name
+        do {
+            let result = try await body(database)
+            try await PostgresDatabases.drop(name, on: server)
+            return result
+        } catch {
+            try? await PostgresDatabases.drop(name, on: server)
+            throw error
+        }
+    }
+}
 
 /// A fresh UUID directory under the system temp dir, removed when `body` returns.
 func withTemporaryDirectory<T>(_ body: (URL) async throws -> T) async throws -> T {

@@ -84,7 +84,7 @@ import Testing
     }
 
     /// Not the private in-memory SQLite database: it has one connection, which reads its own writes.
-    @Test(arguments: [StoreKind.sqliteFile, .inMemory])
+    @Test(arguments: StoreKind.separateReaders)
     func readersSeeOnlyCommittedWrites(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             try await store.write { writes in
@@ -173,7 +173,7 @@ import Testing
 @Suite struct ConcurrentImportTests {
     /// Both files name one shared user with the same extension: whichever import runs second
     /// plans against the first's committed user and finds it unchanged, never a duplicate.
-    @Test(arguments: [StoreKind.sqliteFile, .inMemory])
+    @Test(arguments: StoreKind.separateReaders)
     func importsAtOnceLandWholeAndNeverDuplicate(kind: StoreKind) async throws {
         try await kind.withStore { store async throws in
             try await withTemporaryDirectory { directory async throws in
