@@ -22,7 +22,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BINARY = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".build/debug/rostersync").resolve()
@@ -158,6 +158,16 @@ def main():
         browser.get(base + "/runs")
         check("the runs page lists the three runs", len(browser.find_elements(By.CSS_SELECTOR, "tbody tr")) == 3)
         shot("09-runs")
+
+        browser.get(base + "/users")
+        Select(browser.find_element(By.ID, "job")).select_by_value("crm-nightly")
+        browser.find_element(By.XPATH, "//button[normalize-space()='Search']").click()
+        wait.until(ready.url_contains("job=crm-nightly"))
+        headers = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "thead th")]
+        sources = {row.find_elements(By.TAG_NAME, "td")[-1].text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")}
+        check("the users page filters by source job and shows it", "Source job" in headers and sources == {"crm-nightly"}, f"{headers} {sources}")
+        check("users imported from files are not in the job's list", "barb@company.com" not in browser.page_source)
+        shot("10-users-by-job")
     finally:
         if browser is not None:
             browser.quit()

@@ -41,8 +41,10 @@ struct UserBody: Encodable {
     var firstName, lastName, license, `extension`, email, role, dataCenter: String
     var active: Bool
     var attributes: [String: String]
+    /// The sync jobs linked to the user; empty for users only imported from files.
+    var jobs: [String]
 
-    init(_ user: StoredUser) {
+    init(_ user: StoredUser, jobs: [String]) {
         let row = user.record.row
         id = user.id
         firstName = row.firstName
@@ -54,6 +56,7 @@ struct UserBody: Encodable {
         dataCenter = row.dataCenter
         active = user.record.active
         attributes = user.record.attributes
+        self.jobs = jobs
     }
 }
 

@@ -1,6 +1,21 @@
 import Foundation
 import RosterEngine
 
+/// The roster as the users pages show it: every user ordered by email key, and the sync jobs
+/// each user is linked to (their source jobs; none for users only ever imported from files).
+struct Roster: Sendable {
+    var users: [StoredUser] = []
+    /// Email key → the jobs linked to that user, in config order.
+    var sourceJobs: [String: [String]] = [:]
+
+    static let empty = Roster()
+
+    /// The source jobs of `user`.
+    func jobs(of user: StoredUser) -> [String] {
+        sourceJobs[user.record.emailKey] ?? []
+    }
+}
+
 /// The roster in memory for the users pages, read again from the store only when a run has
 /// changed it: every write to the roster is part of a run, and a run's record changes in the same
 /// transaction as its users (``UserStore/write(_:)``), so the recent runs' ids and statuses tell
@@ -11,20 +26,29 @@ actor RosterSnapshot {
     static let watchedRuns = 100
 
     private let store: any UserStore
+    /// The configured sync jobs, whose links name the users' source jobs.
+    private let jobs: [String]
     private var key: [String]?
-    private var users: [StoredUser] = []
+    private var roster = Roster.empty
 
-    init(store: any UserStore) { self.store = store }
+    init(store: any UserStore, jobs: [String]) {
+        self.store = store
+        self.jobs = jobs
+    }
 
-    /// Every user, ordered by email key, as the store has them now.
-    func current() async throws -> [StoredUser] {
+    /// Every user, ordered by email key, and their source jobs, as the store has them now.
+    func current() async throws -> Roster {
         let runs = try await store.runs(limit: Self.watchedRuns)
         let key = runs.map { "\($0.id) \($0.status.rawValue)" }
         if key != self.key {
-            users = try await store.users()
+            var sourceJobs: [String: [String]] = [:]
+            for job in jobs {
+                for emailKey in try await store.links(job: job).values { sourceJobs[emailKey, default: []].append(job) }
+            }
+            roster = Roster(users: try await store.users(), sourceJobs: sourceJobs)
             self.key = key
         }
-        return users
+        return roster
     }
 }
 
