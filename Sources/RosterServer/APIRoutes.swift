@@ -102,11 +102,7 @@ struct APIRoutes {
             }
             page.append(user)
         }
-        struct Page: Encodable {
-            var users: [UserBody]
-            var nextCursor: String?
-        }
-        return JSONBody.response(Page(users: page.map { UserBody($0, jobs: roster.jobs(of: $0)) }, nextCursor: more ? page.last?.record.emailKey : nil))
+        return UsersPageJSON.response(page, roster: roster, nextCursor: more ? page.last?.record.emailKey : nil)
     }
 
     private static func matches(_ user: StoredUser, _ search: String) -> Bool {

@@ -5,14 +5,14 @@ import RosterEngine
 /// each user is linked to (their source jobs; none for users only ever imported from files).
 struct Roster: Sendable {
     var users: [StoredUser] = []
-    /// Email key → the jobs linked to that user, in config order.
-    var sourceJobs: [String: [String]] = [:]
+    /// User id → the jobs linked to that user, in config order.
+    var sourceJobs: [Int64: [String]] = [:]
 
     static let empty = Roster()
 
     /// The source jobs of `user`.
     func jobs(of user: StoredUser) -> [String] {
-        sourceJobs[user.record.emailKey] ?? []
+        sourceJobs.isEmpty ? [] : sourceJobs[user.id] ?? []
     }
 }
 
@@ -41,11 +41,18 @@ actor RosterSnapshot {
         let runs = try await store.runs(limit: Self.watchedRuns)
         let key = runs.map { "\($0.id) \($0.status.rawValue)" }
         if key != self.key {
-            var sourceJobs: [String: [String]] = [:]
+            let users = try await store.users()
+            var sourceJobs: [Int64: [String]] = [:]
+            var links: [String: [String]] = [:]
             for job in jobs {
-                for emailKey in try await store.links(job: job).values { sourceJobs[emailKey, default: []].append(job) }
+                for emailKey in try await store.links(job: job).values { links[emailKey, default: []].append(job) }
             }
-            roster = Roster(users: try await store.users(), sourceJobs: sourceJobs)
+            if !links.isEmpty {
+                for user in users {
+                    if let jobs = links[user.record.emailKey] { sourceJobs[user.id] = jobs }
+                }
+            }
+            roster = Roster(users: users, sourceJobs: sourceJobs)
             self.key = key
         }
         return roster

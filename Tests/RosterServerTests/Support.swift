@@ -61,7 +61,8 @@ struct TestServer {
     }
 
     /// Runs `body` against the router in process.
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    @discardableResult
+    func test<Value: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 }
