@@ -19,25 +19,37 @@ struct Roster: Sendable {
 /// The roster in memory for the users pages, read again from the store only when a run has
 /// changed it: every write to the roster is part of a run, and a run's record changes in the same
 /// transaction as its users (``UserStore/write(_:)``), so the recent runs' ids and statuses tell
-/// whether the copy is current, also for writes by other processes on the same store.
+/// whether the copy is current. The runs are looked at when a run of this server has ended
+/// since the last look (``RunMonitor``), else at most every ``recheckInterval``, so writes by
+/// other processes on the same store show within that time, and a busy users page costs no
+/// store query per request.
 actor RosterSnapshot {
     /// How many of the latest runs make up the key; a run that is still going is older than this
     /// many runs only after that many newer runs started.
     static let watchedRuns = 100
+    /// The longest time writes by other processes take to show.
+    static let recheckInterval: Duration = .milliseconds(250)
 
     private let store: any UserStore
     /// The configured sync jobs, whose links name the users' source jobs.
     private let jobs: [String]
+    private let monitor: RunMonitor
     private var key: [String]?
     private var roster = Roster.empty
+    /// When the runs were last looked at, and how many runs of this server had ended then.
+    private var checked: (at: ContinuousClock.Instant, endedRuns: Int)?
 
-    init(store: any UserStore, jobs: [String]) {
+    init(store: any UserStore, jobs: [String], monitor: RunMonitor) {
         self.store = store
         self.jobs = jobs
+        self.monitor = monitor
     }
 
     /// Every user, ordered by email key, and their source jobs, as the store has them now.
     func current() async throws -> Roster {
+        let now = ContinuousClock.now
+        let endedRuns = monitor.endedRuns
+        if let checked, checked.endedRuns == endedRuns, now - checked.at < Self.recheckInterval { return roster }
         let runs = try await store.runs(limit: Self.watchedRuns)
         let key = runs.map { "\($0.id) \($0.status.rawValue)" }
         if key != self.key {
@@ -55,6 +67,7 @@ actor RosterSnapshot {
             roster = Roster(users: users, sourceJobs: sourceJobs)
             self.key = key
         }
+        checked = (now, endedRuns)
         return roster
     }
 }
