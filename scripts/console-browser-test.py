@@ -15,14 +15,16 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ready
-from selenium.webdriver.support.ui import WebDriverWait
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 BINARY = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".build/debug/rostersync").resolve()
@@ -54,12 +56,35 @@ def free_port():
         return probe.getsockname()[1]
 
 
-def demo_config(folder):
-    """The demo config with its paths made absolute, the repository an allowed folder, and a write token from the environment."""
+class SlowExport(BaseHTTPRequestHandler):
+    """The demo's CRM export over HTTP, answered after a few seconds: a run long enough to watch its progress."""
+
+    def do_GET(self):
+        time.sleep(4)
+        body = (ROOT / "examples" / "crm-nightly.csv").read_bytes()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/csv")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *arguments):
+        pass
+
+
+def demo_config(folder, slow_url):
+    """The demo config with its paths made absolute, the repository an allowed folder, a job whose
+    source answers slowly, and a write token from the environment."""
     text = (ROOT / "rostersync.example.yaml").read_text()
     text = text.replace("connector: connectors/", f"connector: {ROOT}/connectors/")
     text = text.replace("mapping: mappings/", f"mapping: {ROOT}/mappings/")
     text = text.replace("file:examples/", f"file:{ROOT}/examples/")
+    text += f"""  - name: crm-slow
+    connector: {ROOT}/connectors/csv-url.yaml
+    settings:
+      url: {slow_url}
+    mapping: {ROOT}/mappings/custom-columns-csv.yaml
+"""
     text += f"allowed_folders:\n  - {ROOT}\n"
     text += "api_tokens:\n  - { name: browser, token: env:ROSTERSYNC_BROWSER_TOKEN, scope: write }\n"
     path = folder / "rostersync.yaml"
@@ -90,8 +115,11 @@ def main():
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     environment = dict(os.environ, ROSTERSYNC_BROWSER_TOKEN=TOKEN)
+    export = ThreadingHTTPServer(("127.0.0.1", 0), SlowExport)
+    threading.Thread(target=export.serve_forever, daemon=True).start()
+    slow_url = f"http://127.0.0.1:{export.server_address[1]}/export.csv"
     server = subprocess.Popen(
-        [str(BINARY), "serve", "--http", f"127.0.0.1:{port}", "--config", str(demo_config(work)), "--db", str(work / "store.sqlite")],
+        [str(BINARY), "serve", "--http", f"127.0.0.1:{port}", "--config", str(demo_config(work, slow_url)), "--db", str(work / "store.sqlite")],
         cwd=work, env=environment)
     browser = None
     try:
@@ -158,9 +186,31 @@ def main():
         browser.get(base + "/runs")
         check("the runs page lists the three runs", len(browser.find_elements(By.CSS_SELECTOR, "tbody tr")) == 3)
         shot("09-runs")
+
+        browser.get(base + "/users")
+        Select(browser.find_element(By.ID, "job")).select_by_value("crm-nightly")
+        browser.find_element(By.XPATH, "//button[normalize-space()='Search']").click()
+        wait.until(ready.url_contains("job=crm-nightly"))
+        headers = [cell.text for cell in browser.find_elements(By.CSS_SELECTOR, "thead th")]
+        sources = {row.find_elements(By.TAG_NAME, "td")[-1].text for row in browser.find_elements(By.CSS_SELECTOR, "tbody tr")}
+        check("the users page filters by source job and shows it", "Source job" in headers and sources == {"crm-nightly"}, f"{headers} {sources}")
+        check("users imported from files are not in the job's list", "barb@company.com" not in browser.page_source)
+        shot("10-users-by-job")
+
+        browser.get(base + "/jobs")
+        browser.find_element(By.XPATH, "//tr[td[1][normalize-space()='crm-slow']]//button[normalize-space()='Run now']").click()
+        wait.until(ready.url_matches(r"/runs/\d+$"))
+        wait.until(lambda page: "Pulling from the source" in page.find_element(By.ID, "live-text").text)
+        check("a going run shows a live progress bar fed by its events", bool(browser.find_elements(By.CSS_SELECTOR, "#live progress")))
+        shot("11-run-live-progress")
+        WebDriverWait(browser, 60).until(lambda page: not page.find_elements(By.ID, "live"))
+        status = browser.find_element(By.CSS_SELECTOR, "main .badge").text
+        check("the run page shows the final status when the run ends, without a manual reload", status == "succeeded", status)
+        shot("12-run-finished")
     finally:
         if browser is not None:
             browser.quit()
+        export.shutdown()
         server.send_signal(signal.SIGTERM)
         try:
             code = server.wait(timeout=30)

@@ -11,16 +11,21 @@ import Yams
 ///   - { name: dashboard, sha256: "9f2c…$5e88…", scope: read }   # from `rostersync token create dashboard`
 /// http:
 ///   upload_limit_mb: 50
+///   admin_password: { bcrypt: "$2b$12$…" }   # from `rostersync token hash-password`
 /// ```
 public struct HTTPConfig: Sendable, Equatable {
     /// Tokens in file order; names are unique.
     public var tokens: [APITokenConfig] = []
     /// The largest upload `POST /api/imports` accepts, in bytes.
     public var uploadLimit = 50 * 1024 * 1024
+    /// The bcrypt hash of the console's admin password (`$2b$…`, 60 characters); `nil` when the
+    /// console signs in with API tokens only. Never printed.
+    public var adminPasswordHash: String?
 
-    public init(tokens: [APITokenConfig] = [], uploadLimit: Int = 50 * 1024 * 1024) {
+    public init(tokens: [APITokenConfig] = [], uploadLimit: Int = 50 * 1024 * 1024, adminPasswordHash: String? = nil) {
         self.tokens = tokens
         self.uploadLimit = uploadLimit
+        self.adminPasswordHash = adminPasswordHash
     }
 }
 
@@ -104,13 +109,35 @@ extension HTTPConfig {
 
     /// Parses the `http:` settings into `config`.
     static func parseSettings(_ node: Node, into config: inout HTTPConfig, _ reader: inout YAMLReader) {
-        for (_, _, value) in reader.entries(node, "'http'", allowed: ["upload_limit_mb"]) {
+        for (key, _, value) in reader.entries(node, "'http'", allowed: ["upload_limit_mb", "admin_password"]) {
+            if key == "admin_password" {
+                parseAdminPassword(value, into: &config, &reader)
+                continue
+            }
             guard let text = reader.scalar(value, "'http.upload_limit_mb'") else { continue }
             guard let megabytes = Int(text), megabytes > 0 else {
                 reader.error(value, "http.upload_limit_mb must be a whole number of megabytes, e.g. 50; got '\(text)'")
                 continue
             }
             config.uploadLimit = megabytes * 1024 * 1024
+        }
+    }
+
+    /// Parses `admin_password: { bcrypt: "$2b$12$…" }`; the messages never show the value.
+    private static func parseAdminPassword(_ node: Node, into config: inout HTTPConfig, _ reader: inout YAMLReader) {
+        let howTo = "run `rostersync token hash-password` and paste the line it prints"
+        guard node.mapping != nil else {
+            reader.error(node, "http.admin_password must be written as admin_password: { bcrypt: \"$2b$…\" }, never the password itself; \(howTo)")
+            return
+        }
+        for (_, _, value) in reader.entries(node, "'http.admin_password'", allowed: ["bcrypt"]) {
+            guard let hash = reader.scalar(value, "'http.admin_password.bcrypt'") else { continue }
+            let prefixes = ["$2a$", "$2b$", "$2y$"]
+            guard hash.count == 60, prefixes.contains(where: hash.hasPrefix) else {
+                reader.error(value, "http.admin_password.bcrypt must be a bcrypt hash ($2b$…, 60 characters), never the password itself; \(howTo)")
+                continue
+            }
+            config.adminPasswordHash = hash
         }
     }
 }

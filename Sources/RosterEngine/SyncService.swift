@@ -78,6 +78,8 @@ public struct SyncService: Sendable {
     public var batchSize = 5_000
     /// Pulled rows kept in memory until the write scope; the rest wait in a temporary file.
     public var stagingLimit = 20_000
+    /// Told how far each run has got: once per pulled page and once per planned batch.
+    public var progress: (@Sendable (RunProgress) -> Void)?
 
     public init(store: any UserStore, catalog: Catalog, http: any HTTPClient, clock: any RosterClock = SystemClock(),
                 waits: any Clock<Duration> = ContinuousClock(), environment: [String: String] = ProcessInfo.processInfo.environment,
@@ -116,6 +118,7 @@ public struct SyncService: Sendable {
                     }
                     try staged.append(source)
                 }
+                progress?(RunProgress(run: record.id, phase: .pulling, read: pulled))
             }
             logger.info("pull finished", metadata: ["run": "\(record.id)", "job": "\(job.name)", "pulled": "\(pulled)", "rows": "\(staged.count)"])
             let pull = StagedPull(job: job, rows: staged, outcome: outcome, removedIDs: removedIDs, pulled: pulled, filteredOut: filteredOut)
@@ -175,6 +178,7 @@ public struct SyncService: Sendable {
                 unflushed += 1
                 if unflushed >= batchSize {
                     unflushed = 0
+                    progress?(RunProgress(run: runID ?? 0, phase: .planning, read: pull.pulled, planned: planner.counts.rows, expected: pull.rows.count))
                     try await planner.nameExtensionHolders { try await store.emailsHolding(extensions: $0) }
                     try await flush(planner.takeBatch(runID: runID))
                 }

@@ -47,9 +47,14 @@ enum JSONBody {
         return encoder
     }()
 
+    /// `value` as JSON text on one line.
+    static func data(_ value: some Encodable) -> Data {
+        (try? encoder.encode(value)) ?? Data(#"{"error":"the answer could not be encoded"}"#.utf8)
+    }
+
     /// `value` as a JSON response with `status`.
     static func response(_ value: some Encodable, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? encoder.encode(value)) ?? Data(#"{"error":"the answer could not be encoded"}"#.utf8)
+        let data = data(value)
         return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

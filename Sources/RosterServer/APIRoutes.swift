@@ -23,6 +23,7 @@ struct APIRoutes {
         routes.add(.get, "/api/runs/{id}") { _, context in JSONBody.response(RunBody(try await run(runID(context)))) }
         routes.add(.get, "/api/runs/{id}/failures") { request, context in try await failures(runID(context), Query(request)) }
         routes.add(.get, "/api/runs/{id}/failures.csv") { _, context in try await failuresCSV(runID(context)) }
+        routes.add(.get, "/api/runs/{id}/events") { _, context in try await RunEvents(environment: environment).response(for: run(runID(context))) }
     }
 
     // MARK: Imports
@@ -33,18 +34,22 @@ struct APIRoutes {
         let dryRun = try query.bool("dry_run") ?? false
         let mapping = try query["mapping"].map(loadMapping)
         let upload = try await Upload.receive(
-            request, name: Upload.fileName(query["filename"]), limit: environment.config.http.uploadLimit, directory: environment.uploadDirectory)
+            request, name: query["filename"], limit: environment.config.http.uploadLimit, directory: environment.uploadDirectory)
         defer { upload.remove() }
-        let service = ImportService(store: environment.store, catalog: environment.config.catalog, clock: environment.clock, logger: context.logger)
+        let monitor = environment.jobs.monitor
+        let store = RunStartWatchingStore(base: environment.store, monitor: monitor)
+        let service = ImportService(store: store, catalog: environment.config.catalog, clock: environment.clock, logger: context.logger)
+        let progress: @Sendable (ImportProgress) -> Void = { progress in
+            if let id = store.runID { monitor.imported(id, rows: progress.rows, expected: progress.expectedRows) }
+        }
         var options = ImportOptions(dryRun: dryRun, reportPath: upload.folder + "/failed-rows.csv", trigger: .api)
         if dryRun { options.reportPath = nil }
         do {
             let result = if let mapping {
-                try await service.importFile(at: upload.path, mapping: mapping, options: options)
+                try await service.importFile(at: upload.path, mapping: mapping, options: options, progress: progress)
             } else {
-                try await service.importFile(at: upload.path, options: options)
+                try await service.importFile(at: upload.path, options: options, progress: progress)
             }
-            if !dryRun { environment.jobs.metrics.recordRun(result.run) }
             return JSONBody.response(RunBody(result.run, dryRun: dryRun), status: dryRun ? .ok : .created)
         } catch let rejection as FileRejection {
             throw APIError(.unprocessableContent, "\(rejection) Nothing was imported; fix the file and upload it again.")
@@ -80,13 +85,16 @@ struct APIRoutes {
         let role = query["role"]?.lowercased()
         let search = query["search"]?.lowercased()
         let cursor = query["cursor"]?.lowercased()
-        let users = try await environment.roster.current()
+        let job = try query.job(in: environment.config)
+        let roster = try await environment.roster.current()
+        let users = roster.users
         var page: [StoredUser] = []
         var more = false
         for user in users[(cursor.map(users.firstIndex(after:)) ?? 0)...] {
             if let active, user.record.active != active { continue }
             if let license, user.record.row.license.lowercased() != license { continue }
             if let role, user.record.row.role.lowercased() != role { continue }
+            if let job, !roster.jobs(of: user).contains(job) { continue }
             if let search, !Self.matches(user, search) { continue }
             if page.count == limit {
                 more = true
@@ -94,11 +102,7 @@ struct APIRoutes {
             }
             page.append(user)
         }
-        struct Page: Encodable {
-            var users: [UserBody]
-            var nextCursor: String?
-        }
-        return JSONBody.response(Page(users: page.map(UserBody.init), nextCursor: more ? page.last?.record.emailKey : nil))
+        return UsersPageJSON.response(page, roster: roster, nextCursor: more ? page.last?.record.emailKey : nil)
     }
 
     private static func matches(_ user: StoredUser, _ search: String) -> Bool {

@@ -35,28 +35,6 @@ struct RunBody: Encodable {
     }
 }
 
-/// A user as the API shows it.
-struct UserBody: Encodable {
-    var id: Int64
-    var firstName, lastName, license, `extension`, email, role, dataCenter: String
-    var active: Bool
-    var attributes: [String: String]
-
-    init(_ user: StoredUser) {
-        let row = user.record.row
-        id = user.id
-        firstName = row.firstName
-        lastName = row.lastName
-        license = row.license
-        self.extension = row.extension
-        email = row.email
-        role = row.role
-        dataCenter = row.dataCenter
-        active = user.record.active
-        attributes = user.record.attributes
-    }
-}
-
 /// A failed row: its spreadsheet row number, cells by column and every reason.
 struct FailureBody: Encodable {
     var row: Int

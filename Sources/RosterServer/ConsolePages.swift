@@ -10,9 +10,10 @@ enum ConsolePages {
         return HTML.page(title: "Sign in", section: nil, caller: nil, content: """
             \(alert)
             <form method="post" action="/login" class="card narrow">
-              <label for="token">API token</label>
+              <label for="token">API token or admin password</label>
               <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
-              <p class="hint">A token from <code>api_tokens:</code> in the config; <code>rostersync token create NAME</code> makes one.</p>
+              <p class="hint">A token from <code>api_tokens:</code> in the config (<code>rostersync token create NAME</code> makes one),
+              or the admin password set with <code>rostersync token hash-password</code>.</p>
               <button type="submit" class="primary">Sign in</button>
             </form>
             """, status: error == nil ? .ok : .unauthorized)
@@ -22,15 +23,18 @@ enum ConsolePages {
         HTML.page(title: title, section: nil, caller: caller, content: "<p class=\"alert bad\" role=\"alert\">\(HTML.escape(text))</p>", status: status)
     }
 
-    static func users(_ query: Query, roster: RosterSnapshot, caller: Caller?) async throws -> Response {
+    static func users(_ query: Query, roster snapshot: RosterSnapshot, config: RosterConfig, caller: Caller?) async throws -> Response {
         let search = query["search"] ?? ""
         let cursor = query["cursor"]?.lowercased()
+        let job = try query.job(in: config)
         let needle = search.lowercased()
+        let roster = try await snapshot.current()
         var page: [StoredUser] = []
         var more = false
         var total = 0
-        for user in try await roster.current() {
+        for user in roster.users {
             let row = user.record.row
+            if let job, !roster.jobs(of: user).contains(job) { continue }
             guard needle.isEmpty || [row.email, row.firstName + " " + row.lastName].contains(where: { $0.lowercased().contains(needle) }) else { continue }
             total += 1
             if let cursor, user.record.emailKey <= cursor { continue }
@@ -41,18 +45,26 @@ enum ConsolePages {
             let row = user.record.row
             return [HTML.escape(row.firstName + " " + row.lastName), HTML.escape(row.email), HTML.escape(row.license), HTML.escape(row.extension),
                     HTML.escape(row.role), HTML.escape(row.dataCenter),
-                    user.record.active ? "<span class=\"badge ok\">active</span>" : "<span class=\"badge muted\">deactivated</span>"]
+                    user.record.active ? "<span class=\"badge ok\">active</span>" : "<span class=\"badge muted\">deactivated</span>",
+                    roster.jobs(of: user).isEmpty ? "<span class=\"hint\">file import</span>" : roster.jobs(of: user).map(HTML.escape).joined(separator: ", ")]
         }
-        let next = more ? "<a class=\"button\" href=\"/users?search=\(HTML.query(search))&amp;cursor=\(HTML.query(page.last?.record.emailKey ?? ""))\">Next page</a>" : ""
-        let first = cursor == nil ? "" : "<a class=\"button\" href=\"/users?search=\(HTML.query(search))\">First page</a>"
+        let filters = "search=\(HTML.query(search))" + (job.map { "&amp;job=\(HTML.query($0))" } ?? "")
+        let next = more ? "<a class=\"button\" href=\"/users?\(filters)&amp;cursor=\(HTML.query(page.last?.record.emailKey ?? ""))\">Next page</a>" : ""
+        let first = cursor == nil ? "" : "<a class=\"button\" href=\"/users?\(filters)\">First page</a>"
+        let jobOptions = ([""] + config.jobs.map(\.name)).map { name in
+            "<option value=\"\(HTML.escape(name))\"\(name == (job ?? "") ? " selected" : "")>\(name.isEmpty ? "any source" : HTML.escape(name))</option>"
+        }.joined()
+        let jobFilter = config.jobs.isEmpty ? "" : "<label for=\"job\" class=\"visually-hidden\">Source job</label><select id=\"job\" name=\"job\">\(jobOptions)</select>"
         return HTML.page(title: "Users", section: "users", caller: caller, content: """
             <form method="get" action="/users" class="toolbar" role="search">
               <label for="search" class="visually-hidden">Search by name or email</label>
               <input id="search" name="search" type="search" value="\(HTML.escape(search))" placeholder="Search by name or email">
+              \(jobFilter)
               <button type="submit">Search</button>
               <span class="count">\(total) users</span>
             </form>
-            \(HTML.table(["Name", "Email", "License", "Extension", "Role", "Data center", "Status"], rows, empty: search.isEmpty ? "No users yet. Import a CSV or run a job." : "No user matches “\(search)”."))
+            \(HTML.table(["Name", "Email", "License", "Extension", "Role", "Data center", "Status", "Source job"], rows,
+                         empty: search.isEmpty && job == nil ? "No users yet. Import a CSV or run a job." : "No user matches these filters."))
             <p class="pager">\(first) \(next)</p>
             """)
     }
@@ -139,7 +151,11 @@ enum ConsolePages {
             ["\(failure.row)"] + failure.cells.map(HTML.escape) + ["<span class=\"reason\">\(failure.errors.map(HTML.escape).joined(separator: "<br>"))</span>"]
         }
         let download = failures.isEmpty ? "" : "<p><a class=\"button primary\" href=\"/api/runs/\(run.id)/failures.csv\" download>Download failed rows</a> Fix them and import the file as it is.</p>"
-        let running = run.status == .running ? "<p class=\"alert info\" role=\"status\"><span class=\"spinner\" aria-hidden=\"true\"></span> This run is going; the page refreshes until it ends.</p>" : ""
+        let running = run.status == .running ? """
+            <div class="alert info live" id="live" data-run="\(run.id)" role="status" aria-live="polite">
+            <p><span class="spinner" aria-hidden="true"></span> <span id="live-text">This run is going; the page shows its progress until it ends.</span></p>
+            <progress id="live-bar" aria-label="Progress of run \(run.id)"></progress></div>
+            """ : ""
         return HTML.page(title: "Run \(run.id): \(run.kind) of \(run.source)", section: "runs", caller: caller, content: """
             <p>\(HTML.status(run.status.rawValue)) started \(HTML.escape(readable(run.startedAt)))\(run.finishedAt.map { ", finished \(HTML.escape(readable($0)))" } ?? "") · trigger \(HTML.escape(run.trigger.rawValue))</p>
             \(running)

@@ -17,7 +17,7 @@ struct ConsoleRoutes {
         routes.add(.get, "/login") { _, _ in ConsolePages.signIn(error: nil) }
         routes.add(.post, "/login") { request, context in try await signIn(request, context) }
         routes.add(.post, "/logout") { request, context in try await signOut(request, context) }
-        routes.add(.get, "/users") { request, context in try await ConsolePages.users(Query(request), roster: environment.roster, caller: context.caller) }
+        routes.add(.get, "/users") { request, context in try await ConsolePages.users(Query(request), roster: environment.roster, config: environment.config, caller: context.caller) }
         routes.add(.get, "/import") { _, context in ConsolePages.importPage(caller: context.caller) }
         routes.add(.get, "/jobs") { _, context in ConsolePages.jobs(try await api.jobs(), caller: context.caller) }
         routes.add(.post, "/jobs/{name}/run") { request, context in try await runJob(request, context) }
@@ -30,10 +30,16 @@ struct ConsoleRoutes {
 
     private func signIn(_ request: Request, _ context: ServerContext) async throws -> Response {
         let form = try await Form.read(request, context)
-        guard let token = form["token"], let match = environment.tokens.caller(for: token.trimmingCharacters(in: .whitespaces)) else {
-            return ConsolePages.signIn(error: "That token is not one of this server's API tokens. Check it, or create one with rostersync token create NAME.")
+        let secret = form["token"] ?? ""
+        let caller: Caller
+        if let match = environment.tokens.caller(for: secret.trimmingCharacters(in: .whitespaces)) {
+            caller = Caller(name: match.name, canWrite: match.scope == .write, viaSession: true, csrfToken: nil)
+        } else if let hash = environment.config.http.adminPasswordHash, await AdminPassword.verify(secret, hash: hash) {
+            caller = Caller(name: AdminPassword.callerName, canWrite: true, viaSession: true, csrfToken: nil)
+        } else {
+            return ConsolePages.signIn(error: "Sign-in failed: that is neither one of this server's API tokens nor its admin password. Check what you typed and try again.")
         }
-        let id = await sessions.open(Caller(name: match.name, canWrite: match.scope == .write, viaSession: true, csrfToken: nil))
+        let id = await sessions.open(caller)
         var response = Response.redirect(to: "/users", type: .found)
         response.setCookie(Cookie(name: SessionStore.cookieName, value: id, maxAge: Int(SessionStore.lifetime), path: "/",
                                   secure: Self.behindTLS(request), httpOnly: true, sameSite: .strict))

@@ -46,6 +46,7 @@ enum HTML {
     }
 
     /// A full page: header with navigation (when signed in), the content, the shared assets.
+    /// `refresh` reloads the page every so many seconds where scripts are off.
     static func page(title: String, section: String?, caller: Caller?, content: String, status: HTTPResponse.Status = .ok, refresh: Int? = nil) -> Response {
         let links = [("users", "Users"), ("import", "Import"), ("jobs", "Jobs"), ("runs", "Runs")]
         let navigation = caller == nil ? "" : """
@@ -58,7 +59,7 @@ enum HTML {
         let html = """
             <!doctype html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            \(refresh.map { "<meta http-equiv=\"refresh\" content=\"\($0)\">" } ?? "")
+            \(refresh.map { "<noscript><meta http-equiv=\"refresh\" content=\"\($0)\"></noscript>" } ?? "")
             <meta name="csrf-token" content="\(escape(caller?.csrfToken ?? ""))">
             <title>\(escape(title)) · RosterSync</title><link rel="stylesheet" href="/assets/console.css"></head>
             <body><a class="skip" href="#main">Skip to content</a>

@@ -1,6 +1,7 @@
 import Foundation
 import RosterCore
 public import RosterEngine
+import Synchronization
 
 /// Starts one-off syncs for the API and the console and runs them in the background: the
 /// caller gets the run id as soon as the run is recorded, and the scheduler skips the job's
@@ -15,14 +16,16 @@ public actor JobRunner {
     private let makeSync: MakeSync
     private let scheduler: SchedulerService?
     private var running: [Int64: Task<Void, Never>] = [:]
+    /// Watches the runs started here (and by the server's imports and scheduler) as they go and end.
+    public nonisolated let monitor: RunMonitor
     /// Where finished runs are counted.
-    public nonisolated let metrics: ServerMetrics
+    public nonisolated var metrics: ServerMetrics { monitor.metrics }
 
-    public init(store: any UserStore, configFile: String, scheduler: SchedulerService?, metrics: ServerMetrics = ServerMetrics(), makeSync: @escaping MakeSync) {
+    public init(store: any UserStore, configFile: String, scheduler: SchedulerService?, monitor: RunMonitor = RunMonitor(), makeSync: @escaping MakeSync) {
         self.store = store
         self.configFile = configFile
         self.scheduler = scheduler
-        self.metrics = metrics
+        self.monitor = monitor
         self.makeSync = makeSync
     }
 
@@ -31,7 +34,7 @@ public actor JobRunner {
     ///   or secrets cannot be used (nothing started).
     public func start(_ job: JobConfig, options: SyncOptions) async throws -> Int64 {
         let (ids, continuation) = AsyncThrowingStream.makeStream(of: Int64.self)
-        let watched = RunStartWatchingStore(base: store) { id in continuation.yield(id) }
+        let watched = RunStartWatchingStore(base: store, monitor: monitor) { id in continuation.yield(id) }
         let sync = makeSync(watched)
         let configFile = configFile
         let scheduler = scheduler
@@ -52,7 +55,7 @@ public actor JobRunner {
         running[id] = task
         Task {
             await task.value
-            await self.finished(id)
+            self.finished(id)
         }
         return id
     }
@@ -74,18 +77,67 @@ public actor JobRunner {
         for task in tasks { await task.value }
     }
 
-    private func finished(_ id: Int64) async {
+    private func finished(_ id: Int64) {
         running[id] = nil
-        if let run = try? await store.run(id: id) { metrics.recordRun(run) }
     }
 }
 
-/// A store that reports the id of each run it begins, so a background run's id is known at once.
+/// The store as one run sees it: reports the id of the run it begins (so a background run's id
+/// is known at once), and tells the ``RunMonitor`` how the run goes: its wait for the store's
+/// write turn, the users it writes, and its end once the record is stored for good. Make one for
+/// each run (``RunMonitor/watchingRun(_:)``).
 struct RunStartWatchingStore: UserStore {
     let base: any UserStore
+    let monitor: RunMonitor
     let onBegin: @Sendable (Int64) -> Void
+    private let run = WatchedRun()
 
-    func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result { try await base.write(body) }
+    /// Watches the one run that begins through it; `onBegin` is told its id.
+    init(base: any UserStore, monitor: RunMonitor, onBegin: @escaping @Sendable (Int64) -> Void = { _ in }) {
+        self.base = base
+        self.monitor = monitor
+        self.onBegin = onBegin
+    }
+
+    /// The id of the run begun through this store, once it has begun.
+    var runID: Int64? { run.state.withLock { $0.id } }
+
+    func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
+        guard let id = run.state.withLock({ $0.id }) else { return try await base.write(body) }
+        monitor.waitingForStore(id)
+        let asked = ContinuousClock.now
+        let run = run
+        run.state.withLock { $0.writing = false }
+        do {
+            let result = try await base.write { writes in
+                run.state.withLock { $0.writing = true }
+                monitor.gotStore(id, waited: .now - asked)
+                return try await body(CountingWrites(base: writes, monitor: monitor, ending: { record in run.state.withLock { $0.ending = record } }))
+            }
+            if let ending = run.state.withLock({ $0.ending }) { monitor.ended(ending) }
+            return result
+        } catch {
+            if !run.state.withLock({ $0.writing }) { monitor.gaveUpOnStore(id, waited: .now - asked) }
+            run.state.withLock { $0.ending = nil }
+            throw error
+        }
+    }
+
+    func finishRun(_ record: RunRecord) async throws {
+        try await base.finishRun(record)
+        monitor.ended(record)
+    }
+
+    func beginRun(_ record: RunRecord) async throws -> Int64 {
+        let id = try await base.beginRun(record)
+        run.state.withLock { $0.id = id }
+        var begun = record
+        begun.id = id
+        monitor.began(begun)
+        onBegin(id)
+        return id
+    }
+
     func loadIndex(catalog: Catalog, incomingRows: Int) async throws -> RosterIndex { try await base.loadIndex(catalog: catalog, incomingRows: incomingRows) }
     func links(job: String) async throws -> [String: String] { try await base.links(job: job) }
     func jobState(job: String) async throws -> String? { try await base.jobState(job: job) }
@@ -94,7 +146,6 @@ struct RunStartWatchingStore: UserStore {
     func users() async throws -> [StoredUser] { try await base.users() }
     func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
     func attributeNames(_ query: UserQuery) async throws -> [String] { try await base.attributeNames(query) }
-    func finishRun(_ run: RunRecord) async throws { try await base.finishRun(run) }
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
@@ -102,10 +153,34 @@ struct RunStartWatchingStore: UserStore {
     func pendingDeactivations(job: String) async throws -> [String: Date] { try await base.pendingDeactivations(job: job) }
     func renewLease(runID: Int64) async throws { try await base.renewLease(runID: runID) }
     func settleAbandonedRuns() async throws -> [RunRecord] { try await base.settleAbandonedRuns() }
+}
 
-    func beginRun(_ run: RunRecord) async throws -> Int64 {
-        let id = try await base.beginRun(run)
-        onBegin(id)
-        return id
+/// What a ``RunStartWatchingStore`` knows of its run: the id once begun, whether its write
+/// scope has begun, and the final record while the transaction commits.
+private final class WatchedRun: Sendable {
+    struct State {
+        var id: Int64?
+        var writing = false
+        var ending: RunRecord?
+    }
+
+    let state = Mutex(State())
+}
+
+/// The writes of a watched run's transaction: counts the users written and keeps the final
+/// record until the transaction commits.
+private struct CountingWrites: UserStoreWrites {
+    let base: any UserStoreWrites
+    let monitor: RunMonitor
+    let ending: @Sendable (RunRecord) -> Void
+
+    func apply(_ batch: WriteBatch) async throws {
+        try await base.apply(batch)
+        if let id = batch.runID { monitor.wrote(id, count: batch.writes.count) }
+    }
+
+    func finishRun(_ run: RunRecord) async throws {
+        try await base.finishRun(run)
+        ending(run)
     }
 }

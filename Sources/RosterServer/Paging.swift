@@ -1,4 +1,5 @@
 import Hummingbird
+import RosterEngine
 
 /// Query parameters of list routes, checked with messages that say what to write instead.
 struct Query {
@@ -29,6 +30,16 @@ struct Query {
         case "false", "0", "no": return false
         default: throw APIError(.badRequest, "\(name) must be true or false, got '\(text)'")
         }
+    }
+
+    /// `job`: the name of a configured sync job; absent means `nil`.
+    func job(in config: RosterConfig) throws -> String? {
+        guard let name = self["job"] else { return nil }
+        guard config.jobs.contains(where: { $0.name == name }) else {
+            let names = config.jobs.map(\.name)
+            throw APIError(.badRequest, "job must be the name of a configured job (\(names.isEmpty ? "none configured" : names.joined(separator: ", "))), got '\(name)'")
+        }
+        return name
     }
 
     /// A non-negative whole number parameter; absent means 0.

@@ -32,6 +32,6 @@ public struct ServerEnvironment: Sendable {
         self.mappingsDirectory = mappingsDirectory ?? (folder.isEmpty ? "mappings" : folder + "/mappings")
         self.uploadDirectory = uploadDirectory
         self.clock = clock
-        roster = RosterSnapshot(store: store)
+        roster = RosterSnapshot(store: store, jobs: config.jobs.map(\.name), monitor: jobs.monitor)
     }
 }

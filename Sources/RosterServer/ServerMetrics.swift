@@ -4,7 +4,8 @@ public import Prometheus
 public import RosterEngine
 
 /// The numbers `GET /metrics` shows in Prometheus's text format: HTTP requests by route and
-/// status with their durations, runs by kind, job and status, rows by outcome, and run durations.
+/// status with their durations, runs by kind, job and status, rows by outcome, run durations,
+/// pull and apply durations by job, and the time runs waited for the store's write turn.
 public struct ServerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
 
@@ -37,6 +38,26 @@ public struct ServerMetrics: Sendable {
                 .record(.milliseconds(Int64(finished.timeIntervalSince(run.startedAt) * 1000)))
         }
     }
+
+    /// A sync's pull: from the run's start until it asked for the store's write turn.
+    func recordPull(job: String, _ duration: Duration) {
+        registry.makeDurationHistogram(name: "rostersync_pull_duration_seconds", labels: [("job", job)], buckets: Self.durationBuckets,
+                                       help: "Time a sync spent pulling its source, by job").record(duration)
+    }
+
+    /// A run's write scope: planning and writing its rows, from the store's write turn to the commit.
+    func recordApply(kind: String, job: String, _ duration: Duration) {
+        registry.makeDurationHistogram(name: "rostersync_apply_duration_seconds", labels: [("kind", kind), ("job", job)], buckets: Self.durationBuckets,
+                                       help: "Time a run spent planning and writing its rows in its write turn, by kind and job").record(duration)
+    }
+
+    /// How long a run waited for the store's write turn (another writer, or a busy store).
+    func recordStoreWait(kind: String, _ duration: Duration) {
+        registry.makeDurationHistogram(name: "rostersync_store_wait_seconds", labels: [("kind", kind)], buckets: Self.waitBuckets,
+                                       help: "Time runs waited for the store's write turn, by kind").record(duration)
+    }
+
+    static let waitBuckets: [Duration] = [.milliseconds(1)] + durationBuckets
 
     /// The text exposition of every metric.
     func exposition() -> Response {

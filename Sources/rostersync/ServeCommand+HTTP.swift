@@ -40,13 +40,17 @@ extension ServeCommand {
         let http = CurlHTTPClient()
         let store = services.store
         let catalog = config.catalog
-        let makeSync: JobRunner.MakeSync = { store in SyncService(store: store, catalog: catalog, http: http) }
+        let monitor = RunMonitor()
+        let makeSync: JobRunner.MakeSync = { store in
+            var sync = SyncService(store: store, catalog: catalog, http: http)
+            sync.progress = monitor.syncProgress
+            return sync
+        }
         let configFile = global.configPath
         let log = Logger(label: "rostersync.scheduler")
-        let metrics = ServerMetrics()
         let (scheduler, scheduled) = try await Self.makeScheduler(
-            config: config, configFile: configFile, store: store, sync: makeSync(store), logger: log, onRun: { metrics.recordRun($0) })
-        let runner = JobRunner(store: store, configFile: configFile, scheduler: scheduler, metrics: metrics, makeSync: makeSync)
+            config: config, configFile: configFile, store: store, sync: { makeSync(monitor.watchingRun(store)) }, logger: log)
+        let runner = JobRunner(store: store, configFile: configFile, scheduler: scheduler, monitor: monitor, makeSync: makeSync)
         let environment = ServerEnvironment(config: config, configFile: configFile, store: store, tokens: tokens, jobs: runner)
         let logger = Logger(label: "rostersync.http")
         if tokens.isEmpty {

@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         let http = CurlHTTPClient()
         let sync = SyncService(store: services.store, catalog: services.config.catalog, http: http)
         let logger = Logger(label: "rostersync.scheduler")
-        let (scheduler, scheduled) = try await Self.makeScheduler(config: services.config, configFile: global.configPath, store: services.store, sync: sync, logger: logger)
+        let (scheduler, scheduled) = try await Self.makeScheduler(config: services.config, configFile: global.configPath, store: services.store, sync: { sync }, logger: logger)
         logger.notice("rostersync serve: \(Output.count(scheduled.count, "scheduled job")) (\(scheduled.map(\.name).joined(separator: ", "))); SIGTERM or Ctrl-C stops")
         for job in scheduled { logger.notice("\(Self.nextLine(job.name, in: scheduled))", metadata: ["job": "\(job.name)"]) }
         let task = Task {
@@ -62,11 +62,10 @@ struct ServeCommand: AsyncParsableCommand {
 
 extension ServeCommand {
     /// The scheduler over the config's scheduled jobs, as `serve` runs it with or without `--http`:
-    /// each run is logged with its counts (and handed to `onRun`), then the job's next time; a time
-    /// skipped because the job was still running is recorded.
+    /// each run (by a sync service from `sync`, asked once per run) is logged with its counts,
+    /// then the job's next time; a time skipped because the job was still running is recorded.
     static func makeScheduler(
-        config: RosterConfig, configFile: String, store: any UserStore, sync: SyncService, logger: Logger,
-        onRun: @escaping @Sendable (RunRecord) -> Void = { _ in }
+        config: RosterConfig, configFile: String, store: any UserStore, sync: @escaping @Sendable () -> SyncService, logger: Logger
     ) async throws -> (scheduler: SchedulerService, jobs: [ScheduledJob]) {
         let jobs = config.jobs
         let scheduled = try jobs.compactMap { job in
@@ -81,9 +80,8 @@ extension ServeCommand {
             runJob: { name, time in
                 guard let job = jobs.first(where: { $0.name == name }) else { return }
                 do {
-                    if case .ran(let result) = try await sync.syncScheduled(job, configFile: configFile, at: time) {
+                    if case .ran(let result) = try await sync().syncScheduled(job, configFile: configFile, at: time) {
                         let run = result.run
-                        onRun(run)
                         logger.info("\(name): run \(run.id) \(run.status.rawValue): \(run.created) created, \(run.updated) updated, \(run.unchanged) unchanged, \(run.failed) failed, \(run.deactivated) deactivated\(run.message.map { "; \($0)" } ?? "")",
                                     metadata: ["job": "\(name)", "run": "\(run.id)", "status": "\(run.status.rawValue)"])
                     }
@@ -94,7 +92,7 @@ extension ServeCommand {
             },
             recordSkip: { name, time in
                 do {
-                    try await sync.recordSkip(job: name, at: time)
+                    try await sync().recordSkip(job: name, at: time)
                 } catch is ScheduledRunTaken {
                     logger.info("another instance has recorded this scheduled time", metadata: ["job": "\(name)"])
                 } catch {

@@ -1,10 +1,45 @@
 import ArgumentParser
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import RosterServer
 
-/// `rostersync token create NAME [--scope read|write]`: a new API token for `serve --http`.
+/// `rostersync token create NAME [--scope read|write]`: a new API token for `serve --http`;
+/// `rostersync token hash-password`: the config line of the console's admin password.
 struct TokenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "token", abstract: "Create API tokens for the HTTP API and console.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Create API tokens and the admin password for the HTTP API and console.", subcommands: [Create.self, HashPassword.self])
+
+    struct HashPassword: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "hash-password", abstract: "Read the console's admin password from stdin and print its config line.",
+            discussion: """
+                The password is read from the terminal without echo, or from the first line of stdin when it is not a terminal \
+                (e.g. `rostersync token hash-password < file`); never pass it as an argument. Only its bcrypt hash goes in \
+                the config, under http:. The console's sign-in page then accepts that password as well as the API tokens.
+                """)
+
+        func run() throws {
+            guard let password = Self.readPassword(), !password.isEmpty else {
+                throw UsageError(message: "no password was given on stdin; type it when asked, or send it on stdin: rostersync token hash-password < file")
+            }
+            guard password.count >= AdminPassword.minimumLength else {
+                throw UsageError(message: "the admin password must have at least \(AdminPassword.minimumLength) characters; choose a longer one (a passphrase of a few words works well)")
+            }
+            print(AdminPassword.configLine(AdminPassword.hash(password)))
+            Output.error("Add this line under http: in rostersync.yaml (replacing any admin_password: there), then restart `rostersync serve --http`.")
+        }
+
+        /// The password from the terminal (no echo) or from stdin's first line.
+        private static func readPassword() -> String? {
+            if isatty(STDIN_FILENO) != 0 {
+                guard let typed = getpass("Admin password: ") else { return nil }
+                return String(cString: typed)
+            }
+            return readLine(strippingNewline: true)?.trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -88,7 +88,7 @@ struct ImportRouteTests {
         ([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1], "text/csv", 422, "spreadsheet"),
         ([0x7F, 0x45, 0x4C, 0x46, 0x00, 0x00, 0x01], "text/csv", 422, "binary"),
         ([], "text/csv", 400, "empty"),
-        (Array("--x\r\nContent-Disposition: form-data".utf8), "multipart/form-data; boundary=x", 415, "text/csv"),
+        (Array("{\"users\": []}".utf8), "application/json", 415, "text/csv"),
         (Array("just one line, no header\n".utf8), "text/csv", 422, "Nothing was imported"),
     ] as [([UInt8], String, Int, String)])
     func badUploads(body: [UInt8], type: String, status: Int, words: String) async throws {

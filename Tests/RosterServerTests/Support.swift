@@ -27,7 +27,9 @@ struct TestServer {
     ///   - sourceGate: when given, the job's source answers only once the gate is opened.
     ///   - uploadLimit: bytes an upload may have.
     ///   - uploadDirectory: where uploads wait; the system's temporary folder by default.
-    init(sourceGate: Gate? = nil, uploadLimit: Int = 50 * 1024 * 1024, uploadDirectory: String = FileManager.default.temporaryDirectory.path) throws {
+    ///   - adminPasswordHash: the bcrypt hash of the console's admin password, if it has one.
+    init(sourceGate: Gate? = nil, uploadLimit: Int = 50 * 1024 * 1024, uploadDirectory: String = FileManager.default.temporaryDirectory.path,
+         adminPasswordHash: String? = nil) throws {
         var job = JobConfig(name: "crm-nightly", connector: repositoryRoot + "/connectors/csv-url.yaml", mapping: repositoryRoot + "/mappings/custom-columns-csv.yaml")
         job.settings = ["url": "https://crm.test/export.csv"]
         job.schedule = "0 2 * * *"
@@ -37,7 +39,7 @@ struct TestServer {
         config.http = HTTPConfig(tokens: [
             APITokenConfig(name: "ci", credential: .environment("ROSTERSYNC_TEST_TOKEN"), scope: .write),
             APITokenConfig(name: "dashboard", credential: .sha256(salt: String(parts[0]), hex: String(parts[1])), scope: .read),
-        ], uploadLimit: uploadLimit)
+        ], uploadLimit: uploadLimit, adminPasswordHash: adminPasswordHash)
         let tokens = try APITokens(config.http.tokens, environment: ["ROSTERSYNC_TEST_TOKEN": TestTokens.writer], configFile: "rostersync.yaml")
         let export = try String(contentsOfFile: repositoryRoot + "/examples/crm-nightly.csv", encoding: .utf8)
         let http = ScriptedHTTPClient { _ in
@@ -46,8 +48,11 @@ struct TestServer {
         }
         let store = store
         let catalog = config.catalog
-        let runner = JobRunner(store: store, configFile: "rostersync.yaml", scheduler: nil) { store in
-            SyncService(store: store, catalog: catalog, http: http)
+        let monitor = RunMonitor()
+        let runner = JobRunner(store: store, configFile: "rostersync.yaml", scheduler: nil, monitor: monitor) { store in
+            var sync = SyncService(store: store, catalog: catalog, http: http)
+            sync.progress = monitor.syncProgress
+            return sync
         }
         environment = ServerEnvironment(
             config: config, configFile: "rostersync.yaml", store: store, tokens: tokens, jobs: runner, mappingsDirectory: repositoryRoot + "/mappings",
@@ -56,7 +61,8 @@ struct TestServer {
     }
 
     /// Runs `body` against the router in process.
-    func test(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    @discardableResult
+    func test<Value: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         try await Application(router: router).test(.router) { client in try await body(client) }
     }
 }

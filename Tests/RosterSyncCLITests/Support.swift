@@ -89,8 +89,8 @@ final class Workspace: Sendable {
 
     /// Starts `rostersync ARGS --db roster.sqlite` in the workspace; stdout and stderr go to files.
     /// `environment` is added to the test's own. `onExit` is installed before the process starts,
-    /// so it cannot miss a quick exit.
-    func start(_ arguments: [String], database: Bool = true, environment: [String: String] = [:],
+    /// so it cannot miss a quick exit. `input` is its stdin (empty when `nil`).
+    func start(_ arguments: [String], database: Bool = true, environment: [String: String] = [:], input: String? = nil,
                onExit: (@Sendable () -> Void)? = nil) throws -> (Process, URL, URL) {
         let process = Process()
         process.executableURL = binary
@@ -103,19 +103,25 @@ final class Workspace: Sendable {
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        if let input {
+            let file = directory.appendingPathComponent(".in-\(id)")
+            try Data(input.utf8).write(to: file)
+            process.standardInput = try FileHandle(forReadingFrom: file)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         if let onExit { process.terminationHandler = { _ in onExit() } }
         try process.run()
         return (process, out, err)
     }
 
     /// Runs `rostersync ARGS --db roster.sqlite` to the end.
-    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:]) async throws -> CommandResult {
+    func run(_ arguments: [String], database: Bool = true, environment: [String: String] = [:], input: String? = nil) async throws -> CommandResult {
         let (process, out, err) = try await withCheckedThrowingContinuation { continuation in
             // Exactly one side resumes: whichever of "started" and "exited" comes second under the lock.
             let state = Locked<(handles: (Process, URL, URL)?, exited: Bool)>((nil, false))
             do {
-                let handles = try start(arguments, database: database, environment: environment) {
+                let handles = try start(arguments, database: database, environment: environment, input: input) {
                     let handles = state.withLock { state in
                         state.exited = true
                         return state.handles

@@ -92,3 +92,35 @@
     upload(event.dataTransfer.files[0]);
   });
 })();
+
+// A run's page while the run goes: a live progress bar from the run's events stream; the page
+// reloads with the final counts when the run ends.
+(function () {
+  const live = document.getElementById("live");
+  if (!live || !window.EventSource) return;
+  const bar = document.getElementById("live-bar");
+  const text = document.getElementById("live-text");
+  const number = (value) => value.toLocaleString();
+  const source = new EventSource("/api/runs/" + live.dataset.run + "/events");
+  source.addEventListener("progress", (event) => {
+    const run = JSON.parse(event.data);
+    if (run.phase === "pulling") {
+      bar.removeAttribute("value");
+      text.textContent = "Pulling from the source: " + number(run.read) + (run.read === 1 ? " record" : " records") + " so far.";
+    } else if (run.phase === "waiting") {
+      bar.removeAttribute("value");
+      text.textContent = "Waiting for the store: another import or sync is writing.";
+    } else if (run.expected) {
+      bar.max = run.expected;
+      bar.value = Math.min(run.planned, run.expected);
+      text.textContent = "Writing: " + number(run.planned) + " of about " + number(run.expected) + " rows planned, " + number(run.written) + " users written.";
+    } else {
+      bar.removeAttribute("value");
+      text.textContent = "Writing: " + number(run.planned) + " rows planned, " + number(run.written) + " users written.";
+    }
+  });
+  source.addEventListener("end", () => {
+    source.close();
+    window.location.reload();
+  });
+})();
