@@ -27,8 +27,7 @@ struct PostgresWrites: UserStoreWrites {
             try await connection.execute("""
                 UPDATE runs SET finished_at = \(run.finishedAt), status = \(run.status.rawValue), rows = \(run.rows), created = \(run.created),
                     updated = \(run.updated), unchanged = \(run.unchanged), failed = \(run.failed), deactivated = \(run.deactivated),
-                    pulled = \(run.pulled), pending = \(run.pending), report_path = \(run.reportPath), message = \(run.message),
-                    heartbeat_at = now()
+                    pulled = \(run.pulled), pending = \(run.pending), report_path = \(run.reportPath), message = \(run.message)
                 WHERE id = \(run.id)
                 """, logger: logger)
         } catch {
