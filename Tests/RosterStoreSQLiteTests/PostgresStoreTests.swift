@@ -13,25 +13,7 @@ struct PostgresAcrossInstancesTests {
     @Test func aSecondWriterWaitsForTheFirstThenLands() async throws {
         try await PostgresTestServer.withDatabase { location in
             let one = try await PostgresUserStore.open(location), other = try await PostgresUserStore.open(location)
-            let started = Mutex(false), readerLooked = Mutex(false)
-            let first = Task {
-                try await one.write { writes in
-                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
-                    started.withLock { $0 = true }
-                    for _ in 0..<1_000 where !readerLooked.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
-                    try await Task.sleep(for: .milliseconds(300))
-                }
-            }
-            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(try await other.users().isEmpty, "a reader does not wait for the open write")
-            readerLooked.withLock { $0 = true }
-            let asked = ContinuousClock.now
-            try await other.write { writes in
-                try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
-            }
-            #expect(ContinuousClock.now - asked >= .milliseconds(200), "the second writer waited for the first")
-            try await first.value
-            #expect(try await one.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
+            try await secondWriterWaitsForTheFirstThenLands(one: one, other: other)
             await one.close()
             await other.close()
         }

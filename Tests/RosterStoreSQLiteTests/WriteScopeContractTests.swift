@@ -123,25 +123,7 @@ import Testing
     @Test func aSecondWriterWaitsForTheFirstThenLands() async throws {
         try await withTemporaryDirectory { directory async throws in
             let path = directory.appendingPathComponent("roster.sqlite").path
-            let one = try SQLiteUserStore(path: path), other = try SQLiteUserStore(path: path)
-            let started = Mutex(false), readerLooked = Mutex(false)
-            let first = Task {
-                try await one.write { writes in
-                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
-                    started.withLock { $0 = true }
-                    // Open until the reader has looked (bounded), then a little longer while the second writer waits.
-                    for _ in 0..<1_000 where !readerLooked.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
-                    try await Task.sleep(for: .milliseconds(300))
-                }
-            }
-            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-            #expect(try await other.users().isEmpty, "a reader does not wait for the open write")
-            readerLooked.withLock { $0 = true }
-            try await other.write { writes in
-                try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
-            }
-            try await first.value
-            #expect(try await one.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
+            try await secondWriterWaitsForTheFirstThenLands(one: SQLiteUserStore(path: path), other: SQLiteUserStore(path: path))
         }
     }
 
@@ -201,4 +183,29 @@ import Testing
             }
         }
     }
+}
+
+/// Two stores on one database, as two processes: a reader does not wait for the first's open
+/// write, the second writer waits for it, then both users are there.
+func secondWriterWaitsForTheFirstThenLands(one: any UserStore, other: any UserStore) async throws {
+    let started = Mutex(false), readerLooked = Mutex(false)
+    let first = Task {
+        try await one.write { writes in
+            try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
+            started.withLock { $0 = true }
+            // Open until the reader has looked (bounded), then a little longer while the second writer waits.
+            for _ in 0..<1_000 where !readerLooked.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(10)) }
+            try await Task.sleep(for: .milliseconds(300))
+        }
+    }
+    while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+    #expect(try await other.users().isEmpty, "a reader does not wait for the open write")
+    readerLooked.withLock { $0 = true }
+    let asked = ContinuousClock.now
+    try await other.write { writes in
+        try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com", extension: "1001"))]))
+    }
+    #expect(ContinuousClock.now - asked >= .milliseconds(200), "the second writer waited for the first")
+    try await first.value
+    #expect(try await one.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
 }
