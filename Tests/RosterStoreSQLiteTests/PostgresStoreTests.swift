@@ -23,22 +23,7 @@ struct PostgresAcrossInstancesTests {
         try await PostgresTestServer.withDatabase { location in
             let one = try await PostgresUserStore.open(location)
             let impatient = try await PostgresUserStore.open(location, busyTimeout: .seconds(1))
-            let started = Mutex(false)
-            let holder = Task {
-                try await one.write { writes in
-                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com"))]))
-                    started.withLock { $0 = true }
-                    try await Task.sleep(for: .milliseconds(2_500))
-                }
-            }
-            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-            let busy = await #expect(throws: StoreBusy.self) {
-                try await impatient.write { try await $0.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))])) }
-            }
-            #expect(busy?.description.contains(location.displayName) == true)
-            #expect(busy?.description.contains("nothing was written") == true)
-            try await holder.value
-            #expect(try await impatient.users().map(\.record.row.email) == ["ann@company.com"])
+            try await writerPastTheBusyTimeoutSaysSo(one: one, impatient: impatient, storeName: location.displayName)
             // The impatient store's connection is usable again after its refusal.
             try await impatient.write { try await $0.apply(WriteBatch(runID: nil, writes: [.create(user("Cy", "cy@company.com"))])) }
             #expect(try await one.users().count == 2)

@@ -130,23 +130,8 @@ import Testing
     @Test func aWriterThatWaitsPastTheBusyTimeoutSaysSo() async throws {
         try await withTemporaryDirectory { directory async throws in
             let path = directory.appendingPathComponent("roster.sqlite").path
-            let one = try SQLiteUserStore(path: path), impatient = try SQLiteUserStore(path: path, busyTimeout: .seconds(1))
-            let started = Mutex(false)
-            let holder = Task {
-                try await one.write { writes in
-                    try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com"))]))
-                    started.withLock { $0 = true }
-                    try await Task.sleep(for: .milliseconds(2_500))
-                }
-            }
-            while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
-            let busy = await #expect(throws: StoreBusy.self) {
-                try await impatient.write { try await $0.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))])) }
-            }
-            #expect(busy?.description.contains(path) == true)
-            #expect(busy?.description.contains("nothing was written") == true)
-            try await holder.value
-            #expect(try await impatient.users().map(\.record.row.email) == ["ann@company.com"])
+            try await writerPastTheBusyTimeoutSaysSo(
+                one: SQLiteUserStore(path: path), impatient: SQLiteUserStore(path: path, busyTimeout: .seconds(1)), storeName: path)
         }
     }
 }
@@ -208,4 +193,25 @@ func secondWriterWaitsForTheFirstThenLands(one: any UserStore, other: any UserSt
     #expect(ContinuousClock.now - asked >= .milliseconds(200), "the second writer waited for the first")
     try await first.value
     #expect(try await one.users().map(\.record.row.email) == ["ann@company.com", "bob@company.com"])
+}
+
+/// A writer of a store opened with a 1 s busy timeout, while another store on the same database
+/// holds a write scope for 2.5 s: it fails with ``StoreBusy`` naming the store, and writes nothing.
+func writerPastTheBusyTimeoutSaysSo(one: any UserStore, impatient: any UserStore, storeName: String) async throws {
+    let started = Mutex(false)
+    let holder = Task {
+        try await one.write { writes in
+            try await writes.apply(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com"))]))
+            started.withLock { $0 = true }
+            try await Task.sleep(for: .milliseconds(2_500))
+        }
+    }
+    while !started.withLock({ $0 }) { try await Task.sleep(for: .milliseconds(5)) }
+    let busy = await #expect(throws: StoreBusy.self) {
+        try await impatient.write { try await $0.apply(WriteBatch(runID: nil, writes: [.create(user("Bob", "bob@company.com"))])) }
+    }
+    #expect(busy?.description.contains(storeName) == true)
+    #expect(busy?.description.contains("nothing was written") == true)
+    try await holder.value
+    #expect(try await impatient.users().map(\.record.row.email) == ["ann@company.com"])
 }
