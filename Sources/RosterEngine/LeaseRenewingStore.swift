@@ -104,4 +104,6 @@ public final class LeaseRenewingStore: UserStore {
     public func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
     public func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
     public func attributeNames(_ query: UserQuery) async throws -> [String] { try await base.attributeNames(query) }
+    public func countUsers(_ query: UserQuery) async throws -> Int { try await base.countUsers(query) }
+    public func linkedJobs(emailKeys: [String]) async throws -> [String: [String]] { try await base.linkedJobs(emailKeys: emailKeys) }
 }

@@ -80,34 +80,11 @@ struct APIRoutes {
 
     private func users(_ query: Query) async throws -> Response {
         let limit = try query.limit()
-        let active = try query.bool("active")
-        let license = query["license"]?.lowercased()
-        let role = query["role"]?.lowercased()
-        let search = query["search"]?.lowercased()
-        let cursor = query["cursor"]?.lowercased()
-        let job = try query.job(in: environment.config)
-        let roster = try await environment.roster.current()
-        let users = roster.users
-        var page: [StoredUser] = []
-        var more = false
-        for user in users[(cursor.map(users.firstIndex(after:)) ?? 0)...] {
-            if let active, user.record.active != active { continue }
-            if let license, user.record.row.license.lowercased() != license { continue }
-            if let role, user.record.row.role.lowercased() != role { continue }
-            if let job, !roster.jobs(of: user).contains(job) { continue }
-            if let search, !Self.matches(user, search) { continue }
-            if page.count == limit {
-                more = true
-                break
-            }
-            page.append(user)
-        }
-        return UsersPageJSON.response(page, roster: roster, nextCursor: more ? page.last?.record.emailKey : nil)
-    }
-
-    private static func matches(_ user: StoredUser, _ search: String) -> Bool {
-        let row = user.record.row
-        return [row.email, row.firstName, row.lastName, row.firstName + " " + row.lastName].contains { $0.lowercased().contains(search) }
+        let selection = UserQuery(
+            active: try query.bool("active"), search: query["search"], job: try query.job(in: environment.config),
+            license: query["license"], role: query["role"], order: .emailKey(after: query["cursor"]?.lowercased()))
+        let page = try await UsersPage(selection, limit: limit, store: environment.store, jobs: environment.config.jobs.map(\.name))
+        return UsersPageJSON.response(page)
     }
 
     // MARK: Jobs

@@ -23,33 +23,23 @@ enum ConsolePages {
         HTML.page(title: title, section: nil, caller: caller, content: "<p class=\"alert bad\" role=\"alert\">\(HTML.escape(text))</p>", status: status)
     }
 
-    static func users(_ query: Query, roster snapshot: RosterSnapshot, config: RosterConfig, caller: Caller?) async throws -> Response {
+    static func users(_ query: Query, store: any UserStore, config: RosterConfig, caller: Caller?) async throws -> Response {
         let search = query["search"] ?? ""
         let cursor = query["cursor"]?.lowercased()
         let job = try query.job(in: config)
-        let needle = search.lowercased()
-        let roster = try await snapshot.current()
-        var page: [StoredUser] = []
-        var more = false
-        var total = 0
-        for user in roster.users {
-            let row = user.record.row
-            if let job, !roster.jobs(of: user).contains(job) { continue }
-            guard needle.isEmpty || [row.email, row.firstName + " " + row.lastName].contains(where: { $0.lowercased().contains(needle) }) else { continue }
-            total += 1
-            if let cursor, user.record.emailKey <= cursor { continue }
-            if page.count == 50 { more = true; continue }
-            page.append(user)
-        }
+        let selection = UserQuery(search: search, job: job, order: .emailKey(after: cursor))
+        let listed = try await UsersPage(selection, limit: 50, store: store, jobs: config.jobs.map(\.name))
+        let total = try await store.countUsers(selection)
+        let page = listed.users
         let rows = page.map { user in
             let row = user.record.row
             return [HTML.escape(row.firstName + " " + row.lastName), HTML.escape(row.email), HTML.escape(row.license), HTML.escape(row.extension),
                     HTML.escape(row.role), HTML.escape(row.dataCenter),
                     user.record.active ? "<span class=\"badge ok\">active</span>" : "<span class=\"badge muted\">deactivated</span>",
-                    roster.jobs(of: user).isEmpty ? "<span class=\"hint\">file import</span>" : roster.jobs(of: user).map(HTML.escape).joined(separator: ", ")]
+                    listed.jobs(of: user).isEmpty ? "<span class=\"hint\">file import</span>" : listed.jobs(of: user).map(HTML.escape).joined(separator: ", ")]
         }
         let filters = "search=\(HTML.query(search))" + (job.map { "&amp;job=\(HTML.query($0))" } ?? "")
-        let next = more ? "<a class=\"button\" href=\"/users?\(filters)&amp;cursor=\(HTML.query(page.last?.record.emailKey ?? ""))\">Next page</a>" : ""
+        let next = listed.nextCursor.map { "<a class=\"button\" href=\"/users?\(filters)&amp;cursor=\(HTML.query($0))\">Next page</a>" } ?? ""
         let first = cursor == nil ? "" : "<a class=\"button\" href=\"/users?\(filters)\">First page</a>"
         let jobOptions = ([""] + config.jobs.map(\.name)).map { name in
             "<option value=\"\(HTML.escape(name))\"\(name == (job ?? "") ? " selected" : "")>\(name.isEmpty ? "any source" : HTML.escape(name))</option>"

@@ -17,7 +17,7 @@ struct ConsoleRoutes {
         routes.add(.get, "/login") { _, _ in ConsolePages.signIn(error: nil) }
         routes.add(.post, "/login") { request, context in try await signIn(request, context) }
         routes.add(.post, "/logout") { request, context in try await signOut(request, context) }
-        routes.add(.get, "/users") { request, context in try await ConsolePages.users(Query(request), roster: environment.roster, config: environment.config, caller: context.caller) }
+        routes.add(.get, "/users") { request, context in try await ConsolePages.users(Query(request), store: environment.store, config: environment.config, caller: context.caller) }
         routes.add(.get, "/import") { _, context in ConsolePages.importPage(caller: context.caller) }
         routes.add(.get, "/jobs") { _, context in ConsolePages.jobs(try await api.jobs(), caller: context.caller) }
         routes.add(.post, "/jobs/{name}/run") { request, context in try await runJob(request, context) }

@@ -146,6 +146,8 @@ struct RunStartWatchingStore: UserStore {
     func users() async throws -> [StoredUser] { try await base.users() }
     func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
     func attributeNames(_ query: UserQuery) async throws -> [String] { try await base.attributeNames(query) }
+    func countUsers(_ query: UserQuery) async throws -> Int { try await base.countUsers(query) }
+    func linkedJobs(emailKeys: [String]) async throws -> [String: [String]] { try await base.linkedJobs(emailKeys: emailKeys) }
     func runs(limit: Int) async throws -> [RunRecord] { try await base.runs(limit: limit) }
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }

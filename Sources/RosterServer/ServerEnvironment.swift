@@ -15,8 +15,6 @@ public struct ServerEnvironment: Sendable {
     /// Where uploads wait while they are imported; each upload gets its own folder, removed after.
     public var uploadDirectory: String
     public var clock: any RosterClock
-    /// The roster in memory for the users pages, refreshed when a run changed it.
-    let roster: RosterSnapshot
 
     public init(
         config: RosterConfig, configFile: String, store: any UserStore, tokens: APITokens, jobs: JobRunner,
@@ -32,6 +30,5 @@ public struct ServerEnvironment: Sendable {
         self.mappingsDirectory = mappingsDirectory ?? (folder.isEmpty ? "mappings" : folder + "/mappings")
         self.uploadDirectory = uploadDirectory
         self.clock = clock
-        roster = RosterSnapshot(store: store, jobs: config.jobs.map(\.name), monitor: jobs.monitor)
     }
 }

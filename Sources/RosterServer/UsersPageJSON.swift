@@ -6,21 +6,21 @@ import RosterEngine
 /// fraction of its cost, as the users page is the API's busiest route.
 enum UsersPageJSON {
     /// `{"nextCursor":…,"users":[…]}`; `nextCursor` is left out when `nil`.
-    static func response(_ users: some Collection<StoredUser>, roster: Roster, nextCursor: String?) -> Response {
+    static func response(_ page: UsersPage) -> Response {
         var out = ByteBuffer()
-        out.reserveCapacity(64 + users.count * 320)
+        out.reserveCapacity(64 + page.users.count * 320)
         out.writeStaticString("{")
-        if let nextCursor {
+        if let nextCursor = page.nextCursor {
             out.writeStaticString("\"nextCursor\":")
             write(nextCursor, to: &out)
             out.writeStaticString(",")
         }
         out.writeStaticString("\"users\":[")
         var first = true
-        for user in users {
+        for user in page.users {
             if !first { out.writeStaticString(",") }
             first = false
-            write(user, jobs: roster.jobs(of: user), to: &out)
+            write(user, jobs: page.jobs(of: user), to: &out)
         }
         out.writeStaticString("]}")
         return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: out))

@@ -3,17 +3,14 @@ import PostgresNIO
 public import RosterEngine
 
 extension PostgresUserStore {
-    /// Streams the users `query` selects from a read connection, in the order they were first
-    /// stored, handing each one to `body` as the server sends it: memory stays constant however
+    /// Streams the users `query` selects from a read connection, in its order, handing each one to `body` as the server sends it: memory stays constant however
     /// large the roster.
     public func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws {
         var remaining = query.limit ?? Int.max
         guard remaining > 0 else { return }
-        // The search runs in Swift (UserQuery.matches), so every store folds case the same way;
-        // the limit then counts matches, not rows read.
-        let searches = !(query.search ?? "").isEmpty
+        let searches = query.filtersUsers
         var (sql, binds) = Self.selection(query, columns: Self.userColumns)
-        sql += " ORDER BY id"
+        sql += query.order == .stored ? " ORDER BY id" : " ORDER BY email_key"
         if let limit = query.limit, !searches {
             binds.append(Int64(limit))
             sql += " LIMIT $\(binds.count)"
@@ -55,10 +52,46 @@ extension PostgresUserStore {
         return names.sorted()
     }
 
-    /// `columns` (a `SELECT … FROM users`) with the active and job filters of `query`.
+    /// How many users `query` selects: the server's count unless a filter needs each user read.
+    public func countUsers(_ query: UserQuery) async throws -> Int {
+        guard !query.filtersUsers else {
+            var count = 0
+            try await forEachUser(query.unlimited) { _ in count += 1 }
+            return count
+        }
+        let (sql, binds) = Self.selection(query.unlimited, columns: "SELECT COUNT(*) FROM users")
+        return try await connections.with { connection in
+            var count = 0
+            for try await value in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode(Int64.self) {
+                count = Int(value)
+            }
+            return count
+        }
+    }
+
+    /// The jobs linked to each of these users, from the links' index on email keys.
+    public func linkedJobs(emailKeys: [String]) async throws -> [String: [String]] {
+        guard !emailKeys.isEmpty else { return [:] }
+        var binds = PostgresBindings()
+        binds.append(emailKeys)
+        let sql = "SELECT DISTINCT email_key, job FROM links WHERE email_key = ANY($1) ORDER BY job"
+        return try await connections.with { connection in
+            var jobs: [String: [String]] = [:]
+            for try await (key, job) in try await connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).decode((String, String).self) {
+                jobs[key, default: []].append(job)
+            }
+            return jobs
+        }
+    }
+
+    /// `columns` (a `SELECT … FROM users`) with the active and job filters and the cursor of `query`.
     private static func selection(_ query: UserQuery, columns: String) -> (String, PostgresBindings) {
         var conditions: [String] = []
         var binds = PostgresBindings()
+        if case .emailKey(let after?) = query.order {
+            binds.append(after)
+            conditions.append("email_key > $\(binds.count)")
+        }
         if let active = query.active {
             binds.append(active)
             conditions.append("active = $\(binds.count)")

@@ -5,11 +5,38 @@ public import RosterCore
 public import RosterEngine
 
 extension SQLiteUserStore {
-    /// Steps over the users `query` selects on a reader connection, in the order they were first
-    /// stored, handing each one to `body` as it is read: memory stays constant however large the
-    /// roster.
+    /// Steps over the users `query` selects on a reader connection, in its order, handing each
+    /// one to `body` as it is read: memory stays constant however large the roster.
     public func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws {
         try listUsers(query, body)
+    }
+
+    /// How many users `query` selects: SQL's count unless a filter needs each user read.
+    public func countUsers(_ query: UserQuery) async throws -> Int {
+        guard !query.filtersUsers else {
+            var count = 0
+            try listUsers(query.unlimited) { _ in count += 1 }
+            return count
+        }
+        let (conditions, arguments) = Self.conditions(query.unlimited)
+        let sql = "SELECT COUNT(*) FROM users" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        return try await database.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
+    }
+
+    /// The jobs linked to each of these users, from the links' index on email keys.
+    public func linkedJobs(emailKeys: [String]) async throws -> [String: [String]] {
+        guard !emailKeys.isEmpty else { return [:] }
+        return try await database.read { db in
+            var jobs: [String: [String]] = [:]
+            // One statement per chunk keeps under SQLite's limit of bound parameters.
+            for chunk in stride(from: 0, to: emailKeys.count, by: 500).map({ emailKeys[$0..<min($0 + 500, emailKeys.count)] }) {
+                let sql = "SELECT DISTINCT email_key, job FROM links WHERE email_key IN (\(Array(repeating: "?", count: chunk.count).joined(separator: ","))) ORDER BY job"
+                for row in try Row.fetchAll(db, sql: sql, arguments: StatementArguments(Array(chunk))) {
+                    jobs[row[0] as String, default: []].append(row[1])
+                }
+            }
+            return jobs
+        }
     }
 
     /// The attribute names of the selected users, from SQLite's JSON functions without building
@@ -26,10 +53,14 @@ extension SQLiteUserStore {
         return try await database.read { db in try String.fetchAll(db, sql: sql, arguments: arguments) }
     }
 
-    /// SQL conditions (and their arguments) for the active and job filters of `query`.
+    /// SQL conditions (and their arguments) for the active and job filters and the cursor of `query`.
     private static func conditions(_ query: UserQuery) -> ([String], StatementArguments) {
         var conditions: [String] = []
         var arguments: StatementArguments = []
+        if case .emailKey(let after?) = query.order {
+            conditions.append("email_key > ?")
+            _ = arguments.append(contentsOf: [after])
+        }
         if let active = query.active {
             conditions.append("active = ?")
             _ = arguments.append(contentsOf: [active])
@@ -46,18 +77,16 @@ extension SQLiteUserStore {
     /// as bytes (no per-column decoding through `Row`).
     private func listUsers(_ query: UserQuery, _ body: (StoredUser) throws -> Void) throws {
         var (conditions, arguments) = Self.conditions(query)
-        // The search runs in Swift (UserQuery.matches), so every store folds case the same way;
-        // the limit then counts matches, not rows read.
-        let searches = !(query.search ?? "").isEmpty
-        // Rowid order is a plain scan of the table: no sort of a million rows (about half the
-        // cost of a listing) and no temporary files.
+        let searches = query.filtersUsers
         var sql = """
             SELECT first_name, last_name, license, extension, email, role, data_center, attributes, active,
                    id, created_run, updated_run
             FROM users
             """
         if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
-        sql += " ORDER BY id"
+        // Rowid order is a plain scan of the table: no sort of a million rows (about half the
+        // cost of a listing) and no temporary files; email-key order walks its unique index.
+        sql += query.order == .stored ? " ORDER BY id" : " ORDER BY email_key"
         if let limit = query.limit, !searches {
             sql += " LIMIT ?"
             _ = arguments.append(contentsOf: [limit])

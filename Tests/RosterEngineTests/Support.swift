@@ -114,6 +114,7 @@ struct WatchedStore: UserStore {
     func run(id: Int64) async throws -> RunRecord? { try await base.run(id: id) }
     func reportRows(runID: Int64) async throws -> [ReportRow] { try await base.reportRows(runID: runID) }
     func forEachUser(_ query: UserQuery, _ body: (StoredUser) throws -> Void) async throws { try await base.forEachUser(query, body) }
+    func linkedJobs(emailKeys: [String]) async throws -> [String: [String]] { try await base.linkedJobs(emailKeys: emailKeys) }
 }
 
 /// A number that tasks and threads change together.

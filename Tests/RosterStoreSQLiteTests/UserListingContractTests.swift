@@ -84,3 +84,55 @@ extension UserListingContractTests {
         }
     }
 }
+
+extension UserListingContractTests {
+    @Test(arguments: StoreKind.allCases)
+    func pagesByEmailKeyFollowTheCursor(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await fill(store)
+            #expect(try await emails(store, UserQuery(limit: 2, order: .emailKey(after: nil))) == ["Amy@Company.com", "bob@company.com"])
+            #expect(try await emails(store, UserQuery(limit: 2, order: .emailKey(after: "bob@company.com"))) == ["ned@company.com", "zed@company.com"])
+            #expect(try await emails(store, UserQuery(order: .emailKey(after: "zed@company.com"))) == [])
+            #expect(try await emails(store, UserQuery(active: true, job: "crm", order: .emailKey(after: "amy@company.com"))) == ["zed@company.com"])
+            #expect(try await emails(store, UserQuery(search: "company", limit: 1, order: .emailKey(after: "amy@company.com"))) == ["bob@company.com"],
+                    "the limit counts matches after the cursor")
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func licenseAndRoleMatchInAnyCasing(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            let lead = user("Lia", "lia@company.com", extension: "1003", role: "Supervisor")
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(lead)]))
+            try await fill(store)
+            #expect(try await emails(store, UserQuery(role: "SUPERVISOR")) == ["lia@company.com"])
+            #expect(try await emails(store, UserQuery(license: "ENTERPRISE", role: "agent")).count == 4)
+            #expect(try await emails(store, UserQuery(license: "no such license")) == [])
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func countsIgnoreLimitAndCursor(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await fill(store)
+            #expect(try await store.countUsers(.all) == 4)
+            #expect(try await store.countUsers(UserQuery(active: true, limit: 1, order: .emailKey(after: "zed@company.com"))) == 3)
+            #expect(try await store.countUsers(UserQuery(job: "crm")) == 2)
+            #expect(try await store.countUsers(UserQuery(search: "amy", limit: 0)) == 1)
+        }
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func linkedJobsPerUserSortedByName(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            try await fill(store)
+            try await store.applyRun(WriteBatch(runID: nil, links: [
+                LinkWrite(job: "billing", externalID: "9", emailKey: "zed@company.com"),
+                LinkWrite(job: "billing", externalID: "10", emailKey: "zed@company.com"),
+            ]))
+            let jobs = try await store.linkedJobs(emailKeys: ["zed@company.com", "amy@company.com", "bob@company.com", "nobody@company.com"])
+            #expect(jobs == ["zed@company.com": ["billing", "crm"], "amy@company.com": ["crm"]])
+            #expect(try await store.linkedJobs(emailKeys: []) == [:])
+        }
+    }
+}
