@@ -6,23 +6,14 @@ import RosterEngine
 
 /// The writes of one batch on the write scope's connection, set-based so that a batch costs a
 /// handful of round trips however many rows it holds: each run of consecutive creates is one
-/// `INSERT … SELECT FROM unnest(arrays)`, each run of consecutive updates one `UPDATE … FROM
-/// unnest(arrays)`. Batch order is kept: creates never pass an update, which may free the email or
-/// extension a later create takes.
+/// `COPY users FROM STDIN` (``PostgresCopyRows``), each run of consecutive updates one `UPDATE …
+/// FROM unnest(arrays)`. Batch order is kept: creates never pass an update, which may free the
+/// email or extension a later create takes.
 enum PostgresBulk {
     /// The text columns bound as arrays, in this order, then `email_hash` and `content_hash`.
     private static let userArrays = """
         unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                $10::int8[], $11::int8[]
-        """
-
-    /// New users; $12 the run. Ids follow batch order.
-    private static let insertUsers = """
-        INSERT INTO users (first_name, last_name, license, extension, email, role, data_center, attributes,
-                           email_key, email_hash, content_hash, created_run, updated_run)
-        SELECT f, l, li, NULLIF(x, ''), e, r, d, NULLIF(a, ''), k, h, c, $12::int8, $12::int8
-        FROM \(userArrays)) WITH ORDINALITY AS v(f, l, li, x, e, r, d, a, k, h, c, n)
-        ORDER BY n
         """
 
     /// Replaces the users whose email key is in $13 (one per row); $12 the run. Links follow a
@@ -121,10 +112,19 @@ enum PostgresBulk {
         return false
     }
 
+    /// New users, streamed in COPY's text format; ids follow batch order.
     private static func insert(_ writes: ArraySlice<UserWrite>, runID: Int64?, on connection: PostgresConnection, logger: Logger) async throws {
-        var binds = try userBindings(writes)
-        binds.append(runID)
-        try await connection.execute(PostgresQuery(unsafeSQL: insertUsers, binds: binds), logger: logger)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        try await connection.copyFrom(table: "users", columns: PostgresCopyRows.userColumns, logger: logger) { writer in
+            var rows = PostgresCopyRows()
+            for write in writes {
+                let attributes = write.record.attributes.isEmpty ? nil : String(decoding: try encoder.encode(write.record.attributes), as: UTF8.self)
+                rows.appendUser(write, attributes: attributes, runID: runID)
+                if rows.isFull { try await writer.write(rows.take()) }
+            }
+            if !rows.isEmpty { try await writer.write(rows.take()) }
+        }
     }
 
     /// Updates in one statement when no write of the group depends on another's effect (a target

@@ -94,9 +94,13 @@ extension SQLiteUserStore {
         var remaining = query.limit ?? Int.max
         guard remaining > 0 else { return }
         try database.read { db in
-            let statement = try db.makeStatement(sql: sql)
+            // Cached per reader connection: a page of the console is one short read, where preparing
+            // the statement would cost as much as stepping it. Reset at the end, so a listing left
+            // early keeps no read snapshot open.
+            let statement = try db.cachedStatement(sql: sql)
             try statement.setArguments(arguments)
             let handle = statement.sqliteStatement
+            defer { sqlite3_reset(handle) }
             while true {
                 let code = sqlite3_step(handle)
                 if code == SQLITE_DONE { return }

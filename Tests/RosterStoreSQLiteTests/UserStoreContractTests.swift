@@ -247,3 +247,20 @@ extension UserStore {
         try await write { try await $0.apply(batch) }
     }
 }
+
+extension UserStoreContractTests {
+    /// Cells and attributes that a text transfer format must escape come back as they were written.
+    @Test(arguments: StoreKind.allCases)
+    func cellsWithSeparatorsAndEscapesComeBackWhole(kind: StoreKind) async throws {
+        try await kind.withStore { store async throws in
+            var hostile = user("Tab\there", "tab@company.com", extension: "1000")
+            hostile.row.lastName = "Line\nbreak\r\\N back\\slash \"quoted\" Zoë 🚀"
+            hostile.attributes = ["Note": "a\tb\nc\\N\\", "\\N": ""]
+            let plain = user("Plain", "plain@company.com")
+            try await store.applyRun(WriteBatch(runID: nil, writes: [.create(hostile), .create(plain)]))
+            let stored = try await store.users()
+            #expect(stored.map(\.record) == [plain, hostile])
+            #expect(stored.first?.record.row.extension == "", "an empty extension stays empty (NULL in the store)")
+        }
+    }
+}
