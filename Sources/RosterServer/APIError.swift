@@ -17,24 +17,37 @@ public struct APIError: HTTPResponseError, Sendable {
     }
 }
 
-/// Turns every error that reaches the top of the router into a JSON error: Hummingbird's own
-/// (unknown route → 404) and anything unexpected (500, without internals).
+/// Turns every error that reaches the top of the router into an error answer: Hummingbird's own
+/// (unknown route → 404) and anything unexpected (500, without internals). API routes answer JSON;
+/// any other path is a person's browser, which gets a console page.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as APIError {
-            return try error.response(from: request, context: context)
+            return answer(error.status, error.message, for: request)
         } catch let error as HTTPError {
             let message = switch error.status {
-            case .notFound: "no such page or API route: \(request.method.rawValue) \(request.uri.path); see docs/openapi.yaml for the routes"
+            case .notFound: Self.isAPI(request)
+                ? "no such page or API route: \(request.method.rawValue) \(request.uri.path); see docs/openapi.yaml for the routes"
+                : "There is no page at \(request.uri.path). The console's pages are Users, Import, Jobs and Runs."
             default: error.body ?? error.status.reasonPhrase
             }
-            return JSONBody.response(["error": message], status: error.status)
+            return answer(error.status, message, for: request)
         } catch {
             context.logger.error("request failed", metadata: ["path": "\(request.uri.path)", "error": "\(error)"])
-            return JSONBody.response(["error": "the server could not finish this request; see the server log"], status: .internalServerError)
+            return answer(.internalServerError, "the server could not finish this request; see the server log", for: request)
         }
+    }
+
+    private static func isAPI(_ request: Request) -> Bool {
+        let path = request.uri.path
+        return path.hasPrefix("/api/") || path == "/healthz" || path == "/metrics" || path.hasPrefix("/assets/")
+    }
+
+    private func answer(_ status: HTTPResponse.Status, _ message: String, for request: Request) -> Response {
+        guard !Self.isAPI(request) else { return JSONBody.response(["error": message], status: status) }
+        return ConsolePages.message(ConsolePages.title(of: status), message, caller: nil, status: status)
     }
 }
 

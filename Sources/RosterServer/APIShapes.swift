@@ -14,6 +14,10 @@ struct RunBody: Encodable {
     var rows, created, updated, unchanged, failed, deactivated, pulled: Int
     var message: String?
     var dryRun: Bool
+    /// The scheduled time a scheduled run stands for (one run per job and time across instances).
+    var scheduledFor: Date?
+    /// The instance (host:pid) that runs or ran it.
+    var instance: String?
 
     init(_ run: RunRecord, dryRun: Bool = false) {
         id = run.id
@@ -32,6 +36,8 @@ struct RunBody: Encodable {
         pulled = run.pulled
         message = run.message
         self.dryRun = dryRun
+        scheduledFor = run.scheduledFor
+        instance = run.instance
     }
 }
 

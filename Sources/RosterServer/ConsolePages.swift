@@ -20,7 +20,18 @@ enum ConsolePages {
     }
 
     static func message(_ title: String, _ text: String, caller: Caller?, status: HTTPResponse.Status) -> Response {
-        HTML.page(title: title, section: nil, caller: caller, content: "<p class=\"alert bad\" role=\"alert\">\(HTML.escape(text))</p>", status: status)
+        let back = caller == nil ? "<p><a class=\"button\" href=\"/users\">Go to the console</a></p>" : ""
+        return HTML.page(title: title, section: nil, caller: caller, content: "<p class=\"alert bad\" role=\"alert\">\(HTML.escape(text))</p>\(back)", status: status)
+    }
+
+    /// A page title for an error status.
+    static func title(of status: HTTPResponse.Status) -> String {
+        switch status {
+        case .notFound: "Not found"
+        case .forbidden: "Not allowed"
+        case .badRequest: "Cannot show this page"
+        default: status.reasonPhrase
+        }
     }
 
     static func users(_ query: Query, store: any UserStore, config: RosterConfig, caller: Caller?) async throws -> Response {

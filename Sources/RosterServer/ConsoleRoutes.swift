@@ -16,15 +16,31 @@ struct ConsoleRoutes {
         routes.add(.get, "/assets/console.js") { _, _ in try Assets.response("console.js", type: "text/javascript; charset=utf-8") }
         routes.add(.get, "/login") { _, _ in ConsolePages.signIn(error: nil) }
         routes.add(.post, "/login") { request, context in try await signIn(request, context) }
-        routes.add(.post, "/logout") { request, context in try await signOut(request, context) }
-        routes.add(.get, "/users") { request, context in try await ConsolePages.users(Query(request), store: environment.store, config: environment.config, caller: context.caller) }
+        routes.add(.post, "/logout", page { request, context in try await signOut(request, context) })
+        routes.add(.get, "/users", page { request, context in
+            try await ConsolePages.users(Query(request), store: environment.store, config: environment.config, caller: context.caller)
+        })
         routes.add(.get, "/import") { _, context in ConsolePages.importPage(caller: context.caller) }
-        routes.add(.get, "/jobs") { _, context in ConsolePages.jobs(try await api.jobs(), caller: context.caller) }
-        routes.add(.post, "/jobs/{name}/run") { request, context in try await runJob(request, context) }
-        routes.add(.get, "/runs") { request, context in try await ConsolePages.runs(Query(request), store: environment.store, caller: context.caller) }
-        routes.add(.get, "/runs/{id}") { _, context in
+        routes.add(.get, "/jobs", page { _, context in ConsolePages.jobs(try await api.jobs(), caller: context.caller) })
+        routes.add(.post, "/jobs/{name}/run", page { request, context in try await runJob(request, context) })
+        routes.add(.get, "/runs", page { request, context in try await ConsolePages.runs(Query(request), store: environment.store, caller: context.caller) })
+        routes.add(.get, "/runs/{id}", page { _, context in
             let id = try runID(context)
             return try await ConsolePages.run(try await api.run(id), failures: environment.store.reportRows(runID: id), caller: context.caller)
+        })
+    }
+
+    /// `handler` with its refusals (a bad parameter, an unknown run, a form without its CSRF
+    /// token) shown as a console page with the same status, instead of the API's JSON.
+    private func page(
+        _ handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) -> @Sendable (Request, ServerContext) async throws -> Response {
+        { request, context in
+            do {
+                return try await handler(request, context)
+            } catch let error as APIError {
+                return ConsolePages.message(ConsolePages.title(of: error.status), error.message, caller: context.caller, status: error.status)
+            }
         }
     }
 

@@ -74,6 +74,24 @@ struct ConsoleTests {
         }
     }
 
+    @Test("bad console addresses answer a styled page with the status and what to do, never JSON", arguments: [
+        ("/users?job=nope", HTTPResponse.Status.badRequest, "job must be the name of a configured job"),
+        ("/runs/9999", .notFound, "9999"),
+        ("/runs/..%2Fetc", .badRequest, "run"),
+        ("/no-such-page", .notFound, "There is no page at /no-such-page"),
+    ])
+    func badAddressesArePages(path: String, status: HTTPResponse.Status, text: String) async throws {
+        try await TestServer().test { client in
+            let (cookie, _) = try await Self.signIn(client)
+            try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]) { response in
+                #expect(response.status == status)
+                #expect(response.headers[.contentType]?.hasPrefix("text/html") == true)
+                #expect(response.text.contains("<!doctype html>"))
+                #expect(response.text.contains(text))
+            }
+        }
+    }
+
     @Test("a cross-site form post without the CSRF token answers 403 and starts nothing")
     func formWithoutCSRF() async throws {
         let server = try TestServer()
@@ -81,6 +99,7 @@ struct ConsoleTests {
             let (cookie, _) = try await Self.signIn(client)
             try await client.execute(uri: "/jobs/crm-nightly/run", method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "csrf=forged")) { response in
                 #expect(response.status == .forbidden)
+                #expect(response.text.contains("CSRF token"), "a console page saying why")
             }
             try await client.execute(uri: "/api/imports", method: .post, headers: [.cookie: cookie, .contentType: "text/csv"], body: try example("examples/users.csv")) { response in
                 #expect(response.status == .forbidden)

@@ -47,6 +47,7 @@ struct JobAndRunRouteTests {
             #expect(run["status"] as? String == "succeeded")
             #expect(run["kind"] as? String == "sync")
             #expect(run["created"] as? Int ?? 0 > 0)
+            #expect(run["instance"] as? String == RunInstance.current.description, "the instance that ran it")
             try await client.execute(uri: "/api/runs?job=crm-nightly", method: .get, headers: bearer(TestTokens.reader)) { response in
                 #expect((response.json["runs"] as? [[String: Any]])?.first?["id"] as? Int == id)
             }
@@ -165,6 +166,20 @@ struct JobAndRunRouteTests {
             try await client.execute(uri: "/api/template.csv", method: .get, headers: bearer(TestTokens.reader)) { response in
                 #expect(response.status == .ok)
                 #expect(response.text.hasPrefix("First Name,Last Name,License,Extension,Email Address,Role,Data Center"))
+            }
+        }
+    }
+
+    @Test("a scheduled run shows the scheduled time it stands for")
+    func scheduledRunShowsItsTime() async throws {
+        let server = try TestServer()
+        var record = RunRecord(kind: "sync", source: "crm-nightly", trigger: .schedule, startedAt: Date(timeIntervalSince1970: 1_796_000_000))
+        record.scheduledFor = Date(timeIntervalSince1970: 1_795_999_980)
+        let id = try await server.store.beginRun(record)
+        try await server.test { client in
+            try await client.execute(uri: "/api/runs/\(id)", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect(response.json["scheduledFor"] as? String == "2026-11-30T00:53:00Z")
+                #expect(response.json["trigger"] as? String == "schedule")
             }
         }
     }
