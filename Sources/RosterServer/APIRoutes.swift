@@ -16,7 +16,11 @@ struct APIRoutes {
             CSVDownload.response(CSVWriter.document(header: Template.headers, rows: Template.sampleRows.map(\.cells)), fileName: "user-import-template.csv")
         }
         routes.add(.post, "/api/imports") { request, context in try await importFile(request, context) }
-        routes.add(.get, "/api/users") { request, _ in try await users(Query(request)) }
+        routes.add(.get, "/api/users") { request, _ in
+            try await environment.usersPages.response(for: request.uri.query ?? "", endedRuns: environment.jobs.monitor.endedRuns) {
+                try await users(Query(request))
+            }
+        }
         routes.add(.get, "/api/jobs") { _, _ in JSONBody.response(["jobs": try await jobs()]) }
         routes.add(.post, "/api/jobs/{name}/runs") { request, context in try await startRun(request, context) }
         routes.add(.get, "/api/runs") { request, _ in try await runs(Query(request)) }
@@ -78,13 +82,13 @@ struct APIRoutes {
 
     // MARK: Users
 
-    private func users(_ query: Query) async throws -> Response {
+    private func users(_ query: Query) async throws -> ByteBuffer {
         let limit = try query.limit()
         let selection = UserQuery(
             active: try query.bool("active"), search: query["search"], job: try query.job(in: environment.config),
             license: query["license"], role: query["role"], order: .emailKey(after: query["cursor"]?.lowercased()))
         let page = try await UsersPage(selection, limit: limit, store: environment.store, jobs: environment.config.jobs.map(\.name))
-        return UsersPageJSON.response(page)
+        return UsersPageJSON.body(page)
     }
 
     // MARK: Jobs

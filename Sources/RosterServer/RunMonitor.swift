@@ -39,6 +39,7 @@ public final class RunMonitor: Sendable {
         var timings: [Int64: Timing] = [:]
         var watchers: [Int64: [Int: AsyncStream<LiveRun>.Continuation]] = [:]
         var nextWatcher = 0
+        var endedRuns = 0
     }
 
     private let state = Mutex(State())
@@ -46,6 +47,10 @@ public final class RunMonitor: Sendable {
     public init(metrics: ServerMetrics = ServerMetrics()) {
         self.metrics = metrics
     }
+
+    /// How many runs of this server have ended since it started: any write to the roster is part
+    /// of a run, so a change of this number says this server may have changed the roster.
+    var endedRuns: Int { state.withLock { $0.endedRuns } }
 
     /// A progress handler for ``SyncService/progress``.
     public var syncProgress: @Sendable (RunProgress) -> Void {
@@ -119,6 +124,7 @@ public final class RunMonitor: Sendable {
         let now = ContinuousClock.now
         let (timing, watchers) = state.withLock { state in
             state.live[run.id] = nil
+            state.endedRuns += 1
             return (state.timings.removeValue(forKey: run.id), state.watchers.removeValue(forKey: run.id).map { Array($0.values) } ?? [])
         }
         guard let timing else { return }

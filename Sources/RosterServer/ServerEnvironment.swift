@@ -15,6 +15,8 @@ public struct ServerEnvironment: Sendable {
     /// Where uploads wait while they are imported; each upload gets its own folder, removed after.
     public var uploadDirectory: String
     public var clock: any RosterClock
+    /// The users pages' answers of the last moment.
+    let usersPages = UsersPageCache()
 
     public init(
         config: RosterConfig, configFile: String, store: any UserStore, tokens: APITokens, jobs: JobRunner,

@@ -6,7 +6,7 @@ import RosterEngine
 /// cost, as the users page is the API's busiest route.
 enum UsersPageJSON {
     /// `{"nextCursor":…,"users":[…]}`; `nextCursor` is left out when `nil`.
-    static func response(_ page: UsersPage) -> Response {
+    static func body(_ page: UsersPage) -> ByteBuffer {
         var out = JSONBytes(capacity: 64 + page.users.count * 320)
         out.append("{")
         if let nextCursor = page.nextCursor {
@@ -20,8 +20,7 @@ enum UsersPageJSON {
             write(user, jobs: page.jobs(of: user), to: &out)
         }
         out.append("]}")
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: out.bytes)))
+        return ByteBuffer(bytes: out.bytes)
     }
 
     /// One user: id, the template cells, active, custom attributes and source jobs, keys sorted.

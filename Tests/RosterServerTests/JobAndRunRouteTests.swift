@@ -144,7 +144,7 @@ struct JobAndRunRouteTests {
         }
     }
 
-    @Test("users written to the store outside the server (another process) show at once")
+    @Test("users written to the store outside the server (another process) show within the pages' freshness")
     func outsideWritesShow() async throws {
         let server = try TestServer()
         let store = server.store
@@ -154,8 +154,22 @@ struct JobAndRunRouteTests {
             try Data(ImportRouteTests.badRows.utf8).write(to: URL(fileURLWithPath: file))
             defer { for path in [file, file + ".errors.csv"] { try? FileManager.default.removeItem(atPath: path) } }
             _ = try await ImportService(store: store, catalog: .standard).importFile(at: file, options: ImportOptions(reportPath: file + ".errors.csv"))
+            try await Task.sleep(for: UsersPageCache.freshness)
             try await client.execute(uri: "/api/users", method: .get, headers: bearer(TestTokens.reader)) { response in
                 #expect((response.json["users"] as? [[String: Any]])?.map { $0["email"] as? String } == ["ann@company.com"])
+            }
+        }
+    }
+
+    @Test("a page asked again right after an import through this server shows the imported users")
+    func importsShowAtOnce() async throws {
+        try await TestServer().test { client in
+            for _ in 0..<2 {
+                try await client.execute(uri: "/api/users", method: .get, headers: bearer(TestTokens.reader)) { #expect(($0.json["users"] as? [Any])?.isEmpty == true) }
+            }
+            try await client.execute(uri: "/api/imports", method: .post, headers: bearer(TestTokens.writer, csvType), body: try example("examples/users.csv")) { #expect($0.status == .created) }
+            try await client.execute(uri: "/api/users", method: .get, headers: bearer(TestTokens.reader)) { response in
+                #expect((response.json["users"] as? [[String: Any]])?.count == 3)
             }
         }
     }
