@@ -2,7 +2,8 @@
 # Benchmark of `rostersync serve --http` (release build) on loopback:
 #   1. a 100k-user store (RosterBench generate + rostersync import);
 #   2. wrk --latency against GET /api/users?limit=100 and GET /healthz with a bearer token:
-#      requests/s and p99 of each (target: >= 5,000 req/s and p99 < 20 ms for the users page);
+#      requests/s and p99 of each (target: >= 5,000 req/s and p99 < 20 ms for the users page),
+#      and the users page after random cursors, which misses the pages' 250 ms cache;
 #   3. a 1M-row CSV uploaded through POST /api/imports, timed next to `rostersync import` of the
 #      same file into a copy of the same store (target: within 1.3x), and the server's peak RSS
 #      (VmHWM; target < 200 MB).
@@ -79,8 +80,8 @@ curl -fs -H "Authorization: Bearer $token" "$base/api/users?limit=100" >/dev/nul
 
 # wrk's summary line as "requests/s  p99".
 measure() {
-    local label=$1 url=$2
-    wrk -t2 -c"$connections" -d"${duration}s" --latency -H "Authorization: Bearer $token" "$url" > "$work/wrk.txt"
+    local label=$1 url=$2 script=${3:-}
+    wrk -t2 -c"$connections" -d"${duration}s" --latency ${script:+-s "$script"} -H "Authorization: Bearer $token" "$url" > "$work/wrk.txt"
     python3 - "$label" "$work/wrk.txt" <<'EOF'
 import re, sys
 label, path = sys.argv[1], sys.argv[2]
@@ -94,6 +95,16 @@ EOF
 }
 echo "wrk: 2 threads, $connections connections, ${duration} s each"
 measure "GET /api/users?limit=100" "$base/api/users?limit=100"
+# Pages after a random cursor: nearly every request misses the users pages' short-lived cache and
+# reads its page from the store.
+cat > "$work/cursors.lua" <<'EOF'
+request = function()
+  local letters = "abcdefghijklmnopqrstuvwxyz"
+  local a, b, c = math.random(26), math.random(26), math.random(26)
+  return wrk.format(nil, "/api/users?limit=100&cursor=" .. letters:sub(a, a) .. letters:sub(b, b) .. letters:sub(c, c))
+end
+EOF
+measure "  same, uncached (cursors)" "$base/api/users?limit=100" "$work/cursors.lua"
 measure "GET /healthz" "$base/healthz"
 
 # 3. The 1M-row upload next to the CLI import of the same file into a copy of the same store.
