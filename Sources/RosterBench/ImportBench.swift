@@ -24,6 +24,7 @@ struct ImportBench {
             let store = try await PostgresBenchDatabase.recreate(server: postgres)
             let freshPostgres = try importThree(base: base, changed: changed, store: store, label: "PostgreSQL")
             print(String(format: "PostgreSQL fresh / SQLite fresh = %.2f", freshPostgres / fresh))
+            try rawPostgresCopy(store: store, freshSeconds: freshPostgres, sqliteSeconds: fresh)
         }
         try rawSQLiteImport(base, freshSeconds: fresh)
     }
@@ -60,6 +61,25 @@ struct ImportBench {
         let result = try ChildProcess.run(shell, [database, "-cmd", schema, ".import --csv --skip 1 \(file) users"])
         print(String(format: "%-24@ %6.2f s  %9.0f rows/s  peak RSS %6.1f MB  (fresh import / this = %.2f)", "sqlite3 .import" as NSString,
                      result.seconds, Double(rows) / result.seconds, Double(result.maxRSSKiB) / 1024, freshSeconds / result.seconds))
+    }
+
+    /// The floor of a fresh PostgreSQL import: psql's `\copy` of the stored users' rows (exported
+    /// first) into an empty table like `users`, with the same indexes, on the same server.
+    private func rawPostgresCopy(store: String, freshSeconds: Double, sqliteSeconds: Double) throws {
+        guard let psql = ["/usr/bin/psql", "/usr/lib/postgresql/15/bin/psql"].first(where: FileManager.default.isExecutableFile(atPath:)) else {
+            print("psql \\copy: skipped (no psql; apt-get install postgresql-client)")
+            return
+        }
+        let columns = "first_name, last_name, license, extension, email, role, data_center, attributes, email_key, email_hash, content_hash, created_run, updated_run"
+        let rowsFile = "\(directory)/postgres-users.tsv"
+        let export = try ChildProcess.run(psql, [store, "-q", "-c", "\\copy (SELECT \(columns) FROM users ORDER BY id) TO '\(rowsFile)'",
+                                                 "-c", "DROP TABLE IF EXISTS users_copy", "-c", "CREATE TABLE users_copy (LIKE users INCLUDING ALL)"])
+        guard export.status == 0 else { throw BenchError("psql could not export the users: \(export.output)") }
+        let load = try ChildProcess.run(psql, [store, "-q", "-c", "\\copy users_copy (\(columns)) FROM '\(rowsFile)'", "-c", "DROP TABLE users_copy"])
+        try? FileManager.default.removeItem(atPath: rowsFile)
+        guard load.status == 0 else { throw BenchError("psql could not load the users: \(load.output)") }
+        print(String(format: "%-24@ %6.2f s  %9.0f rows/s  (fresh import / this = %.2f; this / SQLite fresh = %.2f)", "psql \\copy" as NSString,
+                     load.seconds, Double(rows) / load.seconds, freshSeconds / load.seconds, load.seconds / sqliteSeconds))
     }
 
     /// The `rostersync` binary next to this one (same build configuration).
