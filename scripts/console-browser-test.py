@@ -197,6 +197,13 @@ def main():
         check("users imported from files are not in the job's list", "barb@company.com" not in browser.page_source)
         shot("10-users-by-job")
 
+        browser.get(base + "/runs/999999")
+        alert = browser.find_elements(By.CSS_SELECTOR, "main .alert")
+        check("an unknown run is a styled page with the menu, not JSON",
+              bool(alert) and "999999" in alert[0].text and bool(browser.find_elements(By.CSS_SELECTOR, "nav a[href='/users']")),
+              browser.page_source[:200])
+        shot("10b-unknown-run")
+
         browser.get(base + "/jobs")
         browser.find_element(By.XPATH, "//tr[td[1][normalize-space()='crm-slow']]//button[normalize-space()='Run now']").click()
         wait.until(ready.url_matches(r"/runs/\d+$"))

@@ -26,7 +26,10 @@ struct ConsoleRoutes {
         routes.add(.get, "/runs", page { request, context in try await ConsolePages.runs(Query(request), store: environment.store, caller: context.caller) })
         routes.add(.get, "/runs/{id}", page { _, context in
             let id = try runID(context)
-            return try await ConsolePages.run(try await api.run(id), failures: environment.store.reportRows(runID: id), caller: context.caller)
+            guard let run = try await environment.store.run(id: id) else {
+                return ConsolePages.message("Not found", "There is no run \(id). The Runs page lists every run.", caller: context.caller, status: .notFound)
+            }
+            return try await ConsolePages.run(run, failures: environment.store.reportRows(runID: id), caller: context.caller)
         })
     }
 
