@@ -10,8 +10,8 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// Whether the server was out of reach (down, or the connection lost) rather than refusing:
     /// the same work may succeed once it is back.
     public var serverOutOfReach = false
-    /// What the store was trying to do when it lost its connection, and the cause in words.
-    private var lost: (doing: String, cause: String)?
+    /// What the store was trying to do when it lost its connection (if known), and the cause in words.
+    private var lost: (doing: String?, cause: String)?
 
     public init(_ description: String, sqlState: String? = nil) {
         self.description = description
@@ -29,9 +29,17 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
                 + (doing.map { " while trying to \($0)" } ?? "") + " (\(cause)); \(kept); "
                 + "check that the server is running and reachable from this host")
         error.serverOutOfReach = true
-        error.lost = (doing ?? "use the store", cause)
+        error.lost = (doing, cause)
         return error
     }
+
+    /// A statement not sent because its connection had closed already.
+    static let closedConnection: PostgresStoreError = {
+        var error = PostgresStoreError("lost the connection to the store (the server closed the connection)")
+        error.serverOutOfReach = true
+        error.lost = (nil, "the server closed the connection")
+        return error
+    }()
 
     /// `error` naming the server of `location` when it is a lost connection (which a connection
     /// does not know its store's name for), else `error` itself.
@@ -130,8 +138,11 @@ extension PSQLError {
 
 extension PostgresConnection {
     /// Runs `query` to its end, reading and dropping any rows: a statement's error can arrive after
-    /// its first rows, and only a drained result says it succeeded.
+    /// its first rows, and only a drained result says it succeeded. A connection that has closed
+    /// (the server went away) is refused at once: postgres-nio never answers a query written to a
+    /// closed connection.
     func execute(_ query: PostgresQuery, logger: Logger) async throws {
+        guard !isClosed else { throw PostgresStoreError.closedConnection }
         for try await _ in try await self.query(query, logger: logger) {}
     }
 }

@@ -1,7 +1,8 @@
-public import Foundation
+import Foundation
 public import RosterEngine
 import Logging
 import PostgresNIO
+import Synchronization
 
 /// Run records: short transactions of their own, outside any write scope. One running sync per
 /// job and one run per scheduled time hold through unique indexes, across every instance.

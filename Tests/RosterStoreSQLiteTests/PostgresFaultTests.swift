@@ -60,7 +60,7 @@ struct PostgresFaultTests {
     @Test(arguments: [false, true])
     func aConnectionLostDuringAnImportKeepsNothingAndTheRunEndsFailed(serverStaysDown: Bool) async throws {
         try await PostgresTestServer.withDatabase { location in
-            try await withTemporaryDirectory { directory in
+            try await withTemporaryDirectory { directory async throws in
                 let direct = try await PostgresUserStore.open(location)
                 try await direct.applyRun(WriteBatch(runID: nil, writes: [.create(user("Ann", "ann@company.com", extension: "1000"))]))
                 let relay = try LoopbackTCPRelay(host: location.host, port: location.port)

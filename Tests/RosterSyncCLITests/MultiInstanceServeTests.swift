@@ -25,17 +25,6 @@ import Testing
         }
     }
 
-    /// The store both instances share: the workspace's SQLite file, or a PostgreSQL database of
-    /// its own on the test server (`ROSTERSYNC_TEST_POSTGRES_URL`).
-    enum SharedStore: String, CustomTestStringConvertible {
-        case sqlite, postgres
-
-        /// The stores this run can reach.
-        static var available: [SharedStore] { [.sqlite] + (testServer == nil ? [] : [.postgres]) }
-
-        var testDescription: String { rawValue }
-    }
-
     /// The config of both instances; `storeURL` is the config's `store:` (none: `--db` names the SQLite file).
     static func config(_ workspace: Workspace, url: String, storeURL: String?) throws -> String {
         let repository = SyncCommandTests.repository
@@ -72,8 +61,8 @@ import Testing
         while process.isRunning, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
     }
 
-    @Test(.timeLimit(.minutes(5)), arguments: SharedStore.available)
-    func eachTimeRunsOnceAndAKilledInstancesRunIsSettledAndTheOtherRunsTheJob(store kind: SharedStore) async throws {
+    @Test(.timeLimit(.minutes(5)), arguments: SharedStoreKind.available)
+    func eachTimeRunsOnceAndAKilledInstancesRunIsSettledAndTheOtherRunsTheJob(store kind: SharedStoreKind) async throws {
         switch kind {
         case .sqlite:
             try await Workspace.with { workspace in

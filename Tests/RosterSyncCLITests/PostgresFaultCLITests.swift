@@ -28,6 +28,26 @@ func withPostgresDatabase<T>(on server: PostgresLocation, _ body: (String) async
     }
 }
 
+/// The store that several processes share: the workspace's SQLite file, or a PostgreSQL database
+/// of its own on the test server (`ROSTERSYNC_TEST_POSTGRES_URL`).
+enum SharedStoreKind: String, CustomTestStringConvertible {
+    case sqlite, postgres
+
+    /// The stores this run can reach.
+    static var available: [SharedStoreKind] { [.sqlite] + (testServer == nil ? [] : [.postgres]) }
+
+    var testDescription: String { rawValue }
+
+    /// Runs `body` with the URL of a new PostgreSQL database (dropped afterwards), or `nil` for SQLite.
+    func withStoreURL<T>(_ body: (String?) async throws -> T) async throws -> T {
+        guard self == .postgres else { return try await body(nil) }
+        let server = try #require(testServer)
+        return try await withPostgresDatabase(on: server) { name in
+            try await body("postgres://\(server.user)@\(server.host):\(server.port)/\(name)?sslmode=disable")
+        }
+    }
+}
+
 /// A PostgreSQL store behind a password, and one whose server goes away mid-import, through the
 /// binary: exit code, one clear line on stderr, never a password.
 @Suite struct PostgresFaultCLITests {
