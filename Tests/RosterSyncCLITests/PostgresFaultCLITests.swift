@@ -59,7 +59,9 @@ enum SharedStoreKind: String, CustomTestStringConvertible {
         try await withPostgresDatabase(on: server) { name in
             try await Workspace.with { workspace in
                 let url = "postgres://\(server.user)@\(server.host):\(server.port)/\(name)?sslmode=disable"
-                let config = try workspace.write("rostersync.yaml", "store:\n  url: \(url)\n  password: env:ROSTERSYNC_TEST_DB_PASSWORD\n")
+                // Not the default rostersync.yaml, so that a command with --db reads no config and uses PGPASSWORD.
+                // Not the default rostersync.yaml, so that a command with --db reads no config and uses PGPASSWORD.
+            let config = try workspace.write("store.yaml", "store:\n  url: \(url)\n  password: env:ROSTERSYNC_TEST_DB_PASSWORD\n")
                 let file = try workspace.writeRows("roster.csv", [bob, drew])
                 let imported = try await workspace.run(["import", file, "--json", "--config", config], database: false,
                                                        environment: ["ROSTERSYNC_TEST_DB_PASSWORD": server.password ?? ""])
@@ -78,7 +80,7 @@ enum SharedStoreKind: String, CustomTestStringConvertible {
         let server = try #require(passwordServer)
         try await Workspace.with { workspace in
             let url = "postgres://\(server.user)@\(server.host):\(server.port)/\(server.database)?sslmode=disable"
-            let config = try workspace.write("rostersync.yaml", "store:\n  url: \(url)\n  password: env:ROSTERSYNC_TEST_DB_PASSWORD\n")
+            let config = try workspace.write("store.yaml", "store:\n  url: \(url)\n  password: env:ROSTERSYNC_TEST_DB_PASSWORD\n")
             let throughConfig = try await workspace.run(["runs", "list", "--config", config], database: false,
                                                         environment: ["ROSTERSYNC_TEST_DB_PASSWORD": Self.wrongPassword])
             let throughPGPASSWORD = try await workspace.run(["users", "list", "--db", url], database: false, environment: ["PGPASSWORD": Self.wrongPassword])
