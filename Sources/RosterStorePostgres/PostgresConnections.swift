@@ -44,11 +44,12 @@ actor PostgresConnections {
 
     /// `error` naming the store when it is a lost connection; then every idle connection is
     /// closed too, as a server that went away took them all.
-    func lost(_ error: any Error) -> any Error {
+    /// - Parameter doing: what was being done, when the error does not say.
+    func lost(_ error: any Error, doing: String? = nil) -> any Error {
         guard PostgresStoreError.isLostConnection(error) else { return error }
         for connection in idle { Self.close(connection) }
         idle.removeAll()
-        return PostgresStoreError.naming(location, error)
+        return PostgresStoreError.naming(location, error, doing: doing)
     }
 
     /// A connection of its own for the caller: an idle one, else a new one.

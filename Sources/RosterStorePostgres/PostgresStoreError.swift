@@ -12,6 +12,8 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     public var serverOutOfReach = false
     /// What the store was trying to do when it lost its connection (if known), and the cause in words.
     private var lost: (doing: String?, cause: String)?
+    /// Whether the description names the server (a connection does not know its store's name).
+    private var namesServer = false
 
     public init(_ description: String, sqlState: String? = nil) {
         self.description = description
@@ -22,14 +24,15 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     /// kept, unless `mayHaveKept`): names the server, never the password, and what to check.
     static func lostConnection(to location: PostgresLocation, doing: String?, cause: String, mayHaveKept: Bool = false) -> PostgresStoreError {
         let kept = mayHaveKept
-            ? "the server may or may not have kept it; check with `rostersync runs list` before running it again"
-            : "nothing of it was kept"
+            ? "the server may or may not have kept it; check with `rostersync runs list` before running it again; "
+            : doing == nil ? "" : "nothing of it was kept; "
         var error = PostgresStoreError(
             "lost the connection to the PostgreSQL server at \(location.host):\(location.port) (database \(location.database))"
-                + (doing.map { " while trying to \($0)" } ?? "") + " (\(cause)); \(kept); "
+                + (doing.map { " while trying to \($0)" } ?? "") + " (\(cause)); \(kept)"
                 + "check that the server is running and reachable from this host")
         error.serverOutOfReach = true
         error.lost = (doing, cause)
+        error.namesServer = true
         return error
     }
 
@@ -43,12 +46,13 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 
     /// `error` naming the server of `location` when it is a lost connection (which a connection
     /// does not know its store's name for), else `error` itself.
-    static func naming(_ location: PostgresLocation, _ error: any Error) -> any Error {
+    /// - Parameter doing: what was being done, when the error does not say.
+    static func naming(_ location: PostgresLocation, _ error: any Error, doing: String? = nil) -> any Error {
         if let error = error as? PSQLError, error.code != .server {
-            return lostConnection(to: location, doing: nil, cause: error.connectionCause)
+            return lostConnection(to: location, doing: doing, cause: error.connectionCause)
         }
-        if let error = error as? PostgresStoreError, let lost = error.lost, !error.description.contains("\(location.host):\(location.port)") {
-            return lostConnection(to: location, doing: lost.doing, cause: lost.cause)
+        if let error = error as? PostgresStoreError, let lost = error.lost, !error.namesServer {
+            return lostConnection(to: location, doing: lost.doing ?? doing, cause: lost.cause)
         }
         return error
     }

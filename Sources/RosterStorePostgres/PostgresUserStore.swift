@@ -81,7 +81,7 @@ public final class PostgresUserStore: UserStore {
                     _ = await connections.lost(lost)
                     throw PostgresStoreError.lostConnection(to: location, doing: "commit the write", cause: lost.connectionCause, mayHaveKept: true)
                 }
-                throw await connections.lost(error)
+                throw await connections.lost(error, doing: "write")
             }
         }
     }

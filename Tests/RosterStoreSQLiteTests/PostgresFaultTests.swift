@@ -57,7 +57,7 @@ struct PostgresFaultTests {
     /// fails naming the server, nothing of it is in the database, and the run ends failed: at once
     /// when the server can be reached again for its end, else at the store's next look for
     /// abandoned runs once the server is back (as `serve` looks every minute).
-    @Test(arguments: [false, true])
+    @Test(.timeLimit(.minutes(2)), arguments: [false, true])
     func aConnectionLostDuringAnImportKeepsNothingAndTheRunEndsFailed(serverStaysDown: Bool) async throws {
         try await PostgresTestServer.withDatabase { location in
             try await withTemporaryDirectory { directory async throws in
@@ -110,7 +110,8 @@ struct PostgresFaultTests {
 
     /// A store whose connections were all cut uses new ones: at most the use that finds a
     /// connection dead fails, and the next one connects anew.
-    @Test func aStoreConnectsAnewAfterItsConnectionsWereCut() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func aStoreConnectsAnewAfterItsConnectionsWereCut() async throws {
         try await PostgresTestServer.withDatabase { location in
             let relay = try LoopbackTCPRelay(host: location.host, port: location.port)
             defer { relay.stop() }
@@ -132,7 +133,8 @@ struct PostgresFaultTests {
     /// The connection is cut just before the migration's fourth table reaches the server: the open
     /// fails naming the server and the migration, and keeps nothing of it, since the next open
     /// applies the whole migration (whose tables would otherwise exist already) to a working store.
-    @Test func aMigrationCutOffPartWayLeavesNothingAndTheNextOpenAppliesItWhole() async throws {
+    @Test(.timeLimit(.minutes(1)))
+    func aMigrationCutOffPartWayLeavesNothingAndTheNextOpenAppliesItWhole() async throws {
         try await PostgresTestServer.withDatabase { location in
             let relay = try LoopbackTCPRelay(host: location.host, port: location.port)
             defer { relay.stop() }

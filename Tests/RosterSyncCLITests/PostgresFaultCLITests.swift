@@ -97,7 +97,8 @@ enum SharedStoreKind: String, CustomTestStringConvertible {
 
     /// The relay to the server is cut once the import has sent a megabyte of its 20,000 rows: the
     /// import fails naming the server, keeps nothing, and its run is recorded as failed.
-    @Test(.enabled(if: testServer != nil, "ROSTERSYNC_TEST_POSTGRES_URL is not set; run `scripts/with-postgres.sh swift test` to include PostgreSQL"))
+    @Test(.enabled(if: testServer != nil, "ROSTERSYNC_TEST_POSTGRES_URL is not set; run `scripts/with-postgres.sh swift test` to include PostgreSQL"),
+          .timeLimit(.minutes(2)))
     func aServerLostMidImportFailsTheRunAndKeepsNothing() async throws {
         let server = try #require(testServer)
         try await withPostgresDatabase(on: server) { name in
