@@ -7,6 +7,10 @@
 # on 127.0.0.1 at a free port with trust authentication and no fsync, and is stopped and removed
 # when the command ends, however it ends. The command sees ROSTERSYNC_TEST_POSTGRES_URL, a URL of
 # the server's `postgres` database as the `postgres` user; tests create their own databases in it.
+# The server also has the role `rostersync_pw`, which may create databases and must give its
+# password over TCP (scram-sha-256): ROSTERSYNC_TEST_POSTGRES_PASSWORD_URL is a URL of the
+# `postgres` database as that role (without the password), ROSTERSYNC_TEST_POSTGRES_PASSWORD its
+# password, made anew for every server.
 # Needs Debian's `postgresql` package (apt-get install postgresql).
 set -euo pipefail
 
@@ -57,7 +61,19 @@ if [ -z "$started" ]; then
     exit 1
 fi
 
+# A role that must authenticate with its password: its pg_hba.conf line goes before initdb's trust
+# lines (the first matching line wins), then the server reloads the file.
+password="$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')"
+as_postgres "$bin/psql" -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 -q \
+    -c "CREATE ROLE rostersync_pw LOGIN CREATEDB PASSWORD '$password'" >/dev/null
+hba="$dir/data/pg_hba.conf"
+{ echo "host all rostersync_pw 127.0.0.1/32 scram-sha-256"; cat "$hba"; } >"$dir/pg_hba.conf.new"
+cat "$dir/pg_hba.conf.new" >"$hba"
+as_postgres "$bin/pg_ctl" -D "$dir/data" reload >/dev/null
+
 export ROSTERSYNC_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+export ROSTERSYNC_TEST_POSTGRES_PASSWORD_URL="postgres://rostersync_pw@127.0.0.1:$port/postgres?sslmode=disable"
+export ROSTERSYNC_TEST_POSTGRES_PASSWORD="$password"
 echo "with-postgres: PostgreSQL on 127.0.0.1:$port (stopped when the command ends)" >&2
 status=0
 "$@" || status=$?

@@ -28,6 +28,8 @@ actor PostgresConnections {
 
     /// Runs `body` with a connection of its own. A connection whose `body` threw is closed rather
     /// than reused when the error may have left it mid-protocol (anything but a server's refusal).
+    /// A lost connection is named as the store's (``PostgresStoreError/serverOutOfReach``), and
+    /// the idle connections go with it, so the next use connects anew.
     nonisolated func with<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
         let connection = try await borrow()
         do {
@@ -36,8 +38,18 @@ actor PostgresConnections {
             return result
         } catch {
             await giveBack(connection, reusable: Self.leavesConnectionUsable(error))
-            throw error
+            throw await lost(error)
         }
+    }
+
+    /// `error` naming the store when it is a lost connection; then every idle connection is
+    /// closed too, as a server that went away took them all.
+    /// - Parameter doing: what was being done, when the error does not say.
+    func lost(_ error: any Error, doing: String? = nil) -> any Error {
+        guard PostgresStoreError.isLostConnection(error) else { return error }
+        for connection in idle { Self.close(connection) }
+        idle.removeAll()
+        return PostgresStoreError.naming(location, error, doing: doing)
     }
 
     /// A connection of its own for the caller: an idle one, else a new one.

@@ -104,6 +104,7 @@ enum PostgresSchema {
     ///   statement fails (then nothing of any migration is kept).
     static func migrate(_ connection: PostgresConnection, store: String, logger: Logger) async throws {
         try await connection.execute("BEGIN", logger: logger)
+        var step = "prepare its tables"
         do {
             try await connection.execute("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             try await connection.execute("""
@@ -123,6 +124,7 @@ enum PostgresSchema {
             }
             for migration in migrations where migration.version > current {
                 logger.info("migrating the store", metadata: ["store": "\(store)", "version": "\(migration.version)", "name": "\(migration.name)"])
+                step = "apply migration \(migration.version) (\(migration.name))"
                 for statement in migration.statements {
                     try await connection.execute(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
@@ -132,7 +134,12 @@ enum PostgresSchema {
             try await connection.execute("COMMIT", logger: logger)
         } catch {
             try? await connection.execute("ROLLBACK", logger: logger)
-            throw PostgresStoreError.statement(error, doing: "prepare its tables")
+            if let refused = error as? PSQLError, refused.code == .server {
+                throw PostgresStoreError(
+                    "the store \(store) refused to \(step): \(refused.serverInfo?[.message] ?? "unknown error"); nothing of the migration "
+                        + "was kept (the tables are as they were); fix the cause and run again", sqlState: refused.sqlState)
+            }
+            throw PostgresStoreError.statement(error, doing: step)
         }
     }
 }

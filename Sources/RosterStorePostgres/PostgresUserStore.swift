@@ -3,6 +3,7 @@ public import Logging
 public import RosterCore
 public import RosterEngine
 import PostgresNIO
+import Synchronization
 
 /// The ``UserStore`` on a PostgreSQL database (postgres-nio), for several instances sharing one
 /// roster. It keeps the SQLite store's semantics, checked by the same contract tests.
@@ -15,15 +16,17 @@ import PostgresNIO
 /// job holds through a partial unique index, across every instance.
 public final class PostgresUserStore: UserStore {
     let connections: PostgresConnections
-    private let gate = SerialGate()
+    let gate = SerialGate()
     /// Where the store is; its ``PostgresLocation/displayName`` names it in messages.
     public let location: PostgresLocation
     private let busyTimeout: Duration
     let logger: Logger
     /// When another instance's running run counts as abandoned.
-    private let lease: RunLease
+    let lease: RunLease
     /// The time of heartbeats and lease expiry.
-    private let clock: any RosterClock
+    let clock: any RosterClock
+    /// Ends of runs that ``finishRun(_:)`` could not record while the server was out of reach, by run id.
+    let unrecordedEnds = Mutex<[Int64: RunRecord]>([:])
 
     private init(location: PostgresLocation, busyTimeout: Duration, lease: RunLease, clock: any RosterClock, logger: Logger) throws(PostgresStoreError) {
         self.location = location
@@ -58,18 +61,27 @@ public final class PostgresUserStore: UserStore {
         await connections.closeAll()
     }
 
+    /// A lost connection ends the scope with a ``PostgresStoreError`` naming the server; the
+    /// server rolls the transaction back, so nothing of the scope is kept (unless the connection
+    /// was lost while committing, which the error then says).
     public func write<Result: Sendable>(_ body: (any UserStoreWrites) async throws -> Result) async throws -> Result {
         try await gate.run {
             let connection = try await connections.borrow()
+            var committing = false
             do {
                 try await begin(connection)
                 let result = try await body(PostgresWrites(connection: connection, logger: logger))
+                committing = true
                 try await connection.execute("COMMIT", logger: logger)
                 await connections.giveBack(connection, reusable: true)
                 return result
             } catch {
                 await rollback(connection)
-                throw error
+                if committing, let lost = error as? PSQLError, lost.code != .server {
+                    _ = await connections.lost(lost)
+                    throw PostgresStoreError.lostConnection(to: location, doing: "commit the write", cause: lost.connectionCause, mayHaveKept: true)
+                }
+                throw await connections.lost(error, doing: "write")
             }
         }
     }
@@ -99,46 +111,6 @@ public final class PostgresUserStore: UserStore {
             await connections.giveBack(connection, reusable: true)
         } catch {
             await connections.giveBack(connection, reusable: false)
-        }
-    }
-
-    /// Settles as failed every running run (of `source`, or of any source) that ``RunLease``
-    /// finds abandoned: its lease expired, or its process on this host is gone. Its writes were one
-    /// transaction, so the server already rolled them back.
-    private func settleAbandonedRuns(_ connection: PostgresConnection, source: String?) async throws -> [RunRecord] {
-        var running: [RunRecord] = []
-        for try await row in try await connection.query(
-            "\(unescaped: Self.runColumns) WHERE status = 'running' AND (\(source)::text IS NULL OR source = \(source)) ORDER BY id", logger: logger) {
-            running.append(try Self.runRecord(row))
-        }
-        let now = clock.now()
-        var settled: [RunRecord] = []
-        for var run in running {
-            guard let message = lease.abandonment(of: run, now: now) else { continue }
-            logger.warning("settling a run whose instance stopped", metadata: ["run": "\(run.id)", "instance": "\(run.instance ?? "unknown")"])
-            try await connection.execute(
-                "UPDATE runs SET status = 'failed', message = \(message), finished_at = \(now) WHERE id = \(run.id) AND status = 'running'",
-                logger: logger)
-            run.status = .failed
-            run.message = message
-            run.finishedAt = now
-            settled.append(run)
-        }
-        return settled
-    }
-
-    public func settleAbandonedRuns() async throws -> [RunRecord] {
-        try await gate.run {
-            try await connections.with { connection in try await settleAbandonedRuns(connection, source: nil) }
-        }
-    }
-
-    /// A renewal is one small update of the run's own row: it needs neither the write turn nor
-    /// the advisory lock, so a long write scope of this process never holds it back.
-    public func renewLease(runID: Int64) async throws {
-        try await connections.with { connection in
-            try await connection.execute(
-                "UPDATE runs SET heartbeat_at = \(clock.now()) WHERE id = \(runID) AND status = 'running'", logger: logger)
         }
     }
 
@@ -265,78 +237,6 @@ public final class PostgresUserStore: UserStore {
         }
     }
 
-    public func beginRun(_ run: RunRecord) async throws -> Int64 {
-        try await gate.run {
-            try await connections.with { connection in
-                if let slot = run.scheduledFor {
-                    for try await taken in try await connection.query(
-                        "SELECT EXISTS (SELECT 1 FROM runs WHERE source = \(run.source) AND scheduled_for = \(slot))", logger: logger
-                    ).decode(Bool.self) where taken {
-                        throw ScheduledRunTaken(job: run.source, scheduledFor: slot)
-                    }
-                }
-                _ = try await settleAbandonedRuns(connection, source: run.source)
-                let columns = try run.reportColumns.map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
-                let instance = run.instance ?? RunInstance.current.description
-                do {
-                    var id: Int64 = 0
-                    for try await value in try await connection.query("""
-                        INSERT INTO runs (kind, source, trigger, started_at, status, report_columns, instance, heartbeat_at, scheduled_for)
-                        VALUES (\(run.kind), \(run.source), \(run.trigger.rawValue), \(run.startedAt), \(run.status.rawValue), \(columns),
-                                \(instance), \(clock.now()), \(run.scheduledFor))
-                        RETURNING id
-                        """, logger: logger).decode(Int64.self) {
-                        id = value
-                    }
-                    return id
-                } catch let error as PSQLError where error.sqlState == "23505" {
-                    switch error.serverInfo?[.constraintName] {
-                    case "runs_scheduled_slot":
-                        // Another instance took the same time between the check above and this insert.
-                        throw ScheduledRunTaken(job: run.source, scheduledFor: run.scheduledFor ?? run.startedAt)
-                    case "runs_one_running_sync":
-                        for try await (id, startedAt) in try await connection.query(
-                            "SELECT id, started_at FROM runs WHERE kind = 'sync' AND source = \(run.source) AND status = 'running'", logger: logger
-                        ).decode((Int64, Date).self) {
-                            throw RunConflict(job: run.source, runningRun: id, startedAt: startedAt)
-                        }
-                        throw error
-                    default:
-                        throw error
-                    }
-                }
-            }
-        }
-    }
-
-    public func finishRun(_ run: RunRecord) async throws {
-        try await gate.run {
-            try await connections.with { connection in try await PostgresWrites.finishRun(run, on: connection, logger: logger) }
-        }
-    }
-
-    public func runs(limit: Int) async throws -> [RunRecord] {
-        try await connections.with { connection in
-            var runs: [RunRecord] = []
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: "\(Self.runColumns) ORDER BY id DESC LIMIT $1", binds: Self.binds(Int64(limit))), logger: logger) {
-                runs.append(try Self.runRecord(row))
-            }
-            return runs
-        }
-    }
-
-    public func run(id: Int64) async throws -> RunRecord? {
-        try await connections.with { connection in
-            var found: RunRecord?
-            for try await row in try await connection.query(
-                PostgresQuery(unsafeSQL: "\(Self.runColumns) WHERE id = $1", binds: Self.binds(id)), logger: logger) {
-                found = try Self.runRecord(row)
-            }
-            return found
-        }
-    }
-
     public func reportRows(runID: Int64) async throws -> [ReportRow] {
         try await connections.with { connection in
             var rows: [ReportRow] = []
@@ -372,27 +272,5 @@ public final class PostgresUserStore: UserStore {
             firstName: first, lastName: last, license: license, extension: ext ?? "", email: email, role: role, dataCenter: dataCenter)
         let decoded = try attributes.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8)) } ?? [:]
         return StoredUser(id: id, record: UserRecord(row: cells, attributes: decoded, active: active), createdRun: createdRun, updatedRun: updatedRun)
-    }
-
-    static let runColumns = """
-        SELECT id, kind, source, trigger, started_at, finished_at, status, rows, created, updated, unchanged, failed, deactivated,
-               pulled, pending, report_path, report_columns, message, instance, heartbeat_at, scheduled_for
-        FROM runs
-        """
-
-    static func runRecord(_ row: PostgresRow) throws -> RunRecord {
-        let r = try row.decode(
-            (Int64, String, String, String, Date, Date?, String, Int32, Int32, Int32, Int32, Int32, Int32, Int32, Int32, String?, String?, String?,
-             String?, Date?, Date?).self)
-        var run = RunRecord(
-            id: r.0, kind: r.1, source: r.2, trigger: RunTrigger(rawValue: r.3) ?? .manual, startedAt: r.4, status: RunStatus(rawValue: r.6) ?? .failed)
-        run.finishedAt = r.5
-        (run.rows, run.created, run.updated, run.unchanged) = (Int(r.7), Int(r.8), Int(r.9), Int(r.10))
-        (run.failed, run.deactivated, run.pulled, run.pending) = (Int(r.11), Int(r.12), Int(r.13), Int(r.14))
-        run.reportPath = r.15
-        run.reportColumns = try r.16.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) }
-        run.message = r.17
-        (run.instance, run.heartbeatAt, run.scheduledFor) = (r.18, r.19, r.20)
-        return run
     }
 }

@@ -68,9 +68,20 @@ enum PostgresTestServer {
 
     static let skipped: Comment = "ROSTERSYNC_TEST_POSTGRES_URL is not set, so the store contracts ran without PostgreSQL; run `scripts/with-postgres.sh swift test` to include it"
 
-    /// Runs `body` with the location of a new, empty database, dropped afterwards.
-    static func withDatabase<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
-        let server = try #require(location, "ROSTERSYNC_TEST_POSTGRES_URL is not set")
+    /// The server as a role that must give its password (`ROSTERSYNC_TEST_POSTGRES_PASSWORD_URL`,
+    /// without the password), or `nil` when unset.
+    static let passwordLocation: PostgresLocation? = ProcessInfo.processInfo.environment["ROSTERSYNC_TEST_POSTGRES_PASSWORD_URL"]
+        .flatMap { $0.isEmpty ? nil : try? PostgresLocation.parse($0) }
+
+    /// That role's password (`ROSTERSYNC_TEST_POSTGRES_PASSWORD`).
+    static let password: String? = ProcessInfo.processInfo.environment["ROSTERSYNC_TEST_POSTGRES_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 }
+
+    static let passwordSkipped: Comment = "ROSTERSYNC_TEST_POSTGRES_PASSWORD_URL or ROSTERSYNC_TEST_POSTGRES_PASSWORD is not set; run `scripts/with-postgres.sh swift test` to include the password cases"
+
+    /// Runs `body` with the location of a new, empty database on `server` (the test server by
+    /// default), owned by its user and dropped afterwards.
+    static func withDatabase<T>(on server: PostgresLocation? = nil, _ body: (PostgresLocation) async throws -> T) async throws -> T {
+        let server = try #require(server ?? location, "ROSTERSYNC_TEST_POSTGRES_URL is not set")
         let name = "rostersync_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         try await PostgresDatabases.create(name, on: server)
         var database = server

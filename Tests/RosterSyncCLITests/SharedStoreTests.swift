@@ -24,30 +24,40 @@ import Testing
     /// and 1,500 extensions (each file giving them to its own users): whichever commits second
     /// updates the shared users and fails its rows whose extension the first took, with the
     /// holder named. No email or extension is ever stored twice.
-    @Test(.timeLimit(.minutes(2)))
-    func overlappingImportsAtOnceNeverDuplicateAUserOrAnExtension() async throws {
+    @Test(.timeLimit(.minutes(2)), arguments: SharedStoreKind.available)
+    func overlappingImportsAtOnceNeverDuplicateAUserOrAnExtension(store kind: SharedStoreKind) async throws {
+        try await kind.withStoreURL { url in try await overlappingImports(storeURL: url) }
+    }
+
+    /// The overlapping imports on the store at `storeURL`, or the workspace's SQLite file when `nil`.
+    private func overlappingImports(storeURL: String?) async throws {
         try await Workspace.with { workspace in
+            func run(_ arguments: [String]) async throws -> CommandResult {
+                guard let storeURL else { return try await workspace.run(arguments) }
+                return try await workspace.run(arguments + ["--db", storeURL], database: false)
+            }
             for (name, base) in [("a", 10_000), ("b", 20_000)] {
                 let shared = (0..<1_500).map { ["S\($0)", name, "", String(base + $0), "shared\($0)@company.com", "Agent", "US"] }
                 let own = (0..<1_500).map { ["O\($0)", name, "", String(30_000 + $0), "\(name)\($0)@company.com", "Agent", "US"] }
                 try workspace.writeRows("\(name).csv", shared + own)
             }
-            async let first = workspace.run(["import", "a.csv", "--json"])
-            async let second = workspace.run(["import", "b.csv", "--json"])
+            async let first = run(["import", "a.csv", "--json"])
+            async let second = run(["import", "b.csv", "--json"])
             let results = try await [first, second]
             let outcomes = try results.map { try $0.json() }
             #expect(Set(results.map(\.status)) == [0, 1], "one import lands whole, the other fails the taken extensions: \(results)")
             #expect(outcomes.map { $0["failed"] as? Int ?? -1 }.sorted() == [0, 1_500])
             #expect(outcomes.map { $0["created"] as? Int ?? -1 }.sorted() == [0, 3_000])
 
-            let users = try await workspace.users()
+            let listed = try await run(["users", "list", "--format", "json"])
+            let users = try #require(try listed.json()["users"] as? [[String: Any]], "\(listed)")
             #expect(users.count == 3_000, "the shared users once, the first import's own users")
             let emails = users.compactMap { ($0["email"] as? String)?.lowercased() }
             let extensions = users.compactMap { $0["extension"] as? String }.filter { !$0.isEmpty }
             #expect(Set(emails).count == emails.count && Set(extensions).count == extensions.count && extensions.count == 3_000)
 
             let loser = try #require(outcomes.first { $0["failed"] as? Int == 1_500 }?["run"] as? Int)
-            let report = try await workspace.run(["report", String(loser), "--format", "json"])
+            let report = try await run(["report", String(loser), "--format", "json"])
             let failures = try #require(try report.json()["failures"] as? [[String: Any]])
             #expect(failures.count == 1_500)
             let reason = (failures.first?["errors"] as? [String])?.joined() ?? ""
