@@ -114,6 +114,8 @@ enum PostgresBulk {
 
     /// New users, streamed in COPY's text format; ids follow batch order.
     private static func insert(_ writes: ArraySlice<UserWrite>, runID: Int64?, on connection: PostgresConnection, logger: Logger) async throws {
+        // As `execute`: postgres-nio never answers a COPY written to a closed connection.
+        guard !connection.isClosed else { throw PostgresStoreError.closedConnection }
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         try await connection.copyFrom(table: "users", columns: PostgresCopyRows.userColumns, logger: logger) { writer in
@@ -161,6 +163,7 @@ enum PostgresBulk {
         binds.append(runID)
         binds.append(targets)
         var replaced: Int64 = 0
+        guard !connection.isClosed else { throw PostgresStoreError.closedConnection }
         for try await count in try await connection.query(PostgresQuery(unsafeSQL: updateUsers, binds: binds), logger: logger).decode(Int64.self) {
             replaced = count
         }

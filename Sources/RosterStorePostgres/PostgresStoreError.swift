@@ -110,14 +110,20 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
 
     /// A statement the server refused (a unique key taken, a lost connection), as a sentence.
     static func statement(_ error: any Error, doing what: String) -> any Error {
+        // What postgres-nio's COPY answers when the connection ends under it.
+        if case .connectionClosed? = error as? PostgresError { return lostConnection(doing: what, cause: "the connection closed") }
         guard let error = error as? PSQLError else { return error }
         if error.code == .server {
             let message = error.serverInfo?[.message] ?? "unknown error"
             return PostgresStoreError("the store refused to \(what): \(message)", sqlState: error.serverInfo?[.sqlState])
         }
-        var lost = PostgresStoreError("lost the connection to the store while trying to \(what) (\(error.connectionCause)); nothing of it was kept")
+        return lostConnection(doing: what, cause: error.connectionCause)
+    }
+
+    private static func lostConnection(doing what: String, cause: String) -> PostgresStoreError {
+        var lost = PostgresStoreError("lost the connection to the store while trying to \(what) (\(cause)); nothing of it was kept")
         lost.serverOutOfReach = true
-        lost.lost = (what, error.connectionCause)
+        lost.lost = (what, cause)
         return lost
     }
 }
