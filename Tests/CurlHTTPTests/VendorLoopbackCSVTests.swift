@@ -69,7 +69,7 @@ struct VendorLoopbackCSVTests {
         let error = try #require(pull.error)
         #expect(error.stage == .page(1) && error.retryable && error.description.contains("timed out after 5 tries"))
         #expect(pull.requests.count == 5 && pull.rawBodies.isEmpty)
-        #expect(pull.elapsed < .seconds(120), "1.5 s limits: five tries at the 60 s default would take over 5 minutes")
+        #expect(pull.elapsed < .seconds(120), "4 s limits: five tries at the 60 s default would take over 5 minutes")
     }
 
     @Test func serverErrorFailsWithoutABody() async throws {

@@ -103,11 +103,11 @@ func expectNoSecrets(_ error: PullError?, _ secrets: [String], sourceLocation: S
     }
 }
 
-/// Timeouts short enough that a hanging server fails a pull in seconds (5 tries × 1.5 s), long
+/// Timeouts short enough that a hanging server fails a pull in seconds (5 tries × 4 s), long
 /// enough that a loaded machine still answers the pages that do get an answer in time.
 let shortTimeouts: TimeoutSettings = {
     var settings = TimeoutSettings()
-    settings.connectSeconds = 1.5
-    settings.totalSeconds = 1.5
+    settings.connectSeconds = 4
+    settings.totalSeconds = 4
     return settings
 }()
