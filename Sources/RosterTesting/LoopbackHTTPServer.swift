@@ -5,12 +5,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
-private let streamSocket = SOCK_STREAM
-private let sendFlags: Int32 = 0
 #endif
 
 /// A small HTTP/1.1 server on 127.0.0.1 for tests, mock vendors and the benchmark.
@@ -44,7 +40,7 @@ public final class LoopbackHTTPServer: Sendable {
     ///   - handler: answers every request.
     /// - Throws: ``LoopbackServerError`` when a socket call fails.
     public init(lifetime: Duration = .seconds(120), handler: @escaping Handler) throws {
-        let listener = try Self.bindLoopback()
+        let listener = try bindLoopbackListener()
         port = listener.port
         core = ServerCore(listener: listener.fd, handler: handler)
         core.startAccepting()
@@ -65,27 +61,6 @@ public final class LoopbackHTTPServer: Sendable {
     /// Closes the listener (new connections are refused once this returns) and every open connection.
     /// Safe to call more than once.
     public func stop() { core.stop() }
-
-    private static func bindLoopback() throws(LoopbackServerError) -> (fd: Int32, port: Int) {
-        let fd = socket(AF_INET, streamSocket, 0)
-        guard fd >= 0 else { throw LoopbackServerError(call: "socket") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound, listen(fd, 128) == 0 else {
-            let error = LoopbackServerError(call: bound ? "listen" : "bind")
-            close(fd)
-            throw error
-        }
-        return (fd, Int(UInt16(bigEndian: address.sin_port)))
-    }
 }
 
 /// A socket call of ``LoopbackHTTPServer`` failed.
@@ -236,18 +211,6 @@ private let reasonPhrases: [Int: String] = [
     503: "Service Unavailable", 504: "Gateway Timeout",
 ]
 
-private func sendAll(_ connection: Int32, _ bytes: [UInt8]) -> Bool {
-    bytes.withUnsafeBytes { buffer in
-        var offset = 0
-        while offset < buffer.count {
-            let sent = send(connection, buffer.baseAddress! + offset, buffer.count - offset, sendFlags)
-            if sent < 0, errno == EINTR { continue }
-            guard sent > 0 else { return false }
-            offset += sent
-        }
-        return true
-    }
-}
 
 /// Reads requests off one connection, keeping bytes that arrive early for the next request.
 private struct RequestReader {

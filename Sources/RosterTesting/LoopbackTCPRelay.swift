@@ -4,12 +4,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
-private let streamSocket = Int32(SOCK_STREAM.rawValue)
-private let sendFlags = Int32(MSG_NOSIGNAL)
 #elseif canImport(Darwin)
 import Darwin
-private let streamSocket = SOCK_STREAM
-private let sendFlags: Int32 = 0
 #endif
 
 /// A TCP relay on 127.0.0.1 in front of a server, for tests of a connection lost mid-way: every
@@ -83,27 +79,6 @@ public final class LoopbackTCPRelay: Sendable {
     public func stop() { core.stop() }
 }
 
-/// Binds a listening socket on 127.0.0.1 at an ephemeral port.
-private func bindLoopbackListener() throws(LoopbackServerError) -> (fd: Int32, port: Int) {
-    let fd = socket(AF_INET, streamSocket, 0)
-    guard fd >= 0 else { throw LoopbackServerError(call: "socket") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = 0
-    address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-            bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-        }
-    }
-    guard bound, listen(fd, 128) == 0 else {
-        let error = LoopbackServerError(call: bound ? "listen" : "bind")
-        close(fd)
-        throw error
-    }
-    return (fd, Int(UInt16(bigEndian: address.sin_port)))
-}
 
 /// The relay's shared state; the accept thread and the two pump threads of each connection hold it.
 private final class RelayCore: Sendable {
@@ -260,15 +235,4 @@ private final class PumpsLeft: Sendable {
 private func contains(_ bytes: [UInt8], _ pattern: [UInt8]) -> Bool {
     guard !pattern.isEmpty, bytes.count >= pattern.count else { return false }
     return (0...(bytes.count - pattern.count)).contains { start in bytes[start..<start + pattern.count].elementsEqual(pattern) }
-}
-
-private func sendAll(_ socket: Int32, _ base: UnsafeRawPointer, _ count: Int) -> Bool {
-    var offset = 0
-    while offset < count {
-        let sent = send(socket, base + offset, count - offset, sendFlags)
-        if sent < 0, errno == EINTR { continue }
-        guard sent > 0 else { return false }
-        offset += sent
-    }
-    return true
 }
