@@ -33,6 +33,6 @@ struct UsersPage: Sendable {
 
     /// The source jobs of `user`.
     func jobs(of user: StoredUser) -> [String] {
-        sourceJobs.isEmpty ? [] : sourceJobs[user.record.emailKey] ?? []
+        sourceJobs[user.record.emailKey] ?? []
     }
 }

@@ -27,13 +27,11 @@ enum UsersPageJSON {
     private static func write(_ user: StoredUser, jobs: [String], to out: inout JSONBytes) {
         let row = user.record.row
         out.append(user.record.active ? "{\"active\":true,\"attributes\":{" : "{\"active\":false,\"attributes\":{")
-        if !user.record.attributes.isEmpty {
-            for (index, name) in user.record.attributes.keys.sorted().enumerated() {
-                if index > 0 { out.append(",") }
-                out.append(string: name)
-                out.append(":")
-                out.append(string: user.record.attributes[name] ?? "")
-            }
+        for (index, name) in user.record.attributes.keys.sorted().enumerated() {
+            if index > 0 { out.append(",") }
+            out.append(string: name)
+            out.append(":")
+            out.append(string: user.record.attributes[name] ?? "")
         }
         out.append("},\"dataCenter\":")
         out.append(string: row.dataCenter)
