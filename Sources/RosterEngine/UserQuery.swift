@@ -96,6 +96,12 @@ extension UserListing {
 
     /// How many users `query` selects, counted by reading them; a store may count in SQL instead.
     public func countUsers(_ query: UserQuery) async throws -> Int {
+        try await countByReading(query)
+    }
+
+    /// How many users `query` selects, its limit and order aside, counted by reading each one:
+    /// what a store falls back to when a filter must read the users.
+    public func countByReading(_ query: UserQuery) async throws -> Int {
         var count = 0
         try await forEachUser(query.unlimited) { _ in count += 1 }
         return count

@@ -37,12 +37,7 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     }
 
     /// A statement not sent because its connection had closed already.
-    static let closedConnection: PostgresStoreError = {
-        var error = PostgresStoreError("lost the connection to the store (the server closed the connection)")
-        error.serverOutOfReach = true
-        error.lost = (nil, "the server closed the connection")
-        return error
-    }()
+    static let closedConnection = lostConnection(doing: nil, cause: "the server closed the connection")
 
     /// `error` naming the server of `location` when it is a lost connection (which a connection
     /// does not know its store's name for), else `error` itself.
@@ -120,8 +115,11 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
         return lostConnection(doing: what, cause: error.connectionCause)
     }
 
-    private static func lostConnection(doing what: String, cause: String) -> PostgresStoreError {
-        var lost = PostgresStoreError("lost the connection to the store while trying to \(what) (\(cause)); nothing of it was kept")
+    /// A lost connection before the store's server is known (``naming(_:_:doing:)`` adds it).
+    private static func lostConnection(doing what: String?, cause: String) -> PostgresStoreError {
+        var lost = PostgresStoreError(
+            "lost the connection to the store" + (what.map { " while trying to \($0)" } ?? "") + " (\(cause))"
+                + (what == nil ? "" : "; nothing of it was kept"))
         lost.serverOutOfReach = true
         lost.lost = (what, cause)
         return lost

@@ -54,11 +54,7 @@ extension PostgresUserStore {
 
     /// How many users `query` selects: the server's count unless a filter needs each user read.
     public func countUsers(_ query: UserQuery) async throws -> Int {
-        guard !query.filtersUsers else {
-            var count = 0
-            try await forEachUser(query.unlimited) { _ in count += 1 }
-            return count
-        }
+        guard !query.filtersUsers else { return try await countByReading(query) }
         let (sql, binds) = Self.selection(query.unlimited, columns: "SELECT COUNT(*) FROM users")
         return try await connections.with { connection in
             var count = 0

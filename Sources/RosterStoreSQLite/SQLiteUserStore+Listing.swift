@@ -13,11 +13,7 @@ extension SQLiteUserStore {
 
     /// How many users `query` selects: SQL's count unless a filter needs each user read.
     public func countUsers(_ query: UserQuery) async throws -> Int {
-        guard !query.filtersUsers else {
-            var count = 0
-            try listUsers(query.unlimited) { _ in count += 1 }
-            return count
-        }
+        guard !query.filtersUsers else { return try await countByReading(query) }
         let (conditions, arguments) = Self.conditions(query.unlimited)
         let sql = "SELECT COUNT(*) FROM users" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
         return try await database.read { db in try Int.fetchOne(db, sql: sql, arguments: arguments) ?? 0 }
